@@ -1,0 +1,113 @@
+# SPDX-License-Identifier: Apache-2.0
+# runsc-metrics: build, test, image, install. `make help` lists the targets.
+# The JDK (>= 25) is found by scripts/find-jdk.sh; test jars come from deps.versions.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+
+BUILD   ?= build
+PREFIX  ?= /usr/local
+DESTDIR ?=
+VERSION := $(shell cat VERSION)
+MODULE  := runsc.metrics
+MAIN    := runsc.metrics.cli.Main
+
+ifeq ($(filter clean help,$(MAKECMDGOALS)),)
+JDK := $(shell scripts/find-jdk.sh)
+ifeq ($(JDK),)
+$(error no JDK 25 or newer: see the message above)
+endif
+endif
+JAVA  := $(JDK)/bin/java
+JAVAC := $(JDK)/bin/javac
+JAR   := $(JDK)/bin/jar
+JLINK := $(JDK)/bin/jlink
+
+# Reproducible: every timestamp in the jar comes from SOURCE_DATE_EPOCH, else the last commit.
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 315619200)
+JAR_DATE := $(shell date -u -d @$(SOURCE_DATE_EPOCH) +%Y-%m-%dT%H:%M:%SZ)
+GIT_REV  := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+
+SRCS       := $(shell find src -name '*.java' | LC_ALL=C sort)
+RESOURCES  := $(shell find src -type f ! -name '*.java' | LC_ALL=C sort)
+TEST_SRCS  := $(shell find test -name '*.java' | LC_ALL=C sort)
+JAVAC_OPTS := --release 25 -encoding UTF-8 -Xlint:all -Werror -implicit:none
+
+CLASSES    := $(BUILD)/classes
+MODJAR     := $(BUILD)/jar/runsc-metrics.jar
+IMAGE      := $(BUILD)/image
+TEST_DEPS  := $(BUILD)/deps/test
+TEST_CLS   := $(BUILD)/test-classes
+MANPAGE    := man/runsc-metrics.1
+
+.PHONY: all jar image test deps check-repro demo bench runsc install uninstall clean help
+
+all: image ## build the jlink image at build/image (the default)
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
+
+$(CLASSES)/.stamp: $(SRCS) $(RESOURCES) VERSION
+	rm -rf $(CLASSES) && mkdir -p $(CLASSES)
+	$(JAVAC) $(JAVAC_OPTS) -d $(CLASSES) $(SRCS)
+	cd src && find . -type f ! -name '*.java' -exec cp --parents {} ../$(CLASSES)/ \;
+	printf '%s+%s\n' '$(VERSION)' '$(GIT_REV)' > $(CLASSES)/runsc/metrics/cli/version.txt
+	touch $@
+
+jar: $(MODJAR) ## the modular jar, byte-for-byte reproducible
+$(MODJAR): $(CLASSES)/.stamp
+	mkdir -p $(dir $@) && rm -f $@
+	cd $(CLASSES) && find . -type f ! -name .stamp | LC_ALL=C sort | \
+	    xargs $(JAR) --create --file $(CURDIR)/$@ --date=$(JAR_DATE) \
+	        --main-class $(MAIN) --module-version $(VERSION)
+
+image: $(IMAGE)/.stamp ## the jlink runtime image with launcher and man page
+$(IMAGE)/.stamp: $(MODJAR) jlink/runsc-metrics $(MANPAGE)
+	rm -rf $(IMAGE)
+	$(JLINK) --module-path $(MODJAR) --add-modules $(MODULE) \
+	    --output $(IMAGE) --strip-debug --no-header-files --no-man-pages --compress=zip-6 \
+	    --add-options='--enable-native-access=$(MODULE)'
+	rm -f $(IMAGE)/bin/jwebserver $(IMAGE)/bin/keytool  # tools of the linked modules, not ours
+	install -m 0755 jlink/runsc-metrics $(IMAGE)/bin/runsc-metrics
+	install -D -m 0644 $(MANPAGE) $(IMAGE)/man/man1/runsc-metrics.1
+	touch $@
+
+deps: $(TEST_DEPS)/.stamp ## fetch the pinned test jars (Maven, SHA-256 checked)
+$(TEST_DEPS)/.stamp: deps.versions scripts/fetch-deps.sh
+	scripts/fetch-deps.sh test $(TEST_DEPS)
+	touch $@
+
+TEST_CP := $(subst $(eval) ,:,$(wildcard $(TEST_DEPS)/*.jar))
+$(TEST_CLS)/.stamp: $(TEST_SRCS) $(CLASSES)/.stamp $(TEST_DEPS)/.stamp $(shell find test/resources -type f)
+	rm -rf $(TEST_CLS) && mkdir -p $(TEST_CLS)
+	$(JAVAC) --release 25 -encoding UTF-8 -Xlint:all,-processing -Werror -implicit:none \
+	    -cp $(CLASSES):$$(ls $(TEST_DEPS)/*.jar | paste -sd:) -d $(TEST_CLS) $(TEST_SRCS)
+	cp test/resources/junit-platform.properties $(TEST_CLS)/
+	touch $@
+
+# SELECT narrows the run, e.g. make test SELECT='--select-package runsc.metrics.json'
+SELECT ?= --scan-class-path
+test: image $(TEST_CLS)/.stamp check-repro ## run every test; ends with "N passed, N failed, N skipped"
+	JAVA=$(JAVA) IMAGE=$(IMAGE) scripts/run-tests.sh $(TEST_DEPS) $(CLASSES):$(TEST_CLS) $(SELECT)
+
+check-repro: ## build the jar twice from scratch and compare the bytes
+	scripts/check-repro.sh
+
+demo: image ## simulated sandboxes plus a live metric server on 127.0.0.1:1337
+	$(IMAGE)/bin/runsc-metrics demo
+
+install: image ## install image, launcher symlink and man page under DESTDIR/PREFIX
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	rm -rf $(DESTDIR)$(PREFIX)/lib/runsc-metrics
+	cp -a $(IMAGE) $(DESTDIR)$(PREFIX)/lib/runsc-metrics
+	rm -f $(DESTDIR)$(PREFIX)/lib/runsc-metrics/.stamp
+	ln -sfn ../lib/runsc-metrics/bin/runsc-metrics $(DESTDIR)$(PREFIX)/bin/runsc-metrics
+	install -m 0644 $(MANPAGE) $(DESTDIR)$(PREFIX)/share/man/man1/runsc-metrics.1
+
+uninstall: ## remove what install put there
+	rm -rf $(DESTDIR)$(PREFIX)/lib/runsc-metrics
+	rm -f $(DESTDIR)$(PREFIX)/bin/runsc-metrics $(DESTDIR)$(PREFIX)/share/man/man1/runsc-metrics.1
+
+clean: ## remove build/
+	rm -rf $(BUILD)

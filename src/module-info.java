@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+
+/**
+ * runsc-metrics: a JDK-only implementation of gVisor's {@code runsc metric-server} and
+ * {@code runsc export-metrics}.
+ *
+ * <p>It finds gVisor sandboxes in a runsc root directory, reads their state files under the same
+ * {@code flock(2)} locks runsc takes, asks each sandbox for a metric snapshot over its control
+ * socket (urpc: JSON over an {@code AF_UNIX} stream socket), verifies the snapshot against the
+ * sandbox's registration, and writes the Prometheus text format, byte-compatible with upstream.
+ *
+ * <p>Packages, dependencies pointing down:
+ * <ul>
+ *   <li>{@code runsc.metrics.cli}: flags, subcommands, exit codes, usage text</li>
+ *   <li>{@code runsc.metrics.server}: discovery refresh, scrape fan-out, self metrics, HTTP core</li>
+ *   <li>{@code runsc.metrics.sim}: runsc-compatible simulated sandboxes</li>
+ *   <li>{@code runsc.metrics.runtime}: root directory, state files, flock and kill through FFM</li>
+ *   <li>{@code runsc.metrics.control}: urpc client with deadlines and size limits</li>
+ *   <li>{@code runsc.metrics.exposition}: data model, verifier, text writer ({@code java.base} only)</li>
+ *   <li>{@code runsc.metrics.json}: strict JSON reader and writer ({@code java.base} only)</li>
+ * </ul>
+ *
+ * <pre>
+ * runsc-metrics [--root=DIR] --metric-server=ADDR metric-server [--exporter-prefix=runsc_] [--pid-file=F] [--allow-unknown-root]
+ * runsc-metrics [--root=DIR] export-metrics [--exporter-prefix=runsc_] [--sandbox-metrics-filter=RE] [--no-timestamps] ID
+ * runsc-metrics [--root=DIR] [--metric-server=ADDR] simulate [--sandboxes=N] [--fault=ID:MODE ...]
+ * runsc-metrics demo [--metric-server=ADDR]
+ * runsc-metrics help [SUBCOMMAND] | --version
+ * </pre>
+ */
+module runsc.metrics {
+    requires jdk.httpserver;
+    requires jdk.net;
+}
