@@ -88,7 +88,7 @@ $(TEST_CLS)/.stamp: $(TEST_SRCS) $(CLASSES)/.stamp $(TEST_DEPS)/.stamp $(shell f
 
 # SELECT narrows the run, e.g. make test SELECT='--select-package runsc.metrics.json'
 SELECT ?= --scan-class-path
-test: image $(TEST_CLS)/.stamp check-repro ## run every test; ends with "N passed, N failed, N skipped"
+test: image $(TEST_CLS)/.stamp $(if $(filter --scan-class-path,$(SELECT)),check-repro) ## run every test; ends with "N passed, N failed, N skipped"
 	JAVA=$(JAVA) IMAGE=$(IMAGE) scripts/run-tests.sh $(TEST_DEPS) $(CLASSES):$(TEST_CLS) $(SELECT)
 
 check-repro: ## build the jar twice from scratch and compare the bytes
