@@ -25,7 +25,8 @@ import java.util.Set;
  *       T.⏎} for one snapshot; for k snapshots {@code # Writing data from k snapshots:⏎} and one
  *       {@code #   - Snapshot with N data points taken at T: map[k:v ...]⏎} per snapshot. N counts
  *       every data point, T is Go's time text ({@link GoText#formatTime}), the map is the snapshot's
- *       extra labels ({@link GoText#formatMap}).</li>
+ *       extra labels ({@link GoText#formatMap}), unescaped except that an LF is written as
+ *       {@code \n} so that the comment stays one line.</li>
  *   <li>{@code ⏎}.</li>
  *   <li>The data, grouped by prefixed name: group names ({@code prefix + name}) sorted bytewise over
  *       UTF-8 (Go's string order, not {@link String#compareTo}); within a group, snapshots in input
@@ -49,7 +50,9 @@ import java.util.Set;
  * <ul>
  *   <li>Escaping follows the text format: {@code \\}, {@code \"}, {@code \n} in label values and
  *       {@code \\}, {@code \n} in HELP (upstream writes {@code \\"} and a backslash before a raw
- *       LF). Characters that are not valid UTF-16 (lone surrogates) are written as U+FFFD.</li>
+ *       LF). Characters that are not valid UTF-16 (lone surrogates) are written as U+FFFD. An LF in
+ *       an extra label value is written as {@code \n} in the summary comment (upstream writes it
+ *       raw, which ends the comment and leaves an unparsable line).</li>
  *   <li>Every int64 prints correctly (upstream's digit loop prints nothing or garbage from 1e18 up
  *       and crashes on the minimum). Bucket counts are unsigned 64-bit values.</li>
  *   <li>Data that upstream would cut off mid-line (an empty label key, a label {@code le} outside
@@ -90,10 +93,11 @@ public final class ExpositionWriter {
         ascii("untyped"), ascii("gauge"), ascii("counter"), ascii("histogram"),
     };
 
-    /** Escaping of a string: none, label value, HELP text. */
+    /** Escaping of a string: none, label value, HELP text, comment (LF only). */
     private static final int RAW = 0;
     private static final int LABEL_VALUE = 1;
     private static final int HELP_TEXT = 2;
+    private static final int COMMENT = 3;
 
     private final byte[] buf = new byte[BUFFER_SIZE];
     private final byte[] digits = new byte[20];
@@ -269,7 +273,7 @@ public final class ExpositionWriter {
                 writeAscii(" data points taken at ");
                 writeString(timeText(e.snapshot()), RAW);
                 writeAscii(": ");
-                writeString(GoText.formatMap(e.options().extraLabels()), RAW);
+                writeString(GoText.formatMap(e.options().extraLabels()), COMMENT);
                 writeByte('\n');
             }
         }
@@ -630,7 +634,7 @@ public final class ExpositionWriter {
         for (int i = from; i < to; i++) {
             char c = s.charAt(i);
             if (c < 0x80) {
-                if (mode != RAW && (c == '\\' || c == '\n' || (c == '"' && mode == LABEL_VALUE))) {
+                if (mode != RAW && (c == '\n' || c == '\\' && mode != COMMENT || c == '"' && mode == LABEL_VALUE)) {
                     dst[p++] = '\\';
                     dst[p++] = (byte) (c == '\n' ? 'n' : c);
                 } else {

@@ -212,6 +212,13 @@ class ExpositionWriterTest {
     }
 
     @Test
+    void keepsTheSummaryCommentOnOneLineWhenALabelHoldsANewline() throws IOException {
+        var s = new SnapshotExport(new Snapshot(T, List.of()), new SnapshotOptions("", Map.of("pod_name", "a\nb\\c\"d")));
+        String out = write(ExportOptions.DEFAULT, s, s);
+        assertTrue(out.contains("#   - Snapshot with 0 data points taken at 2023-01-02 03:04:05.678 +0000 UTC: map[pod_name:a\\nb\\c\"d]\n#"), out);
+    }
+
+    @Test
     void writesTheCommentHeaderLineByLine() throws IOException {
         String out = write(new ExportOptions("one\n\ntwo\n", true), one(Data.ofNumber(GAUGE, Map.of(), NumberValue.ofInt(1)), PLAIN));
         assertTrue(out.startsWith("# one\n# \n# two\n# \n# Writing data from snapshot"), out);
