@@ -333,6 +333,17 @@ class ExpositionWriterTest {
     }
 
     @Test
+    void writesCorrectlyWithMorePrefixesThanTheCacheHolds() throws IOException {
+        var writer = new ExpositionWriter();
+        for (int i = 0; i < ExpositionWriter.PREFIX_CACHE_LIMIT * 2 + 3; i++) {
+            var out = new ByteArrayOutputStream();
+            writer.write(out, new ExportOptions("", false), List.of(one(Data.ofNumber(GAUGE, Map.of(), NumberValue.ofInt(i)),
+                    new SnapshotOptions("p" + i + "_", Map.of()))));
+            assertTrue(out.toString(StandardCharsets.UTF_8).contains("\np" + i + "_g " + i + "\n"));
+        }
+    }
+
+    @Test
     void flushesButDoesNotCloseTheCallersStream() throws IOException {
         var stream = new OutputStream() {
             boolean flushed;
