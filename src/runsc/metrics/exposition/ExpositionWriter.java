@@ -63,12 +63,21 @@ import java.util.Set;
  *   <li>Errors of the output stream are thrown at once (upstream ignores all but the last).</li>
  * </ul>
  *
+ * <h2>Order across sandboxes</h2>
+ * Upstream orders snapshots by memory address, so the lines of one family come out in a random
+ * sandbox order. This writer keeps the input order: within a group, lines follow the snapshot list
+ * and, within a snapshot, its data list. A caller that wants the lines of a family sorted by
+ * sandbox passes the snapshots sorted by sandbox ID and builds any snapshot that covers several
+ * sandboxes (the server's own metrics) with its data points in sandbox ID order.
+ *
  * <h2>Performance</h2>
  * Output goes through one reusable 32 KiB buffer, flushed to the caller's stream when full and at
- * the end; the stream is flushed but never closed. Strings are encoded to UTF-8 (and escaped) by
- * one loop straight into the buffer; numbers are written from a scratch array; each data point's
- * label text is encoded once into a reusable scratch buffer and copied into each of its lines;
- * prefix bytes are cached. In steady state nothing is allocated per line or per sample, except
+ * the end; the stream is flushed but never closed. Strings are encoded to UTF-8 and escaped by one
+ * loop straight into the buffer (every character has to be encoded anyway, so a separate
+ * {@code indexOf} scan for escapes would read the text twice); numbers are written from a scratch
+ * array; each data point's label text is encoded once into a reusable scratch buffer and copied
+ * into each of its lines; prefix bytes are cached; the group order is a merge sort of packed
+ * (snapshot, point) indices in a reused array, comparing {@code prefix + name} without building it. In steady state nothing is allocated per line or per sample, except
  * {@link java.math.BigDecimal} for non-integral floats. An instance is not thread-safe: use one per
  * thread or per request.
  */
