@@ -142,48 +142,62 @@ public final class ExpositionWriter {
      * @throws InvalidSnapshotException naming the first offending data point and the rule
      */
     public static void check(Snapshot snapshot, SnapshotOptions options) throws InvalidSnapshotException {
-        checkKeys(options.extraLabels(), "extra labels", "");
+        String extraProblem = keyProblem(options.extraLabels(), "extra labels");
+        if (extraProblem != null) {
+            throw new InvalidSnapshotException(extraProblem);
+        }
         List<Data> data = snapshot.data();
         for (int i = 0; i < data.size(); i++) {
             Data d = data.get(i);
-            if (d.metric().type().isEmpty()) {
+            int type = d.metric().typeCode();
+            if (type < 0 || type > MetricType.HISTOGRAM.code()) {
                 continue;
             }
-            String where = "data point " + i + " (metric \"" + d.metric().name() + "\"): ";
-            checkKeys(d.labels(), "data labels", where);
-            checkKeys(d.externalLabels(), "external labels", where);
-            for (String key : d.externalLabels().keySet()) {
-                if (d.labels().containsKey(key)) {
-                    throw new InvalidSnapshotException(where + "label \"" + key
-                            + "\" is given twice, by the data labels and the external labels");
-                }
+            String problem = keyProblem(d.labels(), "data labels");
+            if (problem == null) {
+                problem = keyProblem(d.externalLabels(), "external labels");
             }
-            for (String key : options.extraLabels().keySet()) {
-                String other = d.labels().containsKey(key) ? "data labels"
-                        : d.externalLabels().containsKey(key) ? "external labels" : null;
-                if (other != null) {
-                    throw new InvalidSnapshotException(where + "label \"" + key
-                            + "\" is given twice, by the " + other + " and the extra labels");
-                }
+            if (problem == null) {
+                problem = duplicateProblem(d, options.extraLabels());
             }
-            boolean histogramType = d.metric().typeCode() == MetricType.HISTOGRAM.code();
-            if (histogramType != (d.histogram() != null)) {
-                throw new InvalidSnapshotException(where + (histogramType
-                        ? "a histogram metric needs a histogram value"
-                        : "a " + d.metric().type().orElseThrow().text() + " metric needs a number value"));
+            if (problem == null && (type == MetricType.HISTOGRAM.code()) != (d.histogram() != null)) {
+                problem = type == MetricType.HISTOGRAM.code() ? "a histogram metric needs a histogram value"
+                        : "a " + d.metric().type().orElseThrow().text() + " metric needs a number value";
+            }
+            if (problem != null) {
+                // The message is built only on failure: check runs for every point of every write.
+                throw new InvalidSnapshotException("data point " + i + " (metric \"" + d.metric().name() + "\"): " + problem);
             }
         }
     }
 
-    private static void checkKeys(Map<String, String> labels, String source, String where)
-            throws InvalidSnapshotException {
+    private static String keyProblem(Map<String, String> labels, String source) {
         if (labels.containsKey("")) {
-            throw new InvalidSnapshotException(where + "empty label key in the " + source);
+            return "empty label key in the " + source;
         }
         if (labels.containsKey("le")) {
-            throw new InvalidSnapshotException(where + "label \"le\" in the " + source
-                    + " (it is reserved for histogram buckets)");
+            return "label \"le\" in the " + source + " (it is reserved for histogram buckets)";
         }
+        return null;
+    }
+
+    private static String duplicateProblem(Data d, Map<String, String> extra) {
+        if (!d.externalLabels().isEmpty()) {
+            for (String key : d.externalLabels().keySet()) {
+                if (d.labels().containsKey(key)) {
+                    return "label \"" + key + "\" is given twice, by the data labels and the external labels";
+                }
+            }
+        }
+        if (!extra.isEmpty()) {
+            for (String key : extra.keySet()) {
+                if (d.labels().containsKey(key) || d.externalLabels().containsKey(key)) {
+                    String other = d.labels().containsKey(key) ? "data labels" : "external labels";
+                    return "label \"" + key + "\" is given twice, by the " + other + " and the extra labels";
+                }
+            }
+        }
+        return null;
     }
 
     /**
