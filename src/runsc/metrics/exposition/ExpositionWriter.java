@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * Writes snapshots in the Prometheus text format (version 0.0.4) with the exact bytes of gVisor's
@@ -111,6 +112,8 @@ public final class ExpositionWriter {
     private final byte[] buf = new byte[BUFFER_SIZE];
     private final byte[] digits = new byte[20];
     private final Map<String, byte[]> prefixCache = new HashMap<>();
+    private final BiConsumer<String, String> labelAdder = this::addLabel;
+    private final Checker checker = new Checker();
     private byte[] labelText = new byte[256];
     private String[] labelKeys = new String[8];
     private String[] labelValues = new String[8];
@@ -142,62 +145,91 @@ public final class ExpositionWriter {
      * @throws InvalidSnapshotException naming the first offending data point and the rule
      */
     public static void check(Snapshot snapshot, SnapshotOptions options) throws InvalidSnapshotException {
-        String extraProblem = keyProblem(options.extraLabels(), "extra labels");
-        if (extraProblem != null) {
-            throw new InvalidSnapshotException(extraProblem);
-        }
-        List<Data> data = snapshot.data();
-        for (int i = 0; i < data.size(); i++) {
-            Data d = data.get(i);
-            int type = d.metric().typeCode();
-            if (type < 0 || type > MetricType.HISTOGRAM.code()) {
-                continue;
-            }
-            String problem = keyProblem(d.labels(), "data labels");
-            if (problem == null) {
-                problem = keyProblem(d.externalLabels(), "external labels");
-            }
-            if (problem == null) {
-                problem = duplicateProblem(d, options.extraLabels());
-            }
-            if (problem == null && (type == MetricType.HISTOGRAM.code()) != (d.histogram() != null)) {
-                problem = type == MetricType.HISTOGRAM.code() ? "a histogram metric needs a histogram value"
-                        : "a " + d.metric().type().orElseThrow().text() + " metric needs a number value";
-            }
-            if (problem != null) {
-                // The message is built only on failure: check runs for every point of every write.
-                throw new InvalidSnapshotException("data point " + i + " (metric \"" + d.metric().name() + "\"): " + problem);
-            }
-        }
+        new Checker().check(snapshot, options);
     }
 
-    private static String keyProblem(Map<String, String> labels, String source) {
-        if (labels.containsKey("")) {
-            return "empty label key in the " + source;
-        }
-        if (labels.containsKey("le")) {
-            return "label \"le\" in the " + source + " (it is reserved for histogram buckets)";
-        }
-        return null;
-    }
+    /**
+     * The rules of {@link #check}, with reusable iteration callbacks so that checking allocates
+     * nothing per data point: an unmodifiable map's {@code keySet()} iterator would.
+     */
+    private static final class Checker {
+        private final BiConsumer<String, String> inExternal = this::findInExternal;
+        private final BiConsumer<String, String> inExtra = this::findInExtra;
+        private Data point;
+        private Map<String, String> extra;
+        private String duplicate;
+        private String duplicateSource;
 
-    private static String duplicateProblem(Data d, Map<String, String> extra) {
-        if (!d.externalLabels().isEmpty()) {
-            for (String key : d.externalLabels().keySet()) {
-                if (d.labels().containsKey(key)) {
-                    return "label \"" + key + "\" is given twice, by the data labels and the external labels";
+        void check(Snapshot snapshot, SnapshotOptions options) throws InvalidSnapshotException {
+            String extraProblem = keyProblem(options.extraLabels(), "extra labels");
+            if (extraProblem != null) {
+                throw new InvalidSnapshotException(extraProblem);
+            }
+            List<Data> data = snapshot.data();
+            for (int i = 0; i < data.size(); i++) {
+                Data d = data.get(i);
+                int type = d.metric().typeCode();
+                if (type < 0 || type > MetricType.HISTOGRAM.code()) {
+                    continue;
+                }
+                String problem = keyProblem(d.labels(), "data labels");
+                if (problem == null) {
+                    problem = keyProblem(d.externalLabels(), "external labels");
+                }
+                if (problem == null) {
+                    problem = duplicateProblem(d, options.extraLabels());
+                }
+                if (problem == null && (type == MetricType.HISTOGRAM.code()) != (d.histogram() != null)) {
+                    problem = type == MetricType.HISTOGRAM.code() ? "a histogram metric needs a histogram value"
+                            : "a " + d.metric().type().orElseThrow().text() + " metric needs a number value";
+                }
+                if (problem != null) {
+                    // Messages are built only on failure.
+                    throw new InvalidSnapshotException("data point " + i + " (metric \"" + d.metric().name() + "\"): "
+                            + problem);
                 }
             }
         }
-        if (!extra.isEmpty()) {
-            for (String key : extra.keySet()) {
-                if (d.labels().containsKey(key) || d.externalLabels().containsKey(key)) {
-                    String other = d.labels().containsKey(key) ? "data labels" : "external labels";
-                    return "label \"" + key + "\" is given twice, by the " + other + " and the extra labels";
-                }
+
+        private static String keyProblem(Map<String, String> labels, String source) {
+            if (labels.containsKey("")) {
+                return "empty label key in the " + source;
+            }
+            if (labels.containsKey("le")) {
+                return "label \"le\" in the " + source + " (it is reserved for histogram buckets)";
+            }
+            return null;
+        }
+
+        private String duplicateProblem(Data d, Map<String, String> extraLabels) {
+            point = d;
+            extra = extraLabels;
+            duplicate = null;
+            d.externalLabels().forEach(inExternal);
+            if (duplicate == null && !extraLabels.isEmpty()) {
+                d.labels().forEach(inExtra);
+                d.externalLabels().forEach(inExtra);
+            }
+            point = null;
+            extra = null;
+            return duplicate == null ? null
+                    : "label \"" + duplicate + "\" is given twice, by the " + duplicateSource;
+        }
+
+        private void findInExternal(String key, String value) {
+            if (duplicate == null && point.labels().containsKey(key)) {
+                duplicate = key;
+                duplicateSource = "data labels and the external labels";
             }
         }
-        return null;
+
+        private void findInExtra(String key, String value) {
+            if (duplicate == null && extra.containsKey(key)) {
+                duplicate = key;
+                duplicateSource = (point.labels().containsKey(key) ? "data labels" : "external labels")
+                        + " and the extra labels";
+            }
+        }
     }
 
     /**
@@ -237,7 +269,7 @@ public final class ExpositionWriter {
         for (int s = 0; s < snapshots.size(); s++) {
             SnapshotExport e = snapshots.get(s);
             try {
-                check(e.snapshot(), e.options());
+                checker.check(e.snapshot(), e.options());
             } catch (InvalidSnapshotException ex) {
                 throw new InvalidSnapshotException("snapshot " + s + ": " + ex.getMessage());
             }
@@ -574,11 +606,14 @@ public final class ExpositionWriter {
             labelKeys = Arrays.copyOf(labelKeys, size);
             labelValues = Arrays.copyOf(labelValues, size);
         }
-        for (Map.Entry<String, String> e : labels.entrySet()) {
-            labelKeys[labelCount] = e.getKey();
-            labelValues[labelCount] = e.getValue();
-            labelCount++;
-        }
+        // forEach, not entrySet(): an unmodifiable map wraps every entry it iterates in a new object.
+        labels.forEach(labelAdder);
+    }
+
+    private void addLabel(String key, String value) {
+        labelKeys[labelCount] = key;
+        labelValues[labelCount] = value;
+        labelCount++;
     }
 
     private void writeNumber(NumberValue value) throws IOException {
