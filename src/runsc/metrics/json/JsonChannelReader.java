@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+package runsc.metrics.json;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads exactly one JSON value from a channel, returning as soon as the value closes and never
+ * waiting past a deadline.
+ *
+ * <p>The channel is switched to non-blocking mode and waited on with a {@link Selector}, so the wait
+ * ends at the deadline even if the peer sends nothing at all; a blocking read could not be bounded
+ * that way. Bytes the peer sends after the value are read and discarded: urpc replies are never
+ * pipelined and callers close the connection after one exchange.
+ */
+public final class JsonChannelReader {
+    private static final int READ_CHUNK = 16 << 10;
+
+    private JsonChannelReader() {}
+
+    /**
+     * Reads one value.
+     *
+     * @param <C>            a selectable, readable channel such as a {@code SocketChannel}
+     * @param channel        the channel; it is left in non-blocking mode
+     * @param limits         size and depth caps, checked while reading
+     * @param deadlineNanos  a {@link System#nanoTime()} value after which the read gives up
+     * @return the value
+     * @throws JsonException          if the bytes are not valid JSON or break a limit
+     * @throws EOFException           if the peer closes before the value is complete
+     * @throws SocketTimeoutException if the deadline passes first
+     * @throws IOException            if reading fails
+     */
+    public static <C extends SelectableChannel & ReadableByteChannel> JsonValue read(
+            C channel, JsonLimits limits, long deadlineNanos) throws IOException {
+        JsonFramer framer = new JsonFramer(limits);
+        ByteBuffer buffer = ByteBuffer.allocate(READ_CHUNK);
+        channel.configureBlocking(false);
+        try (Selector selector = Selector.open()) {
+            channel.register(selector, SelectionKey.OP_READ);
+            while (true) {
+                buffer.clear();
+                int n = channel.read(buffer);
+                if (n < 0) {
+                    framer.endOfInput();
+                    if (framer.complete()) {
+                        return framer.take();
+                    }
+                    throw new EOFException("connection closed after " + framer.buffered()
+                            + " bytes, before the JSON value was complete");
+                }
+                if (n > 0) {
+                    framer.feed(buffer.array(), 0, n);
+                    if (framer.complete()) {
+                        return framer.take();
+                    }
+                    continue;
+                }
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    throw new SocketTimeoutException("no complete JSON value before the deadline ("
+                            + framer.buffered() + " bytes received)");
+                }
+                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                selector.selectedKeys().clear();
+            }
+        }
+    }
+}

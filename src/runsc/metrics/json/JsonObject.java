@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: Apache-2.0
+package runsc.metrics.json;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A JSON object; its members keep document order (a write after a parse gives the same order).
+ *
+ * @param members the members, copied into an unmodifiable insertion-ordered map
+ */
+public record JsonObject(Map<String, JsonValue> members) implements JsonValue {
+
+    /** The empty object. */
+    public static final JsonObject EMPTY = new JsonObject(Map.of());
+
+    /** Copies the members, keeping their iteration order; rejects null keys and values. */
+    public JsonObject {
+        LinkedHashMap<String, JsonValue> copy = new LinkedHashMap<>(Math.max(4, members.size() * 4 / 3 + 1));
+        members.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "key"), Objects.requireNonNull(v, "value")));
+        members = Collections.unmodifiableMap(copy);
+    }
+
+    /**
+     * Returns the member named {@code key}, or null when there is none.
+     *
+     * @param key the member name, matched exactly
+     * @return the value or null
+     */
+    public JsonValue get(String key) {
+        return members.get(key);
+    }
+}
