@@ -52,6 +52,7 @@ final class Posix {
 
     private Posix() {}
 
+    @SuppressWarnings("restricted") // the module is run with --enable-native-access (jlink image option)
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor,
             Linker.Option... extra) {
         MemorySegment symbol = LINKER.defaultLookup().find(name)
