@@ -189,6 +189,15 @@ class StateReaderTest {
         assertInstanceOf(ReadOutcome.Loaded.class, reader().read(SB1));
     }
 
+    @Test
+    void unreadableLockFileFallsBackToTheLockLessRead() throws IOException {
+        assumeTrue(!"root".equals(System.getProperty("user.name")),
+                "root opens any file, so EACCES on the lock file cannot happen");
+        StateFixtures.write(dir, StateFixtures.sample());
+        Files.setPosixFilePermissions(dir.resolve("sb1_sandbox:sb1.lock"), java.util.Set.of());
+        assertInstanceOf(ReadOutcome.Loaded.class, reader().read(SB1));
+    }
+
     // The lock-less fallback (used when the lock file cannot be opened for lack of permission).
 
     @Test

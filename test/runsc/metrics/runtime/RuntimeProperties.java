@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+package runsc.metrics.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+
+class RuntimeProperties {
+    @Provide
+    Arbitrary<String> ids() {
+        return Arbitraries.strings().withChars("abcXYZ019_+.-").ofMinLength(1).ofMaxLength(20);
+    }
+
+    @Property
+    void stateFileNamesRoundTrip(@ForAll("ids") String sid, @ForAll("ids") String cid) {
+        FullId id = new FullId(sid, cid);
+        assertEquals(Optional.of(id), StateFileName.parse(id.stateFileName()));
+    }
+
+    @Property
+    void parsingAnyNameNeverThrowsAndYieldsOnlyValidIds(@ForAll String name) {
+        StateFileName.parse(name + "_sandbox:x.state").ifPresent(id -> {
+            assertEquals(true, FullId.isValidId(id.containerId()));
+            assertEquals(name + "_sandbox:x.state", id.stateFileName());
+        });
+    }
+
+    @Property
+    void goTimeTextAgreesWithAFormatterAndParsesBack(
+            @ForAll @LongRange(min = -62135596800L, max = 253402300799L) long seconds,
+            @ForAll @IntRange(min = 0, max = 999_999_999) int nanos) {
+        Instant t = Instant.ofEpochSecond(seconds, nanos);
+        String fraction = nanos == 0 ? "" : ("." + String.format("%09d", nanos)).replaceAll("0+$", "");
+        String expected = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC).format(t)
+                + fraction + " +0000 UTC";
+        assertEquals(expected, GoTime.utcString(t));
+        assertEquals(t, GoTime.parseRfc3339(DateTimeFormatter.ISO_INSTANT.format(t)));
+    }
+}
