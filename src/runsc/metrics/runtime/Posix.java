@@ -4,6 +4,7 @@ package runsc.metrics.runtime;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout.PathElement;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
@@ -34,8 +35,7 @@ final class Posix {
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(
-            java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
+    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(PathElement.groupElement("errno"));
     private static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
 
     // open(2) is variadic; the mode argument is passed (as 0) so the call matches its C prototype.
@@ -134,7 +134,7 @@ final class Posix {
         }
     }
 
-    /** The C library's text for an errno value, e.g. "No such file or directory" (for messages). */
+    /** A short text for an errno value, for messages, e.g. "permission denied (EACCES)". */
     static String describe(int errno) {
         return switch (errno) {
             case 1 -> "operation not permitted (EPERM)";

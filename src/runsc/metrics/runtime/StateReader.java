@@ -90,6 +90,7 @@ public final class StateReader {
             } catch (IOException e) {
                 return new ReadOutcome.Failed(e);
             } finally {
+                // A failed unlock needs no handling: closing the descriptor below releases the lock.
                 Posix.unlock(fd);
             }
             try {
