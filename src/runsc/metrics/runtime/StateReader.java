@@ -88,7 +88,7 @@ public final class StateReader {
             } catch (NoSuchFileException e) {
                 return new ReadOutcome.Gone();
             } catch (IOException e) {
-                return new ReadOutcome.Failed(e);
+                return new ReadOutcome.Failed(named(stateFile, e));
             } finally {
                 // A failed unlock needs no handling: closing the descriptor below releases the lock.
                 Posix.unlock(fd);
@@ -147,7 +147,7 @@ public final class StateReader {
         } catch (NoSuchFileException e) {
             return new ReadOutcome.Gone();
         } catch (IOException e) {
-            return new ReadOutcome.Failed(e);
+            return new ReadOutcome.Failed(named(stateFile, e));
         }
         JsonValue json;
         try {
@@ -193,6 +193,11 @@ public final class StateReader {
             }
             return bytes;
         }
+    }
+
+    /** Keeps errors that name the file already; wraps the JDK's, whose message may be just a path. */
+    private static IOException named(Path stateFile, IOException e) {
+        return e instanceof StateFileException ? e : new StateFileException(stateFile, "cannot read: " + e, e);
     }
 
     private static StateFileException tooLarge(Path stateFile, long size) {

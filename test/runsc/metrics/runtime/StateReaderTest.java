@@ -190,6 +190,15 @@ class StateReaderTest {
     }
 
     @Test
+    void stateFileThatIsADirectoryFailsNamingTheFile() throws IOException {
+        Files.createFile(dir.resolve("sb1_sandbox:sb1.lock"));
+        Path state = Files.createDirectory(dir.resolve("sb1_sandbox:sb1.state"));
+        String message = failure(reader().read(SB1));
+        assertEquals("state file " + state + ": cannot read: java.io.IOException: Is a directory", message);
+        assertEquals(message, failure(StateReader.readUnlocked(state, FileStat::of)));
+    }
+
+    @Test
     void unreadableLockFileFallsBackToTheLockLessRead() throws IOException {
         assumeTrue(!"root".equals(System.getProperty("user.name")),
                 "root opens any file, so EACCES on the lock file cannot happen");
