@@ -63,6 +63,18 @@ public final class RuntimeRoot {
     }
 
     /**
+     * Stats a container's state file, following symbolic links (the server's check whether a
+     * rejected sandbox's file changed).
+     *
+     * @param id the container
+     * @return the stat
+     * @throws IOException if it cannot be stat'ed ({@link java.nio.file.NoSuchFileException} if missing)
+     */
+    public FileStat statStateFile(FullId id) throws IOException {
+        return FileStat.of(stateFile(id));
+    }
+
+    /**
      * Lists every container with a state file, in state-file name order (as runsc's sorted glob).
      *
      * @return the containers; names that do not parse or carry invalid IDs are skipped

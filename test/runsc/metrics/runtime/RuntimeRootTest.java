@@ -78,4 +78,13 @@ class RuntimeRootTest {
         assertEquals(dir.resolve("sa1c_sandbox:sa1.lock"), root.lockFile(id));
         assertEquals(dir, root.dir());
     }
+
+    @Test
+    void statsStateFilesThroughSymlinks() throws IOException {
+        Path target = java.nio.file.Files.writeString(dir.resolve("target"), "{}");
+        Files.createSymbolicLink(dir.resolve("sb1_sandbox:sb1.state"), target);
+        FileStat stat = new RuntimeRoot(dir).statStateFile(FullId.root("sb1"));
+        assertEquals(2, stat.size());
+        assertTrue(stat.sufficientlyEqual(FileStat.of(target)));
+    }
 }
