@@ -23,22 +23,38 @@ class RuntimeProperties {
 
     @Property
     void stateFileNamesRoundTrip(@ForAll("ids") String sid, @ForAll("ids") String cid) {
-        FullId id = new FullId(sid, cid);
-        assertEquals(Optional.of(id), StateFileName.parse(id.stateFileName()));
+        checkRoundTrip(sid, cid);
     }
 
     @Property
     void parsingAnyNameNeverThrowsAndYieldsOnlyValidIds(@ForAll String name) {
+        checkAnyName(name);
+    }
+
+    @Property
+    void goTimeTextAgreesWithAFormatterAndParsesBack(
+            @ForAll @LongRange(min = MIN_SECONDS, max = MAX_SECONDS) long seconds,
+            @ForAll @IntRange(min = 0, max = 999_999_999) int nanos) {
+        checkGoTime(seconds, nanos);
+    }
+
+    /** Years 1 to 9999, the range Go's RFC 3339 and Time.String texts share with Instant's. */
+    static final long MIN_SECONDS = -62135596800L;
+    static final long MAX_SECONDS = 253402300799L;
+
+    static void checkRoundTrip(String sid, String cid) {
+        FullId id = new FullId(sid, cid);
+        assertEquals(Optional.of(id), StateFileName.parse(id.stateFileName()));
+    }
+
+    static void checkAnyName(String name) {
         StateFileName.parse(name + "_sandbox:x.state").ifPresent(id -> {
             assertEquals(true, FullId.isValidId(id.containerId()));
             assertEquals(name + "_sandbox:x.state", id.stateFileName());
         });
     }
 
-    @Property
-    void goTimeTextAgreesWithAFormatterAndParsesBack(
-            @ForAll @LongRange(min = -62135596800L, max = 253402300799L) long seconds,
-            @ForAll @IntRange(min = 0, max = 999_999_999) int nanos) {
+    static void checkGoTime(long seconds, int nanos) {
         Instant t = Instant.ofEpochSecond(seconds, nanos);
         String fraction = nanos == 0 ? "" : ("." + String.format("%09d", nanos)).replaceAll("0+$", "");
         String expected = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC).format(t)
