@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import runsc.metrics.runtime.GoQuote;
+
 /**
  * Command-line flags with the rules of Go's {@code flag} package, which runsc uses, so that scripts
  * written for runsc work unchanged: {@code -f} and {@code --f} are the same flag; a value follows
