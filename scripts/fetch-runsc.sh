@@ -118,7 +118,7 @@ if printf '%s\n' "$offered" | grep -qxF -- "$want"; then
     pick=$want
 else
     pick=$(printf '%s\n' "$offered" | head -n 1)
-    say "runsc $want is not offered (offered: $(printf '%s ' $offered)); taking $pick instead"
+    say "runsc $want is not offered (offered: $(printf '%s\n' "$offered" | paste -sd' ')); taking $pick instead"
 fi
 
 (cd "$work/deb" && apt-get -q "${apt_opts[@]}" download "runsc=$pick" >&2) ||
