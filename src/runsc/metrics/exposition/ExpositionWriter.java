@@ -254,7 +254,8 @@ public final class ExpositionWriter {
      * @param snapshots the snapshots in the order their lines appear within each group; to order
      *     the lines of a family by sandbox, pass the snapshots sorted by sandbox
      * @param metricsWritten the unprefixed names whose HELP/TYPE preamble is already out; names
-     *     written now are added, so a set shared by several calls gives one preamble per name
+     *     written now are added (so it must be mutable), and a set shared by several calls gives
+     *     one preamble per name
      * @return the number of bytes written
      * @throws InvalidSnapshotException if a snapshot fails {@link #check}; nothing was written
      * @throws IOException if the stream fails
@@ -271,7 +272,7 @@ public final class ExpositionWriter {
             try {
                 checker.check(e.snapshot(), e.options());
             } catch (InvalidSnapshotException ex) {
-                throw new InvalidSnapshotException("snapshot " + s + ": " + ex.getMessage());
+                throw new InvalidSnapshotException("snapshot " + s + ": " + ex.getMessage(), ex);
             }
         }
         this.out = out;

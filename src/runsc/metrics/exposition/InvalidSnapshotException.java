@@ -20,4 +20,14 @@ public final class InvalidSnapshotException extends IOException {
     public InvalidSnapshotException(String message) {
         super(message);
     }
+
+    /**
+     * Creates the exception with a cause.
+     *
+     * @param message what is wrong, starting lower-case and naming the data point and the rule
+     * @param cause the exception this one adds context to
+     */
+    public InvalidSnapshotException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -19,4 +19,14 @@ public final class VerificationException extends IOException {
     public VerificationException(String message) {
         super(message);
     }
+
+    /**
+     * Creates the exception with a cause.
+     *
+     * @param message what is wrong
+     * @param cause the exception this one adds context to
+     */
+    public VerificationException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

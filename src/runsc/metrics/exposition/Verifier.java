@@ -94,7 +94,7 @@ public final class Verifier {
             try {
                 metrics.put(p, expected(m));
             } catch (VerificationException e) {
-                throw new VerificationException("metric " + GoQuote.quote(p) + ": " + e.getMessage());
+                throw new VerificationException("metric " + GoQuote.quote(p) + ": " + e.getMessage(), e);
             }
         }
         return new Verifier(metrics, clock, maxLargeNumbers);
@@ -246,7 +246,7 @@ public final class Verifier {
     }
 
     private static VerificationException wrap(Data d, VerificationException e) {
-        return new VerificationException("metric " + GoQuote.quote(d.metric().name()) + ": " + e.getMessage());
+        return new VerificationException("metric " + GoQuote.quote(d.metric().name()) + ": " + e.getMessage(), e);
     }
 
     /** Read-only checks of one point; returns its field combination. */
