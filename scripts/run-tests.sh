@@ -13,6 +13,7 @@ jars=$(ls "$deps"/*.jar | grep -v console-standalone | paste -sd:)
 "$java" --enable-native-access=ALL-UNNAMED ${TEST_JAVA_OPTS:-} -Drunsc.metrics.image="${IMAGE:-build/image}" \
     -jar "$deps"/junit-platform-console-standalone-*.jar execute \
     --disable-banner --disable-ansi-colors --details=tree --details-theme=ascii \
+    --include-classname '^(Test.*|.+[.$]Test.*|.*Tests?|.*Properties)$' \
     --class-path "$cp:$jars" "$@" 2>&1 | tee "$report" | grep -v '\[OK\]$'
 status=${PIPESTATUS[0]}
 count() { sed -n "s/^\[ *\([0-9]*\) tests $1 *\]$/\1/p" "$report" | tail -n 1; }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import runsc.metrics.runtime.GoQuote;
+import runsc.metrics.exposition.GoQuote;
 
 /**
  * Command-line flags with the rules of Go's {@code flag} package, which runsc uses, so that scripts
