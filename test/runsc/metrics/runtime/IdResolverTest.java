@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package runsc.metrics.runtime;
 
+import runsc.metrics.exposition.GoQuote;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
