@@ -20,11 +20,14 @@ import runsc.metrics.json.JsonValue;
  * One urpc exchange on a fresh connection: connect, write the request, read exactly one JSON value,
  * close. Every step is non-blocking and waits on a selector, so one deadline bounds the whole
  * exchange: a Unix {@code connect(2)} normally completes at once, but a blocking one waits for room in
- * a full listen backlog, which a stalled sandbox never makes; non-blocking, that case either
- * completes later (waited for here) or fails at once with EAGAIN. The channel is closed on every
+ * a full listen backlog, which a stalled sandbox never makes; non-blocking, that case fails at once
+ * with EAGAIN and is retried here until the deadline. The channel is closed on every
  * path, which is what frees a sandbox that keeps the connection open.
  */
 final class UrpcTransport {
+    /** strerror(EAGAIN), the JDK's message when a non-blocking Unix connect finds the backlog full. */
+    static final String BACKLOG_FULL = "Resource temporarily unavailable";
+
     private UrpcTransport() {}
 
     static JsonValue exchange(String sandboxId, Path socket, String method, byte[] request, JsonLimits limits,
@@ -37,9 +40,7 @@ final class UrpcTransport {
             throw new ControlException(sandboxId, ControlException.Kind.CONNECT, "connecting to " + socket
                     + ": cannot make a short link to this long socket path: " + e.getMessage(), null, e);
         }
-        try (link; SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            channel.configureBlocking(false);
-            connect(sandboxId, socket, channel, link, deadlineNanos, budgetMillis);
+        try (link; SocketChannel channel = connect(sandboxId, socket, link, deadlineNanos, budgetMillis)) {
             write(sandboxId, socket, method, channel, request, deadlineNanos, budgetMillis);
             try {
                 return JsonChannelReader.read(channel, limits, deadlineNanos);
@@ -65,29 +66,74 @@ final class UrpcTransport {
         }
     }
 
-    private static void connect(String sandboxId, Path socket, SocketChannel channel, SocketLink link,
-                                long deadlineNanos, long budgetMillis) throws ControlException {
-        try {
-            if (channel.connect(link.address())) {
-                return;
-            }
-            try (Selector selector = Selector.open()) {
-                channel.register(selector, SelectionKey.OP_CONNECT);
-                while (!channel.finishConnect()) {
-                    long left = deadlineNanos - System.nanoTime();
-                    if (left <= 0) {
-                        throw new ControlException(sandboxId, ControlException.Kind.TIMEOUT, "connecting to "
-                                + socket + ": not connected within " + budgetMillis + " ms", null, null);
-                    }
-                    selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-                    selector.selectedKeys().clear();
+    /**
+     * Connects without blocking. A full listen backlog makes a non-blocking Unix connect fail with
+     * EAGAIN rather than wait; that is retried with a short pause until the deadline, as a blocking
+     * connect would have waited.
+     */
+    private static SocketChannel connect(String sandboxId, Path socket, SocketLink link, long deadlineNanos,
+                                         long budgetMillis) throws ControlException {
+        long pauseMillis = 1;
+        while (true) {
+            SocketChannel channel = null;
+            try {
+                channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+                channel.configureBlocking(false);
+                if (!channel.connect(link.address())) {
+                    finishConnect(sandboxId, socket, channel, deadlineNanos, budgetMillis);
                 }
+                return channel;
+            } catch (ControlException e) {
+                closeQuietly(channel, e);
+                throw e;
+            } catch (IOException e) {
+                closeQuietly(channel, e);
+                long left = deadlineNanos - System.nanoTime();
+                if (BACKLOG_FULL.equals(e.getMessage()) && left > 0) {
+                    sleep(sandboxId, socket, Math.min(pauseMillis, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))));
+                    pauseMillis = Math.min(pauseMillis * 2, 50);
+                    continue;
+                }
+                throw new ControlException(sandboxId, BACKLOG_FULL.equals(e.getMessage())
+                        ? ControlException.Kind.TIMEOUT : ControlException.Kind.CONNECT,
+                        "connecting to " + socket + ": " + e.getMessage(), null, e);
             }
-        } catch (ControlException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new ControlException(sandboxId, ControlException.Kind.CONNECT,
-                    "connecting to " + socket + ": " + e.getMessage(), null, e);
+        }
+    }
+
+    private static void finishConnect(String sandboxId, Path socket, SocketChannel channel, long deadlineNanos,
+                                      long budgetMillis) throws IOException {
+        try (Selector selector = Selector.open()) {
+            channel.register(selector, SelectionKey.OP_CONNECT);
+            while (!channel.finishConnect()) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    throw new ControlException(sandboxId, ControlException.Kind.TIMEOUT, "connecting to "
+                            + socket + ": not connected within " + budgetMillis + " ms", null, null);
+                }
+                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                selector.selectedKeys().clear();
+            }
+        }
+    }
+
+    private static void sleep(String sandboxId, Path socket, long millis) throws ControlException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ControlException(sandboxId, ControlException.Kind.TRANSPORT,
+                    "connecting to " + socket + ": interrupted while waiting for room in the listen backlog", null, e);
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel, Exception failure) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                failure.addSuppressed(e);
+            }
         }
     }
 

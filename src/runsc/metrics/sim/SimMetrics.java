@@ -151,7 +151,7 @@ final class SimMetrics {
                 } else if (regress && calls > 0 && m.prometheusName().equals(REGRESSING_COUNTER)) {
                     e.setValue(Math.max(0, v - 1 - random.nextInt(3)));
                 } else if (calls > 0) {
-                    e.setValue(v + random.nextInt(4));
+                    e.setValue(v + 1 + random.nextInt(3));
                 }
             }
         }
