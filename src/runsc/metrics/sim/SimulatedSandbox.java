@@ -251,10 +251,14 @@ public final class SimulatedSandbox implements AutoCloseable {
         return p.pid();
     }
 
-    /** {@code Instant.now()} has microseconds at best here; runsc writes nanoseconds, so fill them in. */
+    /**
+     * {@code Instant.now()} has microseconds at best here; runsc writes nanoseconds, so fill them in.
+     * They are taken off rather than added, so that a metric server reading its own clock in the same
+     * microsecond never sees a snapshot "from the future".
+     */
     private static Instant preciseNow() {
         Instant t = Instant.now();
-        return t.getNano() % 1000 == 0 ? t.plusNanos(1 + Math.floorMod(System.nanoTime(), 999)) : t;
+        return t.getNano() % 1000 == 0 ? t.minusNanos(1 + Math.floorMod(System.nanoTime(), 999)) : t;
     }
 
     private static void closeQuietly(SocketChannel c) {
