@@ -70,8 +70,9 @@ public final class GoText {
      * when zero, followed by {@code  m=+S.NNNNNNNNN} when a monotonic reading is given.
      *
      * <p>The zone abbreviation is {@code UTC} for UTC, the offset again for a bare offset (as Go
-     * prints a fixed zone with no name), else the JDK's short zone name, which agrees with Go's
-     * tzdata abbreviations for the common zones.
+     * prints a fixed zone with no name), else the JDK's English short zone name, which agrees with
+     * Go's tzdata abbreviations for the common zones, or tzdata's numeric form ({@code +03},
+     * {@code +0545}) where the JDK has no name.
      *
      * @param instant the time
      * @param zone the zone to print it in
@@ -198,8 +199,13 @@ public final class GoText {
         }
         boolean daylight = zone.getRules().isDaylightSavings(instant);
         var tz = TimeZone.getTimeZone(zone);
-        String name = tz.getDisplayName(daylight, TimeZone.SHORT, Locale.ROOT);
-        return name.startsWith("GMT") && !name.equals("GMT") ? offsetText : name;
+        // English names are the ones tzdata uses (CET, EST, IST, JST); where the JDK has none it
+        // prints GMT+hh:mm, and tzdata uses a numeric abbreviation such as +03 or +0545.
+        String name = tz.getDisplayName(daylight, TimeZone.SHORT, Locale.US);
+        if (name.startsWith("GMT") && !name.equals("GMT")) {
+            return offset.getTotalSeconds() % 3600 == 0 ? offsetText.substring(0, 3) : offsetText;
+        }
+        return name;
     }
 
     private static void pad(StringBuilder sb, long value, int width) {
