@@ -3,6 +3,7 @@ package runsc.metrics.server.http;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -34,6 +35,18 @@ public record HttpHeaders(List<Header> list) {
         for (int i = 0; i < namesAndValues.length; i += 2) {
             headers.add(new Header(namesAndValues[i], namesAndValues[i + 1]));
         }
+        return new HttpHeaders(headers);
+    }
+
+    /**
+     * Creates a header list from a map of names to values (as {@code com.sun.net.httpserver} keeps them).
+     *
+     * @param map the values per name
+     * @return the headers, names in the map's order
+     */
+    public static HttpHeaders of(Map<String, List<String>> map) {
+        List<Header> headers = new ArrayList<>();
+        map.forEach((name, values) -> values.forEach(v -> headers.add(new Header(name, v))));
         return new HttpHeaders(headers);
     }
 
