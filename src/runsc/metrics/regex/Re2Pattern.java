@@ -41,9 +41,11 @@ public final class Re2Pattern {
         String java = Re2Translator.translate(re2);
         try {
             return new Re2Pattern(re2, Pattern.compile(java));
-        } catch (StackOverflowError e) {
-            throw new Re2SyntaxException(Re2ErrorCode.NESTING_DEPTH, re2);
         } catch (PatternSyntaxException e) {
+            if (e.getDescription().startsWith("Stack overflow")) {
+                // Pattern.compile turns its own StackOverflowError into this exception.
+                throw new Re2SyntaxException(Re2ErrorCode.NESTING_DEPTH, re2);
+            }
             // The translator only emits syntax java.util.regex accepts; reaching this is a bug
             // in the translation, reported as an invalid pattern rather than a crash.
             throw new Re2SyntaxException(Re2ErrorCode.INVALID_PERL_OP, re2);

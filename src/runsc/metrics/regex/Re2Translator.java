@@ -19,8 +19,12 @@ import java.util.Set;
  * while emitting, and named groups become plain groups (names are never used for filtering).
  */
 final class Re2Translator {
-    /** Deepest group nesting accepted; Go's limit on the parse tree height is also 1000. */
-    static final int MAX_NESTING = 1000;
+    /**
+     * Deepest group nesting accepted. Go allows a parse tree 1000 levels high; java.util.regex
+     * compiles and matches recursively, one set of stack frames per level, and 1000 levels can
+     * overflow a 1 MiB thread stack, so the limit is lower here. No real filter comes close.
+     */
+    static final int MAX_NESTING = 250;
     /** Largest repetition count, and largest product of nested counts (Go's rule). */
     static final int MAX_REPEAT = 1000;
 
