@@ -1,17 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 package runsc.metrics.sim;
 
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import java.util.function.Predicate;
+import runsc.metrics.regex.Re2Pattern;
+import runsc.metrics.regex.Re2SyntaxException;
+import runsc.metrics.regex.RegexMatchLimitException;
 
 /**
- * Compiles the {@code only_metrics} filter and, when it is invalid, words the error as a real sandbox
- * does ({@code cannot compile regexp "(": error parsing regexp: missing closing ): `(`}).
- *
- * <p>Matching uses {@code java.util.regex}, an unanchored find as Go's {@code MatchString}; the simple
- * patterns a simulator sees behave the same in both. Java's error kinds are mapped to Go's texts for
- * the common mistakes; the offending expression quoted is the whole pattern, which is what Go
- * quotes for a missing parenthesis and close enough for the others.
+ * Compiles the {@code only_metrics} filter as a sandbox does (Go RE2, matched unanchored on the
+ * unprefixed metric name) and, when it is invalid, words the error as a real sandbox does:
+ * {@code cannot compile regexp "(": error parsing regexp: missing closing ): `(`}.
  */
 final class GoRegexp {
     private GoRegexp() {}
@@ -20,31 +18,29 @@ final class GoRegexp {
     static final class InvalidRegexp extends Exception {
         private static final long serialVersionUID = 1L;
 
-        InvalidRegexp(String message) {
-            super(message);
+        InvalidRegexp(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
-    static Pattern compile(String regex) throws InvalidRegexp {
+    /**
+     * {@return an unanchored matcher for {@code regex}; a match that runs out of its time budget
+     * counts as no match}
+     */
+    static Predicate<String> compile(String regex) throws InvalidRegexp {
+        Re2Pattern pattern;
         try {
-            return Pattern.compile(regex);
-        } catch (PatternSyntaxException e) {
-            String d = e.getDescription();
-            String code;
-            if (d.startsWith("Unclosed group")) {
-                code = "missing closing )";
-            } else if (d.startsWith("Unclosed character class")) {
-                code = "missing closing ]";
-            } else if (d.startsWith("Dangling meta character")) {
-                code = "missing argument to repetition operator";
-            } else if (d.startsWith("Unmatched closing ')'")) {
-                code = "unexpected )";
-            } else {
-                code = "invalid regexp (" + d + ")";
-            }
-            throw new InvalidRegexp("cannot compile regexp " + quote(regex) + ": error parsing regexp: "
-                    + code + ": `" + regex + "`");
+            pattern = Re2Pattern.compile(regex);
+        } catch (Re2SyntaxException e) {
+            throw new InvalidRegexp("cannot compile regexp " + quote(regex) + ": " + e.getMessage(), e);
         }
+        return name -> {
+            try {
+                return pattern.find(name);
+            } catch (RegexMatchLimitException e) {
+                return false;
+            }
+        };
     }
 
     /** Go's {@code %q} for the printable ASCII and control characters a filter may contain. */

@@ -7,7 +7,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
+import java.util.function.Predicate;
 import runsc.metrics.json.Json;
 import runsc.metrics.json.JsonBool;
 import runsc.metrics.json.JsonFramer;
@@ -142,7 +142,7 @@ final class UrpcSession {
                 return failure("json: cannot unmarshal " + goKind(arg) + " into Go value of type control.MetricsExportOpts");
             }
         }
-        Pattern pattern;
+        Predicate<String> pattern;
         try {
             pattern = GoRegexp.compile(filter);
         } catch (GoRegexp.InvalidRegexp e) {
@@ -170,7 +170,7 @@ final class UrpcSession {
                 case ScriptedReply.Raw raw -> raw.bytes();
             };
         }
-        return success(SnapshotJson.result(sandbox.takeSnapshot(pattern.asPredicate())));
+        return success(SnapshotJson.result(sandbox.takeSnapshot(pattern)));
     }
 
     private byte[] registeredMetrics(JsonValue arg) {

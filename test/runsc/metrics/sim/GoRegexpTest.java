@@ -24,7 +24,13 @@ class GoRegexpTest {
     }
 
     @Test
+    void acceptsRe2SyntaxJavaWouldReadDifferently() throws Exception {
+        assertTrue(GoRegexp.compile("^fs_[[:alpha:]]+$").test("fs_opens"));
+        assertTrue(GoRegexp.compile("(?P<x>opens)").test("fs_opens"));
+    }
+
+    @Test
     void matchesUnanchored() throws Exception {
-        assertTrue(GoRegexp.compile("opens").asPredicate().test("gofer_opens_host"));
+        assertTrue(GoRegexp.compile("opens").test("gofer_opens_host"));
     }
 }
