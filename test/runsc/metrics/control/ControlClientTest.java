@@ -199,6 +199,35 @@ class ControlClientTest {
     }
 
     @Test
+    void fullListenBacklogIsWaitedOutUntilTheDeadline() throws IOException {
+        Path sock = root.resolve("full.sock");
+        List<java.nio.channels.SocketChannel> queued = new ArrayList<>();
+        try (var server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            server.bind(java.net.UnixDomainSocketAddress.of(sock), 1);
+            // Never accepted: fill the backlog until a non-blocking connect is refused with EAGAIN.
+            boolean full = false;
+            for (int i = 0; i < 64 && !full; i++) {
+                var c = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+                queued.add(c);
+                c.configureBlocking(false);
+                try {
+                    c.connect(java.net.UnixDomainSocketAddress.of(sock));
+                } catch (IOException e) {
+                    full = UrpcTransport.BACKLOG_FULL.equals(e.getMessage());
+                }
+            }
+            org.junit.jupiter.api.Assumptions.assumeTrue(full, "the kernel never reported a full backlog");
+            ControlException e = assertThrows(ControlException.class, () -> client.exportMetrics("q", sock, "", in(SHORT_MS)));
+            assertEquals(ControlException.Kind.TIMEOUT, e.kind());
+            assertEquals("sandbox q: connecting to " + sock + ": Resource temporarily unavailable", e.getMessage());
+        } finally {
+            for (var c : queued) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
     void missingSocketIsAConnectError() {
         Path missing = root.resolve("runsc-none.sock");
         ControlException e = assertThrows(ControlException.class, () -> client.exportMetrics("none", missing, "", in(5000)));
