@@ -25,10 +25,10 @@ final class SimulationScaleProbe {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         Path root = Files.createTempDirectory(Path.of("/tmp"), "rm");
-        report("baseline", 0);
+        report("baseline");
         long start = System.nanoTime();
         try (Simulation sim = Simulation.start(root, Simulation.options(n, "s", "/run/m.sock", "ns", 40, Map.of()))) {
-            report("started " + n + " in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms", n);
+            report("started " + n + " in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
             ControlClient client = new ControlClient();
             Semaphore inFlight = new Semaphore(8);
             for (int round = 1; round <= 3; round++) {
@@ -52,15 +52,15 @@ final class SimulationScaleProbe {
                 }
             }
             report("round " + round + ": scraped " + series + " series in "
-                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms", n);
+                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
             }
             System.gc();
-            report("after a full GC", n);
+            report("after a full GC");
         }
         Files.delete(root);
     }
 
-    private static void report(String what, int n) throws IOException {
+    private static void report(String what) throws IOException {
         long fds;
         try (var list = Files.list(Path.of("/proc/self/fd"))) {
             fds = list.count();
