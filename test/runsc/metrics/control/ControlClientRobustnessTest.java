@@ -12,10 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The robustness property of {@link ControlClientProperties} as a fixed-seed Jupiter test, because
- * the jqwik engine discovers no properties under the runner's package selection (they run with
- * {@code --select-class}). Same four reply families: random bytes, truncations and one-byte
- * mutations of a valid reply, and strings of JSON-ish tokens.
+ * Whatever a sandbox replies, the client throws nothing but {@link ControlException}: random bytes,
+ * truncations and one-byte mutations of a valid reply, and strings of JSON-ish tokens (fixed seed).
  */
 class ControlClientRobustnessTest {
     private static final int CASES = 400;
