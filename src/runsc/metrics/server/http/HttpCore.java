@@ -89,11 +89,11 @@ public final class HttpCore implements RequestHandler {
         } catch (GoUrl.EscapeException e) {
             return badRequest();
         }
-        log.accept("Request: " + method + " " + GoUrl.decodeUtf8(path));
         String clean = GoUrl.cleanPath(path);
         if (!clean.equals(path)) {
             return redirect(method, clean, request.rawQuery());
         }
+        log.accept("Request: " + method + " " + GoUrl.decodeUtf8(path));
         return switch (path) {
             case "/metrics" -> metrics(request.rawQuery(), received);
             case "/runsc-metrics/healthcheck" -> healthcheck(request);

@@ -47,11 +47,18 @@ public final class TcpHttpServer implements Closeable {
     private final Phaser inFlight = new Phaser(1);
     private volatile boolean closing;
 
-    private TcpHttpServer(HttpServer server, ExecutorService executor, RequestHandler handler, Consumer<String> log) {
-        this.server = server;
-        this.executor = executor;
+    private TcpHttpServer(InetSocketAddress address, RequestHandler handler, Consumer<String> log) throws IOException {
         this.handler = handler;
         this.log = log;
+        try {
+            server = HttpServer.create(address, 0);
+        } catch (IOException e) {
+            throw new IOException("cannot listen on TCP address \"" + address.getHostString() + ":"
+                    + address.getPort() + "\": " + e.getMessage(), e);
+        }
+        executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("runsc-metrics-http-", 0).factory());
+        server.createContext("/", this::exchange);
+        server.setExecutor(executor);
     }
 
     /**
@@ -72,22 +79,9 @@ public final class TcpHttpServer implements Closeable {
         setIfAbsent("sun.net.httpserver.maxRspTime", MAX_RESPONSE_SECONDS);
         setIfAbsent("sun.net.httpserver.idleInterval", IDLE_SECONDS);
         setIfAbsent("jdk.httpserver.maxConnections", MAX_CONNECTIONS);
-        HttpServer server = create(address);
-        var executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("runsc-metrics-http-", 0).factory());
-        TcpHttpServer s = new TcpHttpServer(server, executor, handler, log);
-        server.createContext("/", s::exchange);
-        server.setExecutor(executor);
-        server.start();
+        TcpHttpServer s = new TcpHttpServer(address, handler, log);
+        s.server.start();
         return s;
-    }
-
-    private static HttpServer create(InetSocketAddress address) throws IOException {
-        try {
-            return HttpServer.create(address, 0);
-        } catch (IOException e) {
-            throw new IOException("cannot listen on TCP address \"" + address.getHostString() + ":"
-                    + address.getPort() + "\": " + e.getMessage(), e);
-        }
     }
 
     private static void setIfAbsent(String property, int value) {
