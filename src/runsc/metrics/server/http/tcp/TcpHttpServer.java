@@ -88,7 +88,11 @@ public final class TcpHttpServer implements Closeable {
         System.getProperties().putIfAbsent(property, Integer.toString(value));
     }
 
-    /** @return the bound address, with the real port when port 0 was asked for */
+    /**
+     * Returns the bound address, with the real port when port 0 was asked for.
+     *
+     * @return the listening address
+     */
     public InetSocketAddress address() {
         return server.getAddress();
     }
@@ -97,33 +101,31 @@ public final class TcpHttpServer implements Closeable {
         inFlight.register();
         try (ex; InputStream in = ex.getRequestBody()) {
             byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-            HttpResponse response = body.length > MAX_BODY_BYTES
-                    ? HttpResponse.error(413, "request body exceeds " + MAX_BODY_BYTES + " bytes").closing()
-                    : handle(ex, body);
+            HttpResponse response;
+            try {
+                response = body.length > MAX_BODY_BYTES
+                        ? HttpResponse.error(413, "request body exceeds " + MAX_BODY_BYTES + " bytes").closing()
+                        : handler.handle(HttpRequest.of(ex.getRequestMethod(), ex.getRequestURI().toString(),
+                                HttpHeaders.of(ex.getRequestHeaders()), body));
+            } catch (RuntimeException e) {
+                log.accept("tcp: internal error: " + e);
+                response = HttpResponse.error(500, "internal error").closing();
+            }
             response.headers().forEach(h -> ex.getResponseHeaders().add(h.name(), h.value()));
             if (closing || response.close()) {
                 ex.getResponseHeaders().set("Connection", "close");
             }
-            boolean head = ex.getRequestMethod().equals("HEAD");
-            if (head) { // HttpServer sends no Content-Length for HEAD unless it is set as a header.
-                ex.getResponseHeaders().set("Content-Length", Integer.toString(response.bodyLength()));
+            int length = response.bodyLength();
+            if (ex.getRequestMethod().equals("HEAD")) { // HttpServer sends a HEAD length only as a header
+                ex.getResponseHeaders().set("Content-Length", Integer.toString(length));
+                length = 0;
             }
-            ex.sendResponseHeaders(response.status(), head || response.bodyLength() == 0 ? -1 : response.bodyLength());
-            if (!head && response.bodyLength() > 0) {
+            ex.sendResponseHeaders(response.status(), length == 0 ? -1 : length);
+            if (length > 0) {
                 response.writeBody(ex.getResponseBody());
             }
         } finally {
             inFlight.arriveAndDeregister();
-        }
-    }
-
-    private HttpResponse handle(HttpExchange ex, byte[] body) {
-        try {
-            return handler.handle(HttpRequest.of(ex.getRequestMethod(), ex.getRequestURI().toString(),
-                    HttpHeaders.of(ex.getRequestHeaders()), body));
-        } catch (RuntimeException e) {
-            log.accept("tcp: internal error: " + e);
-            return HttpResponse.error(500, "internal error").closing();
         }
     }
 
@@ -133,7 +135,7 @@ public final class TcpHttpServer implements Closeable {
         if (closing) {
             return;
         }
-        closing = true;
+        closing = true; // from now on every response ends its connection
         try {
             inFlight.awaitAdvanceInterruptibly(inFlight.arrive(), DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

@@ -3,6 +3,7 @@ package runsc.metrics.server.http.tcp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,6 +26,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -173,6 +176,36 @@ class TcpHttpServerTest {
         assertEquals("60", System.getProperty("sun.net.httpserver.maxReqTime"));
         assertEquals("60", System.getProperty("sun.net.httpserver.maxRspTime"));
         assertEquals("64", System.getProperty("jdk.httpserver.maxConnections"));
+    }
+
+    @Test
+    void closeWaitsForARunningRequest() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        HttpCore slow = new HttpCore(ServerSettings.of("/run/runsc", 77), (q, out) -> {
+            entered.countDown();
+            try {
+                release.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            out.write('x');
+        }, () -> false, log::add);
+        TcpHttpServer s = TcpHttpServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), slow, log::add);
+        try {
+            URI target = URI.create("http://127.0.0.1:" + s.address().getPort() + "/metrics");
+            CompletableFuture<HttpResponse<String>> response = client.sendAsync(
+                    HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(entered.await(20, TimeUnit.SECONDS));
+            Thread closer = Thread.ofVirtual().start(s::close);
+            assertFalse(closer.join(Duration.ofMillis(300)), "close waits for the running request");
+            release.countDown();
+            assertEquals("x", response.get(20, TimeUnit.SECONDS).body());
+            assertTrue(closer.join(Duration.ofSeconds(20)));
+        } finally {
+            release.countDown();
+            s.close();
+        }
     }
 
     @Test

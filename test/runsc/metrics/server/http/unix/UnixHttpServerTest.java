@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -264,6 +265,39 @@ class UnixHttpServerTest {
             s.close();
             assertEquals(-1, in.read());
             assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10));
+        }
+    }
+
+    @Test
+    void closeLetsABusyRequestFinishWithConnectionClose() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        MetricsSource slow = (q, out) -> {
+            entered.countDown();
+            try {
+                release.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            out.write("# slow\n".getBytes(StandardCharsets.UTF_8));
+        };
+        HttpCore slowCore = new HttpCore(ServerSettings.of("/run/runsc", 99), slow, () -> false, log::add);
+        UnixHttpServer s = UnixHttpServer.start(socket, slowCore, UnixServerOptions.DEFAULTS, log::add);
+        try (SocketChannel ch = connect()) {
+            send(ch, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertTrue(entered.await(20, TimeUnit.SECONDS));
+            Thread closer = Thread.ofVirtual().start(s::close);
+            assertFalse(closer.join(Duration.ofMillis(300)), "close waits for the running request");
+            assertFalse(Files.exists(socket), "the socket file goes first, as upstream");
+            release.countDown();
+            RawResponses.Response r = RawResponses.parse(Channels.newInputStream(ch), false);
+            assertEquals(200, r.status());
+            assertEquals("# slow\n", r.body());
+            assertEquals("close", r.headers().get("connection"));
+            assertTrue(closer.join(Duration.ofSeconds(20)));
+        } finally {
+            release.countDown();
+            s.close();
         }
     }
 
