@@ -269,6 +269,15 @@ class Re2PatternTest {
     }
 
     @Test
+    void reportsRecursionTooDeepForTheStack() throws Exception {
+        Re2Pattern p = Re2Pattern.compile("^(a|b)*$");
+        RegexMatchLimitException e = assertThrows(RegexMatchLimitException.class,
+                () -> p.find("ab".repeat(500_000), Duration.ofSeconds(30)));
+        assertEquals("regular expression `^(a|b)*$` needs too deep a recursion on an input of 1000000 characters",
+                e.getMessage());
+    }
+
+    @Test
     void defaultBudgetAlsoStopsBacktracking() throws Exception {
         Re2Pattern p = Re2Pattern.compile("(.*a){30}");
         assertThrows(RegexMatchLimitException.class, () -> p.find("a".repeat(60) + "b"));

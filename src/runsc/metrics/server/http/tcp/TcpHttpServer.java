@@ -131,7 +131,7 @@ public final class TcpHttpServer implements Closeable {
 
     /** Waits for running exchanges (up to {@link #DRAIN_TIMEOUT}), then stops the server at once. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closing) {
             return;
         }
