@@ -3,7 +3,6 @@ package runsc.metrics.regex;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -28,10 +27,29 @@ final class Re2Translator {
     /** Largest repetition count, and largest product of nested counts (Go's rule). */
     static final int MAX_REPEAT = 1000;
 
+    /** Go's {@code unicode.Categories} keys, in canonical form ({@code LC} is {@code Lc}). */
     private static final Set<String> CATEGORIES = Set.of(
-            "C", "Cc", "Cf", "Co", "Cs", "L", "Ll", "Lm", "Lo", "Lt", "Lu", "M", "Mc", "Me", "Mn",
-            "N", "Nd", "Nl", "No", "P", "Pc", "Pd", "Pe", "Pf", "Pi", "Po", "Ps", "S", "Sc", "Sk",
+            "C", "Cc", "Cf", "Cn", "Co", "Cs", "L", "Lc", "Ll", "Lm", "Lo", "Lt", "Lu", "M", "Mc", "Me",
+            "Mn", "N", "Nd", "Nl", "No", "P", "Pc", "Pd", "Pe", "Pf", "Pi", "Po", "Ps", "S", "Sc", "Sk",
             "Sm", "So", "Z", "Zl", "Zp", "Zs");
+
+    /** Go's {@code unicode.CategoryAliases} (Unicode's long names), keys in canonical form. */
+    private static final Map<String, String> CATEGORY_ALIASES = Map.ofEntries(
+            Map.entry("Casedletter", "Lc"), Map.entry("Closepunctuation", "Pe"),
+            Map.entry("Combiningmark", "M"), Map.entry("Connectorpunctuation", "Pc"),
+            Map.entry("Control", "Cc"), Map.entry("Cntrl", "Cc"), Map.entry("Currencysymbol", "Sc"),
+            Map.entry("Dashpunctuation", "Pd"), Map.entry("Decimalnumber", "Nd"), Map.entry("Digit", "Nd"),
+            Map.entry("Enclosingmark", "Me"), Map.entry("Finalpunctuation", "Pf"), Map.entry("Format", "Cf"),
+            Map.entry("Initialpunctuation", "Pi"), Map.entry("Letter", "L"), Map.entry("Letternumber", "Nl"),
+            Map.entry("Lineseparator", "Zl"), Map.entry("Lowercaseletter", "Ll"), Map.entry("Mark", "M"),
+            Map.entry("Mathsymbol", "Sm"), Map.entry("Modifierletter", "Lm"), Map.entry("Modifiersymbol", "Sk"),
+            Map.entry("Nonspacingmark", "Mn"), Map.entry("Number", "N"), Map.entry("Openpunctuation", "Ps"),
+            Map.entry("Other", "C"), Map.entry("Otherletter", "Lo"), Map.entry("Othernumber", "No"),
+            Map.entry("Otherpunctuation", "Po"), Map.entry("Othersymbol", "So"),
+            Map.entry("Paragraphseparator", "Zp"), Map.entry("Privateuse", "Co"), Map.entry("Punct", "P"),
+            Map.entry("Punctuation", "P"), Map.entry("Separator", "Z"), Map.entry("Spaceseparator", "Zs"),
+            Map.entry("Spacingmark", "Mc"), Map.entry("Surrogate", "Cs"), Map.entry("Symbol", "S"),
+            Map.entry("Titlecaseletter", "Lt"), Map.entry("Unassigned", "Cn"), Map.entry("Uppercaseletter", "Lu"));
 
     /** POSIX classes as ASCII ranges in Java class syntax (RE2 defines them over ASCII). */
     private static final Map<String, String> POSIX = Map.ofEntries(
@@ -293,6 +311,9 @@ final class Re2Translator {
                 }
                 max = m[0];
                 i = m[1];
+                if (max < 0) {
+                    min[0] = -1; // a count too big to parse is an invalid repeat count, as in Go
+                }
             }
         }
         if (i >= src.length() || src.charAt(i) != '}') {
@@ -544,31 +565,56 @@ final class Re2Translator {
             negated = !negated;
             name = name.substring(1);
         }
-        String set;
-        if (name.equals("Any")) {
-            set = ANY_CHAR;
-        } else if (CATEGORIES.contains(name)) {
-            set = "\\p{" + name + "}";
-        } else {
-            String script = scriptName(name);
-            if (script == null) {
-                throw error(Re2ErrorCode.INVALID_CHAR_RANGE, seq);
-            }
-            set = "\\p{script=" + script + "}";
+        String set = unicodeSet(canonicalName(name));
+        if (set == null) {
+            throw error(Re2ErrorCode.INVALID_CHAR_RANGE, seq);
         }
         return (negated ? "[^" : "[") + set + "]";
     }
 
-    /** The Java script name for a Go script table name (case-sensitive, no aliases), or null. */
-    private static String scriptName(String name) {
-        if (name.isEmpty() || !Character.isUpperCase(name.charAt(0)) || name.equals("Unknown")) {
-            return null;
+    /**
+     * Go's {@code canonicalName}: first letter upper case, the rest lower case, without
+     * {@code _}, {@code -} and spaces, so {@code \p{greek}} and {@code \p{Uppercase_Letter}} work.
+     */
+    static String canonicalName(String name) {
+        StringBuilder b = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '_' || c == '-' || c == ' ') {
+                continue;
+            }
+            b.append(b.isEmpty() ? Character.toUpperCase(c) : Character.toLowerCase(c));
         }
-        try {
-            return Character.UnicodeScript.valueOf(name.toUpperCase(Locale.ROOT)).name();
-        } catch (IllegalArgumentException e) {
-            return null;
+        return b.toString();
+    }
+
+    /**
+     * Go's {@code unicodeTable} as Java class contents: Any, Assigned, ASCII, the general
+     * categories (also by their long Unicode names), and the scripts; null if unknown.
+     */
+    private static String unicodeSet(String canonical) {
+        switch (canonical) {
+            case "Any" -> {
+                return ANY_CHAR;
+            }
+            case "Assigned" -> {
+                return "\\P{Cn}";
+            }
+            case "Ascii" -> {
+                return "\\x{0}-\\x{7F}";
+            }
+            default -> { }
         }
+        String category = CATEGORIES.contains(canonical) ? canonical : CATEGORY_ALIASES.get(canonical);
+        if (category != null) {
+            return "\\p{" + (category.equals("Lc") ? "LC" : category) + "}";
+        }
+        for (Character.UnicodeScript script : Character.UnicodeScript.values()) {
+            if (script != Character.UnicodeScript.UNKNOWN && canonicalName(script.name()).equals(canonical)) {
+                return "\\p{script=" + script.name() + "}";
+            }
+        }
+        return null;
     }
 
     // Character classes: Go parse.go, parseClass, parseNamedClass, parseClassChar.

@@ -141,6 +141,21 @@ class Re2PatternTest {
     }
 
     @Test
+    void looksUpUnicodeNamesLikeCurrentGo() throws Exception {
+        assertTrue(find("^\\p{greek}+$", "αβ"));
+        assertTrue(find("^\\p{Uppercase_Letter}$", "A"));
+        assertFalse(find("\\p{uppercase-letter}", "a"));
+        assertTrue(find("^\\p{Letter}$", "é"));
+        assertTrue(find("^\\p{LC}$", "a"));
+        assertTrue(find("^\\p{ASCII}+$", "abc"));
+        assertFalse(find("\\p{ASCII}", "é"));
+        assertTrue(find("^\\p{Assigned}$", "a"));
+        assertFalse(find("\\p{Assigned}", "\u0378"));
+        assertTrue(find("^\\p{Old_Italic}$", "\uD800\uDF00"));
+        assertEquals("[\\p{Lu}]", Re2Pattern.compile("\\p{LU}").javaSource());
+    }
+
+    @Test
     void handlesSpecialCharactersInClasses() throws Exception {
         assertTrue(find("^[]a]+$", "]a"));
         assertTrue(find("^[a-]+$", "-a"));
@@ -193,6 +208,8 @@ class Re2PatternTest {
             {2}             | error parsing regexp: missing argument to repetition operator: `{2}`
             a{1001}         | error parsing regexp: invalid repeat count: `{1001}`
             a{2,1}          | error parsing regexp: invalid repeat count: `{2,1}`
+            a{2,1000000000} | error parsing regexp: invalid repeat count: `{2,1000000000}`
+            a{1000000000}   | error parsing regexp: invalid repeat count: `{1000000000}`
             (a{100}){100}   | error parsing regexp: invalid repeat count: `{100}`
             [[:foo:]]       | error parsing regexp: invalid character class range: `[:foo:]`
             \\p{Foo}        | error parsing regexp: invalid character class range: `\\p{Foo}`
@@ -249,6 +266,15 @@ class Re2PatternTest {
         RegexMatchLimitException e = assertThrows(RegexMatchLimitException.class,
                 () -> p.find(input, Duration.ofMillis(50)));
         assertEquals("regular expression `(.*a){25}` took longer than 50 ms on an input of 41 characters", e.getMessage());
+    }
+
+    @Test
+    void reportsRecursionTooDeepForTheStack() throws Exception {
+        Re2Pattern p = Re2Pattern.compile("^(a|b)*$");
+        RegexMatchLimitException e = assertThrows(RegexMatchLimitException.class,
+                () -> p.find("ab".repeat(500_000), Duration.ofSeconds(30)));
+        assertEquals("regular expression `^(a|b)*$` needs too deep a recursion on an input of 1000000 characters",
+                e.getMessage());
     }
 
     @Test

@@ -89,11 +89,11 @@ public final class HttpCore implements RequestHandler {
         } catch (GoUrl.EscapeException e) {
             return badRequest();
         }
-        log.accept("Request: " + method + " " + GoUrl.decodeUtf8(path));
         String clean = GoUrl.cleanPath(path);
         if (!clean.equals(path)) {
             return redirect(method, clean, request.rawQuery());
         }
+        log.accept("Request: " + printable(method) + " " + printable(GoUrl.decodeUtf8(path)));
         return switch (path) {
             case "/metrics" -> metrics(request.rawQuery(), received);
             case "/runsc-metrics/healthcheck" -> healthcheck(request);
@@ -191,6 +191,20 @@ public final class HttpCore implements RequestHandler {
     private static HttpResponse badRequest() {
         return new HttpResponse(400, List.of(new Header("Content-Type", HttpResponse.TEXT_PLAIN)),
                 "400 Bad Request".getBytes(StandardCharsets.UTF_8), true);
+    }
+
+    /** Keeps a log entry on one line: control characters (a decoded %0A, say) become \\xNN. */
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7F) {
+                b.append(String.format("\\x%02x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     private static boolean hasControlByte(String s) {

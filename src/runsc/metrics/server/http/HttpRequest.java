@@ -50,6 +50,11 @@ public record HttpRequest(String method, String target, String rawPath, String r
         return new HttpRequest(method, target, path, rawQuery, headers, body);
     }
 
+    /**
+     * Returns a copy of the body.
+     *
+     * @return the body bytes
+     */
     @Override
     public byte[] body() {
         return body.clone();

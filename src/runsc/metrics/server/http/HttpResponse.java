@@ -66,6 +66,11 @@ public record HttpResponse(int status, List<Header> headers, byte[] body, boolea
         return new HttpResponse(status, headers, body, true);
     }
 
+    /**
+     * Returns a copy of the body.
+     *
+     * @return the body bytes
+     */
     @Override
     public byte[] body() {
         return body.clone();

@@ -344,6 +344,12 @@ class HttpCoreTest {
     }
 
     @Test
+    void keepsEachLogEntryOnOneLine() {
+        get("/a%0Ab%7F");
+        assertEquals(List.of("Request: GET /a\\x0ab\\x7f"), log);
+    }
+
+    @Test
     void passesTheArrivalTimeForTheScrapeDeadline() {
         long before = System.nanoTime();
         get("/metrics");

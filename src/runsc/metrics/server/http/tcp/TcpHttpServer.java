@@ -47,11 +47,18 @@ public final class TcpHttpServer implements Closeable {
     private final Phaser inFlight = new Phaser(1);
     private volatile boolean closing;
 
-    private TcpHttpServer(HttpServer server, ExecutorService executor, RequestHandler handler, Consumer<String> log) {
-        this.server = server;
-        this.executor = executor;
+    private TcpHttpServer(InetSocketAddress address, RequestHandler handler, Consumer<String> log) throws IOException {
         this.handler = handler;
         this.log = log;
+        try {
+            server = HttpServer.create(address, 0);
+        } catch (IOException e) {
+            throw new IOException("cannot listen on TCP address \"" + address.getHostString() + ":"
+                    + address.getPort() + "\": " + e.getMessage(), e);
+        }
+        executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("runsc-metrics-http-", 0).factory());
+        server.createContext("/", this::exchange);
+        server.setExecutor(executor);
     }
 
     /**
@@ -72,29 +79,20 @@ public final class TcpHttpServer implements Closeable {
         setIfAbsent("sun.net.httpserver.maxRspTime", MAX_RESPONSE_SECONDS);
         setIfAbsent("sun.net.httpserver.idleInterval", IDLE_SECONDS);
         setIfAbsent("jdk.httpserver.maxConnections", MAX_CONNECTIONS);
-        HttpServer server = create(address);
-        var executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("runsc-metrics-http-", 0).factory());
-        TcpHttpServer s = new TcpHttpServer(server, executor, handler, log);
-        server.createContext("/", s::exchange);
-        server.setExecutor(executor);
-        server.start();
+        TcpHttpServer s = new TcpHttpServer(address, handler, log);
+        s.server.start();
         return s;
-    }
-
-    private static HttpServer create(InetSocketAddress address) throws IOException {
-        try {
-            return HttpServer.create(address, 0);
-        } catch (IOException e) {
-            throw new IOException("cannot listen on TCP address \"" + address.getHostString() + ":"
-                    + address.getPort() + "\": " + e.getMessage(), e);
-        }
     }
 
     private static void setIfAbsent(String property, int value) {
         System.getProperties().putIfAbsent(property, Integer.toString(value));
     }
 
-    /** @return the bound address, with the real port when port 0 was asked for */
+    /**
+     * Returns the bound address, with the real port when port 0 was asked for.
+     *
+     * @return the listening address
+     */
     public InetSocketAddress address() {
         return server.getAddress();
     }
@@ -103,19 +101,27 @@ public final class TcpHttpServer implements Closeable {
         inFlight.register();
         try (ex; InputStream in = ex.getRequestBody()) {
             byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-            HttpResponse response = body.length > MAX_BODY_BYTES
-                    ? HttpResponse.error(413, "request body exceeds " + MAX_BODY_BYTES + " bytes").closing()
-                    : handle(ex, body);
+            HttpResponse response;
+            try {
+                response = body.length > MAX_BODY_BYTES
+                        ? HttpResponse.error(413, "request body exceeds " + MAX_BODY_BYTES + " bytes").closing()
+                        : handler.handle(HttpRequest.of(ex.getRequestMethod(), ex.getRequestURI().toString(),
+                                HttpHeaders.of(ex.getRequestHeaders()), body));
+            } catch (RuntimeException e) {
+                log.accept("tcp: internal error: " + e);
+                response = HttpResponse.error(500, "internal error").closing();
+            }
             response.headers().forEach(h -> ex.getResponseHeaders().add(h.name(), h.value()));
             if (closing || response.close()) {
                 ex.getResponseHeaders().set("Connection", "close");
             }
-            boolean head = ex.getRequestMethod().equals("HEAD");
-            if (head) { // HttpServer sends no Content-Length for HEAD unless it is set as a header.
-                ex.getResponseHeaders().set("Content-Length", Integer.toString(response.bodyLength()));
+            int length = response.bodyLength();
+            if (ex.getRequestMethod().equals("HEAD")) { // HttpServer sends a HEAD length only as a header
+                ex.getResponseHeaders().set("Content-Length", Integer.toString(length));
+                length = 0;
             }
-            ex.sendResponseHeaders(response.status(), head || response.bodyLength() == 0 ? -1 : response.bodyLength());
-            if (!head && response.bodyLength() > 0) {
+            ex.sendResponseHeaders(response.status(), length == 0 ? -1 : length);
+            if (length > 0) {
                 response.writeBody(ex.getResponseBody());
             }
         } finally {
@@ -123,23 +129,13 @@ public final class TcpHttpServer implements Closeable {
         }
     }
 
-    private HttpResponse handle(HttpExchange ex, byte[] body) {
-        try {
-            return handler.handle(HttpRequest.of(ex.getRequestMethod(), ex.getRequestURI().toString(),
-                    HttpHeaders.of(ex.getRequestHeaders()), body));
-        } catch (RuntimeException e) {
-            log.accept("tcp: internal error: " + e);
-            return HttpResponse.error(500, "internal error").closing();
-        }
-    }
-
     /** Waits for running exchanges (up to {@link #DRAIN_TIMEOUT}), then stops the server at once. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closing) {
             return;
         }
-        closing = true;
+        closing = true; // from now on every response ends its connection
         try {
             inFlight.awaitAdvanceInterruptibly(inFlight.arrive(), DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
