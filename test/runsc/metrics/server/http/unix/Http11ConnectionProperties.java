@@ -7,12 +7,11 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+
+import org.junit.jupiter.api.Test;
+
+import runsc.metrics.testing.Gen;
+import runsc.metrics.testing.Property;
 
 class Http11ConnectionProperties {
     /** Feeds bytes to a connection and checks that every answer is a well-formed response. */
@@ -32,29 +31,26 @@ class Http11ConnectionProperties {
         }
     }
 
-    @Property(tries = 2000)
-    void anyBytesGetWellFormedAnswersOrAClosedConnection(@ForAll byte[] input) throws IOException {
-        assertWellFormedAnswers(input);
+    @Test
+    void anyBytesGetWellFormedAnswersOrAClosedConnection() {
+        Property.forAll(2000, g -> g.anyBytes(400), Http11ConnectionProperties::assertWellFormedAnswers);
     }
 
-    @Provide
-    Arbitrary<String> almostRequests() {
-        Arbitrary<String> method = Arbitraries.of("GET", "POST", "PUT", "G T", "", "OPTIONS", "\u0000");
-        Arbitrary<String> target = Arbitraries.of("/", "/metrics", "/metrics%3Fa=%25", "//x", "/%zz", "*", "/runsc-metrics/pid",
+    static String almostRequest(Gen g) {
+        String method = g.oneOf("GET", "POST", "PUT", "G T", "", "OPTIONS", "\u0000");
+        String target = g.oneOf("/", "/metrics", "/metrics%3Fa=%25", "//x", "/%zz", "*", "/runsc-metrics/pid",
                 "/runsc-metrics/healthcheck?root=/run/runsc", "/metrics?runsc-sandbox-metrics-filter=(", "http://h/metrics", "");
-        Arbitrary<String> version = Arbitraries.of("HTTP/1.1", "HTTP/1.0", "HTTP/2.0", "HTTP/1", "");
-        Arbitrary<String> headers = Arbitraries.of("Host: x\r\n", "Content-Length: 3\r\n", "Content-Length: x\r\n",
-                "Transfer-Encoding: chunked\r\n", "Connection: close\r\n", " folded\r\n", "X:\u0001\r\n", "Expect: 100-continue\r\n",
-                "Content-Type: application/x-www-form-urlencoded\r\n", "\r\n", "\n", "").list().ofMaxSize(6)
-                .map(l -> String.join("", l));
-        Arbitrary<String> tail = Arbitraries.strings().ofMaxLength(20);
-        return Combinators.combine(method, target, version, headers, tail)
-                .as((m, t, v, h, rest) -> m + " " + t + " " + v + "\r\n" + h + "\r\n" + rest);
+        String version = g.oneOf("HTTP/1.1", "HTTP/1.0", "HTTP/2.0", "HTTP/1", "");
+        String headers = String.join("", g.listOf(6, x -> x.oneOf("Host: x\r\n", "Content-Length: 3\r\n",
+                "Content-Length: x\r\n", "Transfer-Encoding: chunked\r\n", "Connection: close\r\n", " folded\r\n",
+                "X:\u0001\r\n", "Expect: 100-continue\r\n", "Content-Type: application/x-www-form-urlencoded\r\n", "\r\n",
+                "\n", "")));
+        return method + " " + target + " " + version + "\r\n" + headers + "\r\n" + g.stringOf("abc\r\n:% ", 0, 20);
     }
 
-    @Property(tries = 2000)
-    void almostValidRequestsGetWellFormedAnswers(@ForAll("almostRequests") String first,
-                                                 @ForAll("almostRequests") String second) throws IOException {
-        assertWellFormedAnswers((first + second).getBytes(StandardCharsets.ISO_8859_1));
+    @Test
+    void almostValidRequestsGetWellFormedAnswers() {
+        Property.forAll(2000, g -> almostRequest(g) + almostRequest(g),
+                s -> assertWellFormedAnswers(s.getBytes(StandardCharsets.ISO_8859_1)));
     }
 }
