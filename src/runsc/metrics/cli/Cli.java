@@ -79,7 +79,9 @@ public final class Cli {
             out.print(command == null ? topUsage(globals.flags) : commandUsage(command, commandFlags));
             return EXIT_OK;
         } catch (UsageException e) {
-            err.println(e.getMessage());
+            if (!e.getMessage().isEmpty()) {
+                err.println(e.getMessage());
+            }
             err.print(command == null ? topUsage(globals.flags) : commandUsage(command, commandFlags));
             return EXIT_FAILURE;
         } catch (CliException e) {

@@ -1,8 +1,46 @@
 // SPDX-License-Identifier: Apache-2.0
 package runsc.metrics.cli;
 
-/** {@code export-metrics}. */
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import runsc.metrics.control.ControlClient;
+import runsc.metrics.control.ControlException;
+import runsc.metrics.control.FilterCheck;
+import runsc.metrics.exposition.ExportOptions;
+import runsc.metrics.exposition.ExpositionWriter;
+import runsc.metrics.exposition.GoQuote;
+import runsc.metrics.exposition.Snapshot;
+import runsc.metrics.exposition.SnapshotExport;
+import runsc.metrics.exposition.SnapshotOptions;
+import runsc.metrics.regex.Re2Pattern;
+import runsc.metrics.regex.Re2SyntaxException;
+import runsc.metrics.regex.RegexMatchLimitException;
+import runsc.metrics.runtime.ContainerState;
+import runsc.metrics.runtime.ControlSocket;
+import runsc.metrics.runtime.FullId;
+import runsc.metrics.runtime.IdResolver;
+import runsc.metrics.runtime.ReadOutcome;
+import runsc.metrics.runtime.RuntimeRoot;
+import runsc.metrics.runtime.SandboxLabels;
+import runsc.metrics.runtime.StateReader;
+
+/**
+ * {@code export-metrics}: one snapshot of the sandbox holding a container, on stdout, with the bytes
+ * {@code runsc export-metrics} prints, except that the {@code Wrote N bytes} line goes to stderr so
+ * that stdout is a valid exposition file. As upstream, the snapshot is not verified; only the filter
+ * is re-checked. Unlike upstream, every wait has a deadline: the state-file lock
+ * ({@value #LOCK_WAIT_SECONDS} s) and the sandbox's reply ({@value #EXPORT_DEADLINE_SECONDS} s).
+ */
 final class ExportMetricsCommand implements Command {
+    /** How long to wait for the state-file lock (runsc waits forever). */
+    static final int LOCK_WAIT_SECONDS = 10;
+    /** How long the sandbox may take to answer (runsc waits forever). */
+    static final int EXPORT_DEADLINE_SECONDS = 30;
+
     @Override
     public String name() {
         return "export-metrics";
@@ -28,7 +66,95 @@ final class ExportMetricsCommand implements Command {
         FlagSet.Flag<Boolean> noTimestamps = flags.bool("no-timestamps",
                 "Leave out sample timestamps, as node_exporter's textfile collector requires.");
         return invocation -> {
-            throw new CliException("export-metrics: PENDING");
+            if (invocation.arguments().isEmpty()) {
+                throw new UsageException("");
+            }
+            // runsc 20240729 takes the first argument and ignores the rest; so do we.
+            return export(invocation, invocation.arguments().getFirst(), prefix.get(), filter.get(), !noTimestamps.get());
         };
+    }
+
+    private static int export(Invocation invocation, String partialId, String prefix, String filterText,
+                              boolean timestamps) throws CliException, InterruptedException {
+        RuntimeRoot root = new RuntimeRoot(invocation.globals().root());
+        ContainerState container = load(root, partialId);
+        var sandbox = container.sandbox();
+        Re2Pattern filter = null;
+        if (!filterText.isEmpty()) {
+            try {
+                filter = Re2Pattern.compile(filterText);
+            } catch (Re2SyntaxException e) {
+                // The words a real sandbox answers with when it compiles the filter itself.
+                throw new CliException("ExportMetrics failed: cannot compile regexp " + GoQuote.quote(filterText) + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        Snapshot snapshot;
+        try {
+            Path socket = ControlSocket.resolve(sandbox, root.dir());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(EXPORT_DEADLINE_SECONDS);
+            invocation.log().accept("exporting metrics of sandbox " + sandbox.id() + " over " + socket);
+            snapshot = new ControlClient().exportMetrics(sandbox.id(), socket, filterText, deadline);
+            if (filter != null) {
+                Re2Pattern f = filter;
+                FilterCheck.requireMatches(sandbox.id(), filterText, name -> matches(f, name), snapshot);
+            }
+        } catch (ControlException e) {
+            throw new CliException("ExportMetrics failed: " + describe(e, sandbox.pid()), e);
+        } catch (IOException e) {
+            throw new CliException("ExportMetrics failed: " + e.getMessage(), e);
+        }
+        // The iteration label comes from the named container's creation time, as in runsc.
+        var labels = SandboxLabels.identity(sandbox, container.createdAt());
+        String header = "Command-line export for sandbox " + sandbox.id()
+                + (filterText.isEmpty() ? "" : " (filtered using regular expression: " + GoQuote.quote(filterText) + ")");
+        long written;
+        try {
+            OutputStream out = invocation.out();
+            written = new ExpositionWriter().write(out, new ExportOptions(header, timestamps),
+                    java.util.List.of(new SnapshotExport(snapshot, new SnapshotOptions(prefix, labels))));
+        } catch (IOException e) {
+            throw new CliException("Cannot write metrics to stdout: " + e.getMessage(), e);
+        }
+        if (invocation.out().checkError()) {
+            throw new CliException("Cannot write metrics to stdout: write error");
+        }
+        invocation.err().println("Wrote " + written + " bytes of Prometheus metric data to stdout");
+        return Cli.EXIT_OK;
+    }
+
+    /** Finds the container as runsc does (exact ID, else unique prefix) and reads its state under its lock. */
+    private static ContainerState load(RuntimeRoot root, String partialId) throws CliException, InterruptedException {
+        FullId id;
+        try {
+            id = IdResolver.resolve(root, partialId);
+        } catch (IOException e) {
+            throw new CliException("loading container: " + e.getMessage(), e);
+        }
+        StateReader reader = new StateReader(root);
+        return switch (reader.readWaiting(id, Duration.ofSeconds(LOCK_WAIT_SECONDS))) {
+            case ReadOutcome.Loaded loaded -> loaded.state();
+            case ReadOutcome.Gone gone -> throw new CliException("loading container: file does not exist");
+            case ReadOutcome.Locked locked -> throw new CliException("loading container: state file "
+                    + root.stateFile(id) + " is still locked after " + LOCK_WAIT_SECONDS + " s");
+            case ReadOutcome.Failed failed -> throw new CliException("loading container: " + failed.error().getMessage(),
+                    failed.error());
+        };
+    }
+
+    /** runsc's words for a dead sandbox; our own (naming the socket and cause) for everything else. */
+    private static String describe(ControlException e, long pid) {
+        if (e.kind() == ControlException.Kind.CONNECT && String.valueOf(e.getMessage()).contains("refused")) {
+            return "connecting to control server at PID " + pid + ": connection refused";
+        }
+        return e.remoteMessage().orElse(e.getMessage());
+    }
+
+    private static boolean matches(Re2Pattern pattern, String name) {
+        try {
+            return pattern.find(name);
+        } catch (RegexMatchLimitException e) {
+            return false;
+        }
     }
 }

@@ -1,7 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 package runsc.metrics.cli;
 
-/** {@code metric-server}. */
+import java.nio.file.Path;
+import java.util.Optional;
+
+import runsc.metrics.server.ControlSandboxQuery;
+import runsc.metrics.server.MetricServer;
+import runsc.metrics.server.ServerConfig;
+import runsc.metrics.server.ServerStartException;
+
+/**
+ * {@code metric-server}: serves the metrics of every sandbox in {@code --root} on
+ * {@code --metric-server} until SIGINT or SIGTERM, then stops in order and exits 0, as upstream.
+ */
 final class MetricServerCommand implements Command {
     @Override
     public String name() {
@@ -28,12 +39,44 @@ final class MetricServerCommand implements Command {
         FlagSet.Flag<Boolean> allowUnknownRoot = flags.bool("allow-unknown-root",
                 "if set, the metric server will keep running regardless of the existence of --root "
                         + "or the metric server's ability to access it.");
-        FlagSet.Flag<Boolean> allowProfiling = flags.bool("allow-profiling",
-                "Accepted for compatibility with runsc; the profiling endpoints are not provided.");
-        FlagSet.Flag<Integer> parallel = flags.integer("max-parallel", 8,
+        flags.bool("allow-profiling", "Accepted for compatibility with runsc; the profiling endpoints are not provided.");
+        FlagSet.Flag<Integer> parallel = flags.integer("max-parallel", ServerConfig.DEFAULT_MAX_PARALLEL,
                 "How many sandboxes to query at once during a scrape.");
         return invocation -> {
-            throw new CliException("metric-server: PENDING");
+            if (!invocation.arguments().isEmpty()) {
+                throw new UsageException("metric-server takes no arguments, got \"" + invocation.arguments().getFirst() + "\"");
+            }
+            if (parallel.get() < 1 || parallel.get() > ServerConfig.MAX_PARALLEL_LIMIT) {
+                throw new UsageException("invalid value \"" + parallel.get() + "\" for flag -max-parallel: must be 1 to "
+                        + ServerConfig.MAX_PARALLEL_LIMIT);
+            }
+            ServerConfig config = ServerConfig.of(invocation.globals().rootText(), invocation.globals().metricServer(),
+                    prefix.get(), parallel.get());
+            Optional<Path> pid = pidFile.get().isEmpty() ? Optional.empty() : Optional.of(Path.of(pidFile.get()));
+            return serve(invocation, config, pid, allowUnknownRoot.get());
         };
+    }
+
+    /** Runs a server until a signal; shared with {@code demo}. */
+    static int serve(Invocation invocation, ServerConfig config, Optional<Path> pidFile, boolean allowUnknownRoot)
+            throws CliException, InterruptedException {
+        Signals signals = Signals.install();
+        MetricServer server;
+        try {
+            server = MetricServer.start(config, pidFile, allowUnknownRoot, invocation.log(),
+                    new ControlSandboxQuery(config.root()));
+        } catch (ServerStartException e) {
+            throw new CliException(e.getMessage(), e);
+        }
+        if (server.bindsAllInterfaces()) {
+            invocation.err().println("Binding on all interfaces. This will allow anyone to list all containers on your machine!");
+        }
+        try {
+            invocation.log().accept("metric server listening on " + server.boundAddress());
+            invocation.log().accept("stopping on " + signals.await());
+        } finally {
+            server.close();
+        }
+        return Cli.EXIT_OK;
     }
 }

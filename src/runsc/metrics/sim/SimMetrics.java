@@ -51,6 +51,7 @@ final class SimMetrics {
 
     private final SplittableRandom random;
     private final boolean regress;
+    private final boolean histogramSamples;
     private final List<RegisteredMetric> registered = new ArrayList<>();
     // Current value per metric name and label set, in registration order.
     private final Map<String, Map<Map<String, String>, Long>> values = new LinkedHashMap<>();
@@ -63,7 +64,8 @@ final class SimMetrics {
     private double latencySsd;
     private long calls;
 
-    SimMetrics(int fillerSeries, long seed, boolean regress) {
+    SimMetrics(int fillerSeries, long seed, boolean regress, boolean histogramSamples) {
+        this.histogramSamples = histogramSamples;
         if (fillerSeries < 0) {
             throw new IllegalArgumentException("filler series must be >= 0, was " + fillerSeries);
         }
@@ -159,7 +161,7 @@ final class SimMetrics {
         Map<Map<String, String>, Long> open = values.get("netstack_tcp_current_open");
         Map<Map<String, String>, Long> established = values.get("netstack_tcp_current_established");
         established.replaceAll((k, v) -> Math.min(v, open.get(Map.<String, String>of())));
-        int samples = 1 + random.nextInt(3);
+        int samples = histogramSamples ? 1 + random.nextInt(3) : 0;
         for (int i = 0; i < samples; i++) {
             sample(200 + random.nextLong(2_000_000));
         }

@@ -56,7 +56,8 @@ public final class SimulatedSandbox implements AutoCloseable {
         this.socket = root.resolve("runsc-" + options.id() + ".sock");
         this.pid = pid;
         this.createdAt = preciseNow();
-        this.metrics = new SimMetrics(options.fillerSeries(), options.seed(), options.fault().kind() == Fault.Kind.REGRESS);
+        this.metrics = new SimMetrics(options.fillerSeries(), options.seed(), options.fault().kind() == Fault.Kind.REGRESS,
+                !options.goCompatible());
         this.registration = metrics.registration();
         this.server = server;
         this.acceptor = server == null ? null

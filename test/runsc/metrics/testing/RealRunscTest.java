@@ -59,11 +59,12 @@ class RealRunscTest {
 
             RunscResult export = RealRunsc.exportMetrics(root.path(), "sb1");
 
+            assertEquals(0, export.exitCode(), export::describe);
             Pattern point = Pattern.compile(
                     "runsc_[a-z_]+\\{iteration=\"[0-9a-z]+\",namespace_name=\"prod\",pod_name=\"web-0\","
                             + "sandbox=\"sb1\"(,sysno=\"\\d+\")?\\} \\d+ \\d{13}");
             List<String> points = dataLines(export.stdout());
-            assertFalse(points.isEmpty(), export.stdout());
+            assertFalse(points.isEmpty(), export::describe);
             for (String line : points) {
                 assertTrue(point.matcher(line).matches(), line);
             }

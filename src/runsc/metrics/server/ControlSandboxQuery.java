@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+package runsc.metrics.server;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import runsc.metrics.control.ControlClient;
+import runsc.metrics.control.FilterCheck;
+import runsc.metrics.exposition.Snapshot;
+import runsc.metrics.regex.Re2Pattern;
+import runsc.metrics.regex.RegexMatchLimitException;
+import runsc.metrics.runtime.ControlSocket;
+import runsc.metrics.runtime.LoadedSandbox;
+
+/**
+ * Queries a real (or simulated) sandbox over its control socket: {@code Metrics.Export} with the
+ * filter, then the client-side check that every returned metric matches it (a sandbox that ignores
+ * the filter is an error, as upstream).
+ */
+public final class ControlSandboxQuery implements SandboxQuery {
+    private final ControlClient client = new ControlClient();
+    private final Path root;
+
+    /**
+     * Creates a query for sandboxes of one root directory.
+     *
+     * @param root the runsc root, for the control socket fallback path
+     */
+    public ControlSandboxQuery(Path root) {
+        this.root = root;
+    }
+
+    @Override
+    public Snapshot export(LoadedSandbox sandbox, Optional<Re2Pattern> filter, long deadlineNanos) throws IOException {
+        String id = sandbox.sandbox().id();
+        Path socket = ControlSocket.resolve(sandbox.sandbox(), root);
+        String source = filter.map(Re2Pattern::source).orElse("");
+        Snapshot snapshot = client.exportMetrics(id, socket, source, deadlineNanos);
+        if (filter.isPresent()) {
+            Re2Pattern pattern = filter.get();
+            FilterCheck.requireMatches(id, source, name -> matches(pattern, name), snapshot);
+        }
+        return snapshot;
+    }
+
+    /** A metric name that takes the matcher past its time budget counts as not matching. */
+    private static boolean matches(Re2Pattern pattern, String name) {
+        try {
+            return pattern.find(name);
+        } catch (RegexMatchLimitException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: Apache-2.0
+package runsc.metrics.server;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+import runsc.metrics.runtime.MetricServerAddress;
+import runsc.metrics.runtime.RuntimeRoot;
+import runsc.metrics.server.http.HttpCore;
+import runsc.metrics.server.http.ServerSettings;
+import runsc.metrics.server.http.tcp.TcpHttpServer;
+import runsc.metrics.server.http.unix.UnixHttpServer;
+
+/**
+ * A running metric server: root check, listener (TCP or Unix socket), PID file, the 20 s background
+ * refresh, and an orderly shutdown (exposition-server-cli.md §4.2, §4.8). While shutting down the
+ * healthcheck and pid endpoints answer 503; the socket file and PID file are removed, then the
+ * listener closes after in-flight requests end.
+ */
+public final class MetricServer implements AutoCloseable {
+    private final ServerConfig config;
+    private final SandboxDiscovery discovery;
+    private final Consumer<String> log;
+    private final AtomicBoolean shuttingDown = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Optional<Path> pidFile;
+    private Closeable listener;
+    private String boundAddress;
+    private boolean allInterfaces;
+    private Thread refresher;
+
+    private MetricServer(ServerConfig config, SandboxDiscovery discovery, Optional<Path> pidFile, Consumer<String> log) {
+        this.config = config;
+        this.discovery = discovery;
+        this.pidFile = pidFile;
+        this.log = log;
+    }
+
+    /**
+     * Starts a server whose sandboxes are queried over their control sockets.
+     *
+     * @param config           the settings; {@code address} not yet substituted
+     * @param pidFile          where to write the PID, if anywhere
+     * @param allowUnknownRoot start even if the root cannot be listed
+     * @param log              one line per event
+     * @param query            how to ask a sandbox for its metrics
+     * @return the running server
+     * @throws ServerStartException with upstream's message when the root, listener or PID file fails
+     */
+    public static MetricServer start(ServerConfig config, Optional<Path> pidFile, boolean allowUnknownRoot,
+                                     Consumer<String> log, SandboxQuery query) throws ServerStartException {
+        if (config.address().isEmpty()) {
+            throw new ServerStartException("config does not specify the metric server address (--metric-server)", null);
+        }
+        if (!allowUnknownRoot) {
+            try {
+                new RuntimeRoot(config.root()).listSandboxes();
+            } catch (IOException e) {
+                throw new ServerStartException("invalid root directory \"" + config.rootText()
+                        + "\": tried to list all entries within it and got: " + e.getMessage(), e);
+            }
+        }
+        long startNanos = System.nanoTime();
+        Clock clock = Clock.systemDefaultZone();
+        Instant startTime = clock.instant();
+        String address = MetricServerAddress.substitute(config.address(), config.rootText());
+        ServerConfig substituted = new ServerConfig(config.root(), config.rootText(), address, config.exporterPrefix(),
+                config.maxParallel(), config.scrapeDeadline(), config.minSandboxTimeout(), config.refreshInterval());
+        SandboxDiscovery discovery = new SandboxDiscovery(substituted, clock, log);
+        MetricServer server = new MetricServer(substituted, discovery, pidFile, log);
+        Scraper scraper = new Scraper(substituted, query, log);
+        MetricsEndpoint endpoint = new MetricsEndpoint(substituted, discovery, scraper, clock, startNanos, startTime);
+        HttpCore core = new HttpCore(ServerSettings.of(config.rootText(), ProcessHandle.current().pid()), endpoint,
+                server.shuttingDown::get, log);
+        server.listen(address, core);
+        if (pidFile.isPresent()) {
+            try {
+                writePidFile(pidFile.get());
+            } catch (IOException e) {
+                server.close();
+                throw new ServerStartException("cannot write PID to file \"" + pidFile.get() + "\": " + e.getMessage(), e);
+            }
+        }
+        server.refresher = Thread.ofVirtual().name("refresh").start(server::refreshLoop);
+        return server;
+    }
+
+    private void listen(String address, HttpCore core) throws ServerStartException {
+        if (address.startsWith("/")) {
+            try {
+                listener = UnixHttpServer.start(Path.of(address), core, log);
+            } catch (IOException e) {
+                throw new ServerStartException("cannot listen on unix domain socket \"" + address + "\": " + e.getMessage(), e);
+            }
+            boundAddress = address;
+            return;
+        }
+        InetSocketAddress socketAddress;
+        try {
+            socketAddress = parseTcp(address);
+        } catch (IOException e) {
+            throw new ServerStartException("cannot listen on TCP address \"" + address + "\": " + e.getMessage(), e);
+        }
+        allInterfaces = socketAddress.getAddress().isAnyLocalAddress();
+        try {
+            TcpHttpServer tcp = TcpHttpServer.start(socketAddress, core, log);
+            listener = tcp;
+            boundAddress = tcp.address().getAddress().getHostAddress() + ":" + tcp.address().getPort();
+        } catch (IOException e) {
+            throw new ServerStartException("cannot listen on TCP address \"" + address + "\": " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses Go's {@code host:port}, {@code :port} and {@code [v6]:port} forms. */
+    static InetSocketAddress parseTcp(String address) throws IOException {
+        int colon = address.lastIndexOf(':');
+        if (colon < 0) {
+            throw new IOException("address " + address + ": missing port in address");
+        }
+        String host = address.substring(0, colon);
+        String portText = address.substring(colon + 1);
+        int port;
+        try {
+            port = Integer.parseInt(portText);
+        } catch (NumberFormatException e) {
+            throw new IOException("address " + address + ": invalid port \"" + portText + "\"");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IOException("address " + address + ": invalid port " + port);
+        }
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        } else if (host.contains(":")) {
+            throw new IOException("address " + address + ": too many colons in address");
+        }
+        if (host.isEmpty()) {
+            return new InetSocketAddress(port);
+        }
+        return new InetSocketAddress(InetAddress.getByName(host), port);
+    }
+
+    /** Writes the PID in decimal without a newline, mode 0644, as upstream. */
+    private static void writePidFile(Path file) throws IOException {
+        Files.writeString(file, Long.toString(ProcessHandle.current().pid()), StandardCharsets.US_ASCII);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    }
+
+    private void refreshLoop() {
+        try {
+            while (!stopped.await(config.refreshInterval().toMillis(), TimeUnit.MILLISECONDS)) {
+                discovery.refresh();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.accept("background refresh failed: " + e);
+        }
+    }
+
+    /** Where the server listens: the socket path, or {@code ip:port} with the port actually bound. */
+    public String boundAddress() {
+        return boundAddress;
+    }
+
+    /** True if the server listens on every interface (a {@code :port} address), which upstream warns about. */
+    public boolean bindsAllInterfaces() {
+        return allInterfaces;
+    }
+
+    /** Waits until {@link #close()} has finished. */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** Shuts down (idempotent): 503 on health and pid, files removed, then the listener drained and closed. */
+    @Override
+    public void close() {
+        if (!shuttingDown.compareAndSet(false, true)) {
+            return;
+        }
+        discovery.shutDown();
+        pidFile.ifPresent(f -> {
+            try {
+                Files.deleteIfExists(f);
+            } catch (IOException e) {
+                log.accept("cannot remove PID file \"" + f + "\": " + e.getMessage());
+            }
+        });
+        if (listener != null) {
+            try {
+                listener.close();
+            } catch (IOException e) {
+                log.accept("closing the listener: " + e.getMessage());
+            }
+        }
+        stopped.countDown();
+        if (refresher != null) {
+            refresher.interrupt();
+        }
+    }
+}

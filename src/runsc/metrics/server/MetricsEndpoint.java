@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: Apache-2.0
+package runsc.metrics.server;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+
+import runsc.metrics.exposition.ExportOptions;
+import runsc.metrics.exposition.ExpositionWriter;
+import runsc.metrics.exposition.GoQuote;
+import runsc.metrics.exposition.SnapshotExport;
+import runsc.metrics.exposition.SnapshotOptions;
+import runsc.metrics.server.http.MetricsQuery;
+import runsc.metrics.server.http.MetricsSource;
+
+/**
+ * The body of {@code /metrics} (exposition-server-cli.md §4.5): refresh discovery, query every served
+ * sandbox, add the server's own metrics, and write it all in one exposition with upstream's comment
+ * header. Sandbox snapshots are listed in sandbox ID order, so the lines of each family are too.
+ */
+final class MetricsEndpoint implements MetricsSource {
+    private final ServerConfig config;
+    private final SandboxDiscovery discovery;
+    private final Scraper scraper;
+    private final Clock clock;
+    private final ZoneId zone;
+    private final long startNanos;
+    private final double startSeconds;
+
+    MetricsEndpoint(ServerConfig config, SandboxDiscovery discovery, Scraper scraper, Clock clock,
+                    long startNanos, Instant startTime) {
+        this.config = config;
+        this.discovery = discovery;
+        this.scraper = scraper;
+        this.clock = clock;
+        this.zone = clock.getZone();
+        this.startNanos = startNanos;
+        this.startSeconds = startTime.getEpochSecond() + startTime.getNano() / 1e9;
+    }
+
+    @Override
+    public void writeMetrics(MetricsQuery query, OutputStream out) throws IOException {
+        long deadline = query.receivedNanos() + config.scrapeDeadline().toNanos();
+        List<ServedSandbox> sandboxes = discovery.refresh();
+        Instant selfTime = clock.instant();
+        long selfMono = System.nanoTime() - startNanos;
+        List<SandboxResult> results;
+        try {
+            results = scraper.scrape(sandboxes, query.metricsFilter(), deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("scrape interrupted");
+        }
+        List<SnapshotExport> snapshots = new ArrayList<>(results.size() + 2);
+        snapshots.add(new SnapshotExport(
+                SelfMetrics.selfSnapshot(results, discovery.numSandboxesTotal(), query.capabilityFilter(), selfTime, zone, selfMono),
+                new SnapshotOptions(config.metaPrefix(), Map.of())));
+        for (SandboxResult r : results) {
+            if (r instanceof SandboxResult.Ok ok) {
+                snapshots.add(new SnapshotExport(ok.snapshot(),
+                        new SnapshotOptions(config.exporterPrefix(), r.sandbox().identityLabels())));
+            }
+        }
+        snapshots.add(new SnapshotExport(
+                SelfMetrics.processSnapshot(startSeconds, clock.instant(), zone, System.nanoTime() - startNanos),
+                new SnapshotOptions("", Map.of())));
+        String header = "Data for runsc metric server exporting data for sandboxes in root directory " + config.rootText()
+                + query.metricsFilter().map(f -> " (filtered using regular expression: " + GoQuote.quote(f.source()) + ")").orElse("");
+        new ExpositionWriter().write(out, new ExportOptions(header, true), snapshots, new HashSet<>());
+    }
+}

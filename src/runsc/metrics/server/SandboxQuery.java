@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: Apache-2.0
+package runsc.metrics.server;
+
+import java.io.IOException;
+import java.util.Optional;
+
+import runsc.metrics.exposition.Snapshot;
+import runsc.metrics.regex.Re2Pattern;
+import runsc.metrics.runtime.LoadedSandbox;
+
+/**
+ * Asks one sandbox for its metrics: the seam between scrape orchestration and the control socket,
+ * so that the orchestration can be tested with scripted sandboxes.
+ */
+@FunctionalInterface
+public interface SandboxQuery {
+    /**
+     * Exports one snapshot, already checked against the filter (every data point must match it).
+     *
+     * @param sandbox        the loaded sandbox (control socket path, ID)
+     * @param filter         the metrics filter sent to the sandbox, if any
+     * @param deadlineNanos  a {@link System#nanoTime()} value: give up (and close the socket) then
+     * @return the snapshot as the sandbox sent it
+     * @throws IOException any failure, with a message that names the sandbox's problem
+     */
+    Snapshot export(LoadedSandbox sandbox, Optional<Re2Pattern> filter, long deadlineNanos) throws IOException;
+}

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: Apache-2.0
+package runsc.metrics.server;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
+
+import runsc.metrics.exposition.ExpositionWriter;
+import runsc.metrics.exposition.InvalidSnapshotException;
+import runsc.metrics.exposition.Snapshot;
+import runsc.metrics.exposition.SnapshotOptions;
+import runsc.metrics.exposition.VerificationException;
+import runsc.metrics.regex.Re2Pattern;
+import runsc.metrics.runtime.Liveness;
+
+/**
+ * One scrape's fan-out: every served sandbox is queried by at most {@code maxParallel} virtual
+ * threads, in a fresh random order each time so that a stalled sandbox cannot keep starving the same
+ * ones queued behind it; each query gets max(8 s, time left / sandboxes), capped by the scrape
+ * deadline; a sandbox still queued when the deadline passes fails at once. Results come back in
+ * sandbox ID order, so the output is deterministic (a deliberate difference: upstream's order is
+ * random).
+ */
+final class Scraper {
+    /** Extra time to wait for a worker past the deadline before giving up on it. */
+    private static final long JOIN_SLACK_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    private final ServerConfig config;
+    private final SandboxQuery query;
+    private final Consumer<String> log;
+
+    Scraper(ServerConfig config, SandboxQuery query, Consumer<String> log) {
+        this.config = config;
+        this.query = query;
+        this.log = log;
+    }
+
+    /**
+     * Queries every sandbox.
+     *
+     * @param sandboxes      the served sandboxes (any order)
+     * @param filter         the metrics filter for the sandboxes
+     * @param deadlineNanos  the scrape deadline ({@link System#nanoTime()})
+     * @return one result per sandbox, sorted by sandbox ID
+     * @throws InterruptedException if the request thread is interrupted
+     */
+    List<SandboxResult> scrape(List<ServedSandbox> sandboxes, Optional<Re2Pattern> filter, long deadlineNanos)
+            throws InterruptedException {
+        int n = sandboxes.size();
+        if (n == 0) {
+            return List.of();
+        }
+        List<Integer> order = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            order.add(i);
+        }
+        Collections.shuffle(order, ThreadLocalRandom.current());
+        ConcurrentLinkedQueue<Integer> queue = new ConcurrentLinkedQueue<>(order);
+        long left = deadlineNanos - System.nanoTime();
+        long perSandbox = Math.max(config.minSandboxTimeout().toNanos(), left / n);
+        AtomicReferenceArray<SandboxResult> results = new AtomicReferenceArray<>(n);
+        int workers = Math.min(config.maxParallel(), n);
+        List<Thread> threads = new ArrayList<>(workers);
+        for (int w = 0; w < workers; w++) {
+            threads.add(Thread.ofVirtual().name("scrape-worker-" + w).start(() -> {
+                Integer next;
+                while ((next = queue.poll()) != null) {
+                    results.set(next, queryOne(sandboxes.get(next), filter, perSandbox, deadlineNanos));
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            long wait = deadlineNanos + JOIN_SLACK_NANOS - System.nanoTime();
+            if (wait > 0) {
+                t.join(java.time.Duration.ofNanos(wait));
+            }
+            if (t.isAlive()) {
+                t.interrupt(); // a query ignoring its own deadline; its sandbox is reported failed below
+            }
+        }
+        List<SandboxResult> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            SandboxResult r = results.get(i);
+            out.add(r != null ? r : new SandboxResult.Failed(sandboxes.get(i),
+                    new SocketTimeoutException("no answer before the scrape deadline"), running(sandboxes.get(i))));
+        }
+        out.sort(Comparator.comparing(r -> r.sandbox().id()));
+        return out;
+    }
+
+    private SandboxResult queryOne(ServedSandbox s, Optional<Re2Pattern> filter, long perSandbox, long scrapeDeadline) {
+        long now = System.nanoTime();
+        if (now - scrapeDeadline >= 0) {
+            return failed(s, new SocketTimeoutException("context deadline exceeded: the scrape deadline passed before this sandbox's turn"));
+        }
+        long deadline = Math.min(scrapeDeadline, now + perSandbox);
+        try {
+            Snapshot snapshot = query.export(s.loaded(), filter, deadline);
+            try {
+                s.verifier().verify(snapshot);
+                // The writer's own guarantee, checked here so a bad snapshot costs only its sandbox.
+                ExpositionWriter.check(snapshot, new SnapshotOptions(config.exporterPrefix(), s.identityLabels()));
+            } catch (VerificationException | InvalidSnapshotException e) {
+                return failed(s, new IOException("invalid snapshot: " + e.getMessage(), e));
+            }
+            return new SandboxResult.Ok(s, snapshot, running(s));
+        } catch (IOException e) {
+            return failed(s, e);
+        } catch (RuntimeException e) {
+            // Nothing a sandbox sends may take the scrape down; a bug here costs only this sandbox.
+            return failed(s, new IOException("internal error while querying: " + e, e));
+        }
+    }
+
+    private SandboxResult failed(ServedSandbox s, IOException error) {
+        boolean running = running(s);
+        if (running) {
+            log.accept("Could not export metrics from sandbox " + s.id() + ": " + error.getMessage());
+        }
+        return new SandboxResult.Failed(s, error, running);
+    }
+
+    private static boolean running(ServedSandbox s) {
+        return s.loaded() != null && Liveness.isRunning(s.loaded().sandbox().pid());
+    }
+}

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+package runsc.metrics.server;
+
+import java.util.SequencedMap;
+
+import runsc.metrics.exposition.Verifier;
+import runsc.metrics.runtime.LoadedSandbox;
+import runsc.metrics.runtime.SandboxLabels;
+
+/**
+ * A sandbox the server has taken on. What is read from its state files is read once, at the first
+ * successful load, and kept (as upstream: the sandbox is untrusted after start, and its root state is
+ * never re-read); the verifier keeps its state across scrapes until the sandbox is dropped.
+ * Guarded by the discovery lock, except the verifier, which locks itself.
+ */
+final class ServedSandbox {
+    private final String id;
+    private SequencedMap<String, String> identityLabels;
+    private LoadedSandbox loaded;
+    private Verifier verifier;
+
+    ServedSandbox(String id) {
+        this.id = id;
+        this.identityLabels = SandboxLabels.initial(id);
+    }
+
+    String id() {
+        return id;
+    }
+
+    /** The labels on every series of this sandbox: just {@code sandbox} until the first load. */
+    synchronized SequencedMap<String, String> identityLabels() {
+        return identityLabels;
+    }
+
+    synchronized LoadedSandbox loaded() {
+        return loaded;
+    }
+
+    synchronized Verifier verifier() {
+        return verifier;
+    }
+
+    synchronized void loaded(LoadedSandbox sandbox) {
+        this.loaded = sandbox;
+        this.identityLabels = sandbox.identityLabels();
+    }
+
+    synchronized void verifier(Verifier v) {
+        this.verifier = v;
+    }
+
+    @Override
+    public String toString() {
+        return id;
+    }
+}
