@@ -80,13 +80,23 @@ public final class JsonException extends IOException {
         raw.codePoints().forEach(c -> {
             if (c == '"' || c == '\\') {
                 sb.append('\\').append((char) c);
-            } else if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029 || c == 0xfffd) {
+            } else if (invisible(c)) {
                 sb.append(String.format("\\u%04x", c));
             } else {
                 sb.appendCodePoint(c);
             }
         });
         return sb.toString();
+    }
+
+    /**
+     * True for characters a message should not show as themselves: controls, line breaks, format
+     * characters such as a byte order mark, and U+FFFD, which stands for bytes that are not UTF-8.
+     */
+    static boolean invisible(int c) {
+        int type = Character.getType(c);
+        return Character.isISOControl(c) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR || c == 0xfffd;
     }
 
     /** The rule that was broken, without the position (for example "unterminated string"). */

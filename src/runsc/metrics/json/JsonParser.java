@@ -335,12 +335,21 @@ final class JsonParser {
         }
     }
 
+    /** Names the character at a position for "but got ..." messages. */
     private String describe(int at) {
         if (at >= end) {
             return "end of input";
         }
         int b = in[at] & 0xff;
-        return b >= 0x20 && b < 0x7f ? "'" + (char) b + "'" : String.format("byte 0x%02x", b);
+        if (b >= 0x80) {
+            int c = new String(in, at, Math.min(4, end - at), StandardCharsets.UTF_8).codePointAt(0);
+            boolean replaced = c == 0xfffd && !(b == 0xef && end - at >= 3 && (in[at + 1] & 0xff) == 0xbf && (in[at + 2] & 0xff) == 0xbd);
+            if (replaced) {
+                return String.format("byte 0x%02x", b); // not UTF-8
+            }
+            return JsonException.invisible(c) ? String.format("U+%04X", c) : "'" + Character.toString(c) + "'";
+        }
+        return JsonException.invisible(b) ? String.format("U+%04X", b) : "'" + (char) b + "'";
     }
 
     /** Every parse error goes through here; position and path are computed only on failure. */

@@ -23,7 +23,7 @@ final class JsonPath {
             char c = key.charAt(i);
             if (c == '\'' || c == '\\') {
                 path.append('\\').append(c);
-            } else if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029') {
+            } else if (JsonException.invisible(c)) {
                 // Keeps the message on one line and free of characters a terminal would act on.
                 path.append(String.format("\\u%04x", (int) c));
             } else {
