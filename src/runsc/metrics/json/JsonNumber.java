@@ -188,4 +188,10 @@ public record JsonNumber(String token) implements JsonValue {
             return c >= '0' && c <= '9';
         }
     }
+
+    /** The compact JSON text, as {@link Json#write(JsonValue)} gives it. */
+    @Override
+    public String toString() {
+        return Json.write(this);
+    }
 }
