@@ -68,6 +68,11 @@ public final class JsonFramer {
         try {
             while (i < stop && state != State.DONE) {
                 byte b = bytes[i];
+                if (state == State.SCALAR && !continuesScalar(b)) {
+                    state = State.DONE; // the delimiter belongs to whatever follows
+                    break;
+                }
+                makeRoom(bytes, i, stop); // before b changes any state, so that the path is where b is
                 switch (state) {
                     case BEFORE -> {
                         if (b == '{' || b == '[') {
@@ -78,10 +83,7 @@ public final class JsonFramer {
                         } else if (b == '-' || b >= '0' && b <= '9' || b == 't' || b == 'f' || b == 'n') {
                             state = State.SCALAR;
                         } else if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
-                            append(b, bytes, i, stop);
-                            i++;
                             state = State.DONE; // not a value: let take() say so now
-                            continue;
                         }
                     }
                     case CONTAINER -> container(b, bytes, i, stop);
@@ -96,15 +98,10 @@ public final class JsonFramer {
                         }
                     }
                     case ESCAPE -> state = State.STRING;
-                    case SCALAR -> {
-                        if (!continuesScalar(b)) {
-                            state = State.DONE;
-                            continue; // the delimiter belongs to whatever follows
-                        }
-                    }
+                    case SCALAR -> { } // continues, checked above
                     case DONE -> throw new AssertionError("the loop ends on DONE");
                 }
-                append(b, bytes, i, stop);
+                buf[size++] = b;
                 i++;
             }
         } catch (JsonException e) {
@@ -203,14 +200,13 @@ public final class JsonFramer {
         keyEnd[depth] = -1;
     }
 
-    private void append(byte b, byte[] bytes, int i, int stop) throws JsonException {
+    private void makeRoom(byte[] bytes, int i, int stop) throws JsonException {
         if (size == buf.length) {
             if (size >= limits.maxBytes()) {
                 throw failure("value is larger than the limit of " + limits.maxBytes() + " bytes", bytes, i, stop);
             }
             buf = Arrays.copyOf(buf, (int) Math.min((long) size * 2, limits.maxBytes()));
         }
-        buf[size++] = b;
     }
 
     private static boolean continuesScalar(byte b) {

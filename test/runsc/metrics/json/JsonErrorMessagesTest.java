@@ -191,7 +191,7 @@ class JsonErrorMessagesTest {
     void framerNamesTheSizeLimitWithThePath() {
         JsonException e = assertThrows(JsonException.class,
                 () -> feed(new JsonFramer(JsonLimits.DEFAULT.withMaxBytes(10)), "[1,2,3,4,5,6,7,8,9]"));
-        assertEquals("value is larger than the limit of 10 bytes at line 1, column 11 (path $[5]): near \",6,7,8,9]\"", e.getMessage());
+        assertEquals("value is larger than the limit of 10 bytes at line 1, column 11 (path $[4]): near \",6,7,8,9]\"", e.getMessage());
     }
 
     @Test
