@@ -2,6 +2,7 @@
 package runsc.metrics.json;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Finds the end of one top-level JSON value in a byte stream, as soon as it closes.
@@ -60,6 +61,7 @@ public final class JsonFramer {
      * @throws IllegalStateException if a complete value is waiting to be taken
      */
     public int feed(byte[] bytes, int offset, int length) throws JsonException {
+        Objects.checkFromIndexSize(offset, length, bytes.length);
         if (state == State.DONE) {
             throw new IllegalStateException("a complete value is waiting to be taken");
         }
