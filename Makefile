@@ -13,7 +13,7 @@ VERSION := $(shell cat VERSION)
 MODULE  := runsc.metrics
 MAIN    := runsc.metrics.cli.Main
 
-ifeq ($(filter clean help,$(MAKECMDGOALS)),)
+ifeq ($(filter clean help runsc ci-deps,$(MAKECMDGOALS)),)
 JDK := $(shell scripts/find-jdk.sh)
 ifeq ($(JDK),)
 $(error no JDK 25 or newer: see the message above)
@@ -41,7 +41,7 @@ TEST_DEPS  := $(BUILD)/deps/test
 TEST_CLS   := $(BUILD)/test-classes
 MANPAGE    := man/runsc-metrics.1
 
-.PHONY: all jar image test deps check-repro demo bench runsc install uninstall clean help
+.PHONY: all jar image test deps check-repro demo bench runsc ci-deps install uninstall clean help
 
 all: image ## build the jlink image at build/image (the default)
 
@@ -90,6 +90,12 @@ $(TEST_CLS)/.stamp: $(TEST_SRCS) $(CLASSES)/.stamp $(TEST_DEPS)/.stamp $(shell f
 SELECT ?= --scan-class-path
 test: image $(TEST_CLS)/.stamp $(if $(filter --scan-class-path,$(SELECT)),check-repro) ## run every test; ends with "N passed, N failed, N skipped"
 	JAVA=$(JAVA) IMAGE=$(IMAGE) scripts/run-tests.sh $(TEST_DEPS) $(CLASSES):$(TEST_CLS) $(SELECT)
+
+runsc: ## unpack gVisor runsc 0.0~20240729 from Debian (sid) into build/runsc for the real-sandbox tests
+	scripts/fetch-runsc.sh $(BUILD)/runsc
+
+ci-deps: ## as root, install the real tools the tests drive (prometheus, promtool, socat, curl, flock, man)
+	scripts/install-ci-deps.sh
 
 check-repro: ## build the jar twice from scratch and compare the bytes
 	scripts/check-repro.sh

@@ -9,6 +9,14 @@ set_name=$1
 dest=$2
 top=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$dest"
+# Drop jars that are no longer pinned, so an old version never lingers on the test class path.
+for jar in "$dest"/*.jar; do
+    [ -e "$jar" ] || continue
+    base=$(basename "$jar")
+    grep -v '^#' "$top/deps.versions" | awk -v s="$set_name" '$1 == s {print $2}' | while IFS=: read -r g a v; do
+        echo "$a-$v.jar"
+    done | grep -qxF "$base" || rm -f "$jar"
+done
 
 grep -v '^#' "$top/deps.versions" | while read -r set coords sha; do
     [ "$set" = "$set_name" ] || continue

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # Usage: run-tests.sh DEPS_DIR CLASSPATH [launcher selectors...]
-# Runs the JUnit Platform console launcher (Jupiter and jqwik engines) over the test classes,
+# Runs the JUnit Platform console launcher (Jupiter engine) over the test classes,
 # keeps its full report in build/test-report.txt, and ends with the plain line
 # "N passed, N failed, N skipped". Exit status: 0 only when nothing failed or aborted.
 set -uo pipefail
@@ -10,9 +10,10 @@ java=${JAVA:-java}
 report=build/test-report.txt
 mkdir -p build
 jars=$(ls "$deps"/*.jar | grep -v console-standalone | paste -sd:)
-"$java" --enable-native-access=ALL-UNNAMED -Drunsc.metrics.image="${IMAGE:-build/image}" \
+"$java" --enable-native-access=ALL-UNNAMED ${TEST_JAVA_OPTS:-} -Drunsc.metrics.image="${IMAGE:-build/image}" \
     -jar "$deps"/junit-platform-console-standalone-*.jar execute \
     --disable-banner --disable-ansi-colors --details=tree --details-theme=ascii \
+    --include-classname '^(Test.*|.+[.$]Test.*|.*Tests?|.*Properties)$' \
     --class-path "$cp:$jars" "$@" 2>&1 | tee "$report" | grep -v '\[OK\]$'
 status=${PIPESTATUS[0]}
 count() { sed -n "s/^\[ *\([0-9]*\) tests $1 *\]$/\1/p" "$report" | tail -n 1; }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package runsc.metrics.cli;
 
-/** Entry point of the runsc-metrics launcher. */
+/** Entry point of the runsc-metrics launcher: everything else is {@link Cli#run}, testable in-process. */
 public final class Main {
     private Main() {}
 
@@ -11,6 +11,8 @@ public final class Main {
      * @param args the command line
      */
     public static void main(String... args) {
-        System.out.println("runsc-metrics");
+        int status = new Cli(System.out, System.err, System.getenv()).run(args);
+        System.out.flush();
+        System.exit(status);
     }
 }

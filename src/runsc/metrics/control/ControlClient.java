@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: Apache-2.0
+package runsc.metrics.control;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import runsc.metrics.exposition.Snapshot;
+import runsc.metrics.json.Json;
+import runsc.metrics.json.JsonLimits;
+import runsc.metrics.json.JsonNull;
+import runsc.metrics.json.JsonObject;
+import runsc.metrics.json.JsonString;
+import runsc.metrics.json.JsonValue;
+
+/**
+ * Calls a sandbox's control socket, one connection per call, as runsc does. Requests are byte for
+ * byte what runsc sends ({@code {"method":"Metrics.Export","arg":{"only_metrics":""}}}); the reply is
+ * read as one JSON value, as soon as it is complete (the sandbox keeps the connection open, so end of
+ * file never comes), within {@value #MAX_REPLY_BYTES} bytes and {@value #MAX_REPLY_DEPTH} levels.
+ *
+ * <p>Each call takes a deadline, a {@link System#nanoTime()} value, that bounds connect, write and
+ * read together; when it passes the socket is closed and the call fails with
+ * {@link ControlException.Kind#TIMEOUT}. Whatever the sandbox sends or does, a call either returns or
+ * throws {@link ControlException}. Thread-safe: instances hold no state besides the limits.
+ */
+public final class ControlClient {
+    /** Largest reply accepted: 64 MiB (a real Export reply is about 1 KB, the registration 48 KB). */
+    public static final int MAX_REPLY_BYTES = 64 << 20;
+    /** Deepest reply nesting accepted (a real Export reply nests 6 levels). */
+    public static final int MAX_REPLY_DEPTH = 64;
+
+    private static final String EXPORT = "Metrics.Export";
+    private static final String RUNTIME_STATE = "containerManager.ContainerRuntimeState";
+    private static final String GET_SAVINGS = "containerManager.GetSavings";
+    private static final String UNKNOWN_METHOD = "unknown method";
+
+    private final JsonLimits limits;
+
+    /** A client with the default limits. */
+    public ControlClient() {
+        this(MAX_REPLY_BYTES, MAX_REPLY_DEPTH);
+    }
+
+    /** A client with other limits, for tests. */
+    ControlClient(int maxReplyBytes, int maxReplyDepth) {
+        this.limits = new JsonLimits(maxReplyDepth, maxReplyBytes, JsonLimits.DuplicateKeys.KEEP_LAST);
+    }
+
+    /**
+     * Asks a sandbox for its metric snapshot ({@code Metrics.Export}).
+     *
+     * <p>The filter is passed on as it is; this method does not check the reply against it (see
+     * {@link FilterCheck}).
+     *
+     * @param sandboxId     the sandbox ID, for messages
+     * @param socket        the control socket
+     * @param filter        the {@code only_metrics} regular expression, "" for all metrics
+     * @param deadlineNanos when to give up, as a {@link System#nanoTime()} value
+     * @return the snapshot, in UTC unless the sandbox sent another offset
+     * @throws ControlException if the call fails, the sandbox reports an error, or the reply is not a
+     *                          well-formed snapshot
+     */
+    public Snapshot exportMetrics(String sandboxId, Path socket, String filter, long deadlineNanos)
+            throws ControlException {
+        JsonValue result = call(sandboxId, socket, EXPORT,
+                new JsonObject(Map.of("only_metrics", new JsonString(Objects.requireNonNull(filter, "filter")))),
+                deadlineNanos);
+        return decode(sandboxId, socket, EXPORT, () -> ReplyDecoder.exportResult(result));
+    }
+
+    /**
+     * Asks for a container's state ({@code containerManager.ContainerRuntimeState}), as runsc's CLI
+     * does before {@code export-metrics}.
+     *
+     * @param sandboxId     the sandbox ID
+     * @param socket        the control socket
+     * @param containerId   the container to ask about
+     * @param deadlineNanos when to give up
+     * @return the state ({@link ContainerState#STOPPED} for an ID the sandbox does not know)
+     * @throws ControlException if the call fails or the result is not a state code
+     */
+    public ContainerState containerRuntimeState(String sandboxId, Path socket, String containerId,
+                                                long deadlineNanos) throws ControlException {
+        JsonValue result = call(sandboxId, socket, RUNTIME_STATE,
+                new JsonString(Objects.requireNonNull(containerId, "containerId")), deadlineNanos);
+        return decode(sandboxId, socket, RUNTIME_STATE, () -> ReplyDecoder.runtimeStateResult(result));
+    }
+
+    /**
+     * Asks a restored sandbox how much time the restore saved ({@code containerManager.GetSavings}).
+     *
+     * @param sandboxId     the sandbox ID
+     * @param socket        the control socket
+     * @param deadlineNanos when to give up
+     * @return the savings, or {@link Savings.Unsupported} if the sandbox answers "unknown method"
+     *         (runsc before 2025)
+     * @throws ControlException if the call fails otherwise
+     */
+    public Savings getSavings(String sandboxId, Path socket, long deadlineNanos) throws ControlException {
+        JsonValue result;
+        try {
+            result = call(sandboxId, socket, GET_SAVINGS, JsonNull.INSTANCE, deadlineNanos);
+        } catch (ControlException e) {
+            if (e.remoteMessage().filter(UNKNOWN_METHOD::equals).isPresent()) {
+                return new Savings.Unsupported();
+            }
+            throw e;
+        }
+        JsonValue known = result;
+        return decode(sandboxId, socket, GET_SAVINGS, () -> ReplyDecoder.savingsResult(known));
+    }
+
+    /**
+     * Calls any method and returns its result: the building block of the methods above.
+     *
+     * @param sandboxId     the sandbox ID
+     * @param socket        the control socket
+     * @param method        the urpc method, such as {@code Metrics.Export}
+     * @param arg           the argument
+     * @param deadlineNanos when to give up
+     * @return the {@code result} of a successful reply ({@code null} as {@link JsonNull})
+     * @throws ControlException if the call fails or the sandbox answers {@code success:false}
+     *                          ({@link ControlException.Kind#REMOTE}, with the sandbox's text)
+     */
+    public JsonValue call(String sandboxId, Path socket, String method, JsonValue arg, long deadlineNanos)
+            throws ControlException {
+        JsonValue reply = UrpcTransport.exchange(sandboxId, socket, method, request(method, arg), limits,
+                deadlineNanos);
+        ReplyDecoder.Envelope envelope = decode(sandboxId, socket, method, () -> ReplyDecoder.envelope(reply));
+        if (!envelope.success()) {
+            throw new ControlException(sandboxId, ControlException.Kind.REMOTE,
+                    method + " failed: " + envelope.err(), envelope.err(), null);
+        }
+        return envelope.result();
+    }
+
+    /** {@return the request bytes, exactly as runsc writes them} */
+    static byte[] request(String method, JsonValue arg) {
+        Map<String, JsonValue> request = new LinkedHashMap<>();
+        request.put("method", new JsonString(method));
+        request.put("arg", arg);
+        return Json.writeBytes(new JsonObject(request));
+    }
+
+    /** One decoding step over a reply the sandbox sent. */
+    @FunctionalInterface
+    private interface DecodeStep<T> {
+        T run() throws ReplyDecoder.BadReply;
+    }
+
+    /**
+     * Runs a decoding step so that nothing but {@link ControlException} escapes: a model record that
+     * refuses a value is a bad reply like any other, not a bug of the caller.
+     */
+    private static <T> T decode(String sandboxId, Path socket, String method, DecodeStep<T> step)
+            throws ControlException {
+        try {
+            return step.run();
+        } catch (ReplyDecoder.BadReply | RuntimeException e) {
+            return throwBadReply(sandboxId, socket, method, e);
+        }
+    }
+
+    private static <T> T throwBadReply(String sandboxId, Path socket, String method, Exception e)
+            throws ControlException {
+        throw new ControlException(sandboxId, ControlException.Kind.PROTOCOL,
+                "bad reply to " + method + " from " + socket + ": " + e.getMessage(), null, e);
+    }
+}

@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: Apache-2.0
+package runsc.metrics.control;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import runsc.metrics.exposition.Bucket;
+import runsc.metrics.exposition.Data;
+import runsc.metrics.exposition.Histogram;
+import runsc.metrics.exposition.Metric;
+import runsc.metrics.exposition.NumberValue;
+import runsc.metrics.exposition.Snapshot;
+import runsc.metrics.json.JsonArray;
+import runsc.metrics.json.JsonBool;
+import runsc.metrics.json.JsonNull;
+import runsc.metrics.json.JsonNumber;
+import runsc.metrics.json.JsonObject;
+import runsc.metrics.json.JsonString;
+import runsc.metrics.json.JsonValue;
+
+/**
+ * Decodes urpc replies the way Go's {@code encoding/json} would fill gVisor's structs: member names
+ * match case-insensitively (the last match wins), unknown members are ignored, {@code null} leaves a
+ * field at its zero value, and a value of the wrong JSON type is an error. Stricter than Go where Go
+ * would crash or pass on something unsafe: a missing or {@code null} snapshot, metric or data
+ * element, both or neither of {@code val}/{@code histogram}, and any {@code external_labels} are
+ * errors. Every error names the JSON path of the offending value.
+ *
+ * <p>One deliberate leniency: a {@code float} token too large for a double reads as ±Inf. Go refuses
+ * it, but Go also cannot send an infinite bound at all, so this is the only way a histogram's
+ * overflow bucket can travel; the simulator sends it as {@code 1e+999}.
+ */
+final class ReplyDecoder {
+    /** Go's zero {@code time.Time}, which a missing {@code when} decodes to. */
+    static final Instant GO_ZERO_TIME = Instant.parse("0001-01-01T00:00:00Z");
+
+    private ReplyDecoder() {}
+
+    /** A reply that does not have the expected shape; the message names the path. */
+    static final class BadReply extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BadReply(String message) {
+            super(message);
+        }
+    }
+
+    /** The decoded envelope {@code {"success":..,"err":..,"result":..}}. */
+    record Envelope(boolean success, String err, JsonValue result) { }
+
+    static Envelope envelope(JsonValue reply) throws BadReply {
+        JsonObject o = object(reply, "reply");
+        boolean success = switch (member(o, "success")) {
+            case null -> false;
+            case JsonNull n -> false;
+            case JsonBool(boolean b) -> b;
+            case JsonValue v -> throw wrongType("reply.success", v, "boolean");
+        };
+        String err = string(member(o, "err"), "reply.err");
+        JsonValue result = member(o, "result");
+        return new Envelope(success, err, result == null ? JsonNull.INSTANCE : result);
+    }
+
+    static Snapshot exportResult(JsonValue result) throws BadReply {
+        JsonObject r = object(result, "result");
+        JsonValue s = member(r, "snapshot");
+        if (s == null) {
+            throw new BadReply("result.snapshot is missing");
+        }
+        if (s instanceof JsonNull) {
+            throw new BadReply("result.snapshot is null");
+        }
+        JsonObject snapshot = object(s, "result.snapshot");
+        Instant when = GO_ZERO_TIME;
+        ZoneId zone = ZoneOffset.UTC;
+        JsonValue w = member(snapshot, "when");
+        if (w != null && !(w instanceof JsonNull)) {
+            String text = string(w, "result.snapshot.when");
+            try {
+                OffsetDateTime t = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+                when = t.toInstant();
+                zone = t.getOffset().getTotalSeconds() == 0 ? ZoneOffset.UTC : t.getOffset();
+            } catch (DateTimeParseException e) {
+                throw new BadReply("result.snapshot.when: '" + text + "' is not an RFC 3339 time");
+            }
+        }
+        List<Data> data = new ArrayList<>();
+        JsonValue d = member(snapshot, "data");
+        if (d != null && !(d instanceof JsonNull)) {
+            if (!(d instanceof JsonArray array)) {
+                throw wrongType("result.snapshot.data", d, "array");
+            }
+            for (int i = 0; i < array.elements().size(); i++) {
+                data.add(data(array.elements().get(i), "result.snapshot.data[" + i + "]"));
+            }
+        }
+        return new Snapshot(when, data, zone, OptionalLong.empty());
+    }
+
+    static ContainerState runtimeStateResult(JsonValue result) throws BadReply {
+        long code = int64(result, "result");
+        if (code < 0 || code >= ContainerState.values().length) {
+            throw new BadReply("result: " + code + " is not a container state (0 to 3)");
+        }
+        return ContainerState.values()[(int) code];
+    }
+
+    static Savings.Known savingsResult(JsonValue result) throws BadReply {
+        JsonObject o = object(result, "result");
+        return new Savings.Known(int64(member(o, "CPUTimeSaved"), "result.CPUTimeSaved"),
+                int64(member(o, "WallTimeSaved"), "result.WallTimeSaved"));
+    }
+
+    private static Data data(JsonValue v, String path) throws BadReply {
+        if (v instanceof JsonNull) {
+            throw new BadReply(path + " is null");
+        }
+        JsonObject o = object(v, path);
+        JsonValue m = member(o, "metric");
+        if (m == null || m instanceof JsonNull) {
+            throw new BadReply(path + ".metric is " + (m == null ? "missing" : "null"));
+        }
+        JsonObject mo = object(m, path + ".metric");
+        long type = int64(member(mo, "type"), path + ".metric.type");
+        if (type != (int) type) {
+            throw new BadReply(path + ".metric.type: " + type + " is outside the int range");
+        }
+        Metric metric = new Metric(string(member(mo, "name"), path + ".metric.name"), (int) type,
+                string(member(mo, "help"), path + ".metric.help"));
+        Map<String, String> labels = labels(member(o, "labels"), path + ".labels");
+        JsonValue external = member(o, "external_labels");
+        if (external != null && !(external instanceof JsonNull)) {
+            throw new BadReply(path + ".external_labels: a sandbox may not send external labels (metric "
+                    + metric.name() + ")");
+        }
+        JsonValue val = present(member(o, "val"));
+        JsonValue histogram = present(member(o, "histogram"));
+        if ((val == null) == (histogram == null)) {
+            throw new BadReply(path + ": invalid number of value fields specified: " + (val == null ? 0 : 2)
+                    + " (exactly one of val and histogram is required, metric " + metric.name() + ")");
+        }
+        if (val != null) {
+            return new Data(metric, labels, Map.of(), number(val, path + ".val"), null);
+        }
+        return new Data(metric, labels, Map.of(), null, histogram(histogram, path + ".histogram"));
+    }
+
+    private static Histogram histogram(JsonValue v, String path) throws BadReply {
+        JsonObject o = object(v, path);
+        List<Bucket> buckets = new ArrayList<>();
+        JsonValue b = member(o, "buckets");
+        if (b != null && !(b instanceof JsonNull)) {
+            if (!(b instanceof JsonArray array)) {
+                throw wrongType(path + ".buckets", b, "array");
+            }
+            for (int i = 0; i < array.elements().size(); i++) {
+                String bp = path + ".buckets[" + i + "]";
+                JsonValue e = array.elements().get(i);
+                if (e instanceof JsonNull) {
+                    throw new BadReply(bp + " is null");
+                }
+                JsonObject bucket = object(e, bp);
+                buckets.add(new Bucket(number(member(bucket, "le"), bp + ".le"),
+                        uint64(member(bucket, "n"), bp + ".n")));
+            }
+        }
+        return new Histogram(number(member(o, "total"), path + ".total"), number(member(o, "min"), path + ".min"),
+                number(member(o, "max"), path + ".max"), number(member(o, "ssd"), path + ".ssd"), buckets);
+    }
+
+    /** A Number struct; absent or null is zero. */
+    private static NumberValue number(JsonValue v, String path) throws BadReply {
+        if (v == null || v instanceof JsonNull) {
+            return NumberValue.ZERO;
+        }
+        JsonObject o = object(v, path);
+        long i = int64(member(o, "int"), path + ".int");
+        double f = 0;
+        JsonValue fv = member(o, "float");
+        if (fv instanceof JsonNumber n) {
+            f = n.doubleValue();
+        } else if (fv != null && !(fv instanceof JsonNull)) {
+            throw wrongType(path + ".float", fv, "number");
+        }
+        return NumberValue.of(i, f);
+    }
+
+    private static Map<String, String> labels(JsonValue v, String path) throws BadReply {
+        if (v == null || v instanceof JsonNull) {
+            return Map.of();
+        }
+        JsonObject o = object(v, path);
+        Map<String, String> out = new LinkedHashMap<>();
+        for (var e : o.members().entrySet()) {
+            out.put(e.getKey(), string(e.getValue(), path + "." + e.getKey()));
+        }
+        return out;
+    }
+
+    /** An int64 field; absent or null is 0, as Go leaves it. */
+    private static long int64(JsonValue v, String path) throws BadReply {
+        if (v == null || v instanceof JsonNull) {
+            return 0;
+        }
+        if (!(v instanceof JsonNumber n)) {
+            throw wrongType(path, v, "integer");
+        }
+        try {
+            return n.longValueExact();
+        } catch (ArithmeticException e) {
+            throw new BadReply(path + ": " + n.token() + " is not an int64");
+        }
+    }
+
+    private static long uint64(JsonValue v, String path) throws BadReply {
+        if (v == null || v instanceof JsonNull) {
+            return 0;
+        }
+        if (!(v instanceof JsonNumber n)) {
+            throw wrongType(path, v, "integer");
+        }
+        try {
+            if (!n.isInteger() || n.token().startsWith("-")) {
+                throw new NumberFormatException();
+            }
+            return Long.parseUnsignedLong(n.token());
+        } catch (NumberFormatException e) {
+            throw new BadReply(path + ": " + n.token() + " is not a uint64");
+        }
+    }
+
+    private static String string(JsonValue v, String path) throws BadReply {
+        return switch (v) {
+            case null -> "";
+            case JsonNull n -> "";
+            case JsonString(String s) -> s;
+            default -> throw wrongType(path, v, "string");
+        };
+    }
+
+    private static JsonObject object(JsonValue v, String path) throws BadReply {
+        if (v instanceof JsonObject o) {
+            return o;
+        }
+        throw wrongType(path, v, "object");
+    }
+
+    private static JsonValue present(JsonValue v) {
+        return v instanceof JsonNull ? null : v;
+    }
+
+    /** Go matches member names case-insensitively; the last matching member wins. */
+    static JsonValue member(JsonObject o, String name) {
+        JsonValue found = null;
+        for (var e : o.members().entrySet()) {
+            if (e.getKey().equalsIgnoreCase(name)) {
+                found = e.getValue();
+            }
+        }
+        return found;
+    }
+
+    private static BadReply wrongType(String path, JsonValue v, String expected) {
+        return new BadReply(path + " is " + article(v.typeName()) + ", not " + article(expected));
+    }
+
+    private static String article(String word) {
+        return ("aeiou".indexOf(word.charAt(0)) >= 0 ? "an " : "a ") + word;
+    }
+}

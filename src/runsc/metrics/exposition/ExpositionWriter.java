@@ -1,0 +1,765 @@
+// SPDX-License-Identifier: Apache-2.0
+package runsc.metrics.exposition;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * Writes snapshots in the Prometheus text format (version 0.0.4) with the exact bytes of gVisor's
+ * {@code prometheus.Write}, except where upstream writes invalid text.
+ *
+ * <h2>Byte layout</h2>
+ * <ol>
+ *   <li>No snapshots: nothing at all, 0 bytes.</li>
+ *   <li>The comment header, if not empty: each LF-separated piece (empty ones included) as
+ *       {@code # piece⏎}.</li>
+ *   <li>A summary comment: {@code # Writing data from snapshot containing N data points taken at
+ *       T.⏎} for one snapshot; for k snapshots {@code # Writing data from k snapshots:⏎} and one
+ *       {@code #   - Snapshot with N data points taken at T: map[k:v ...]⏎} per snapshot. N counts
+ *       every data point, T is Go's time text ({@link GoText#formatTime}), the map is the snapshot's
+ *       extra labels ({@link GoText#formatMap}), unescaped except that an LF is written as
+ *       {@code \n} so that the comment stays one line.</li>
+ *   <li>{@code ⏎}.</li>
+ *   <li>The data, grouped by prefixed name: group names ({@code prefix + name}) sorted bytewise over
+ *       UTF-8 (Go's string order, not {@link String#compareTo}); within a group, snapshots in input
+ *       order and data points in snapshot order. Lines of one family stay contiguous.</li>
+ *   <li>{@code ⏎# End of metric data.⏎}</li>
+ * </ol>
+ *
+ * <p>Before each line, if the metric's <em>unprefixed</em> name is not yet in the
+ * {@code metricsWritten} set, the preamble {@code ⏎}, {@code # HELP prefix+name help⏎} (left out for
+ * an empty help) and {@code # TYPE prefix+name type⏎} is written and the name added. So one name
+ * gets one preamble per set, taken from its first data point, even under two prefixes (upstream's
+ * keying, kept). A sample line is {@code prefix+name{labels} value timestamp⏎}, with no braces when
+ * there are no labels. A histogram point is {@code ⏎}, one {@code _bucket} line per bucket with the
+ * cumulative count and {@code le} last, then {@code _sum}, {@code _count}, {@code _min}, {@code _max},
+ * {@code _ssd}, then {@code ⏎}. Labels are the data labels, the external labels and the snapshot's
+ * extra labels merged and sorted bytewise. Values: ints in decimal, floats as Go {@code %f}, zero
+ * as {@code 0}. The timestamp is the snapshot's time in Unix milliseconds; {@link ExportOptions}
+ * can leave it out. A point with an unknown metric type is skipped without a byte, as upstream.
+ *
+ * <h2>Differences from upstream</h2>
+ * <ul>
+ *   <li>Escaping follows the text format: {@code \\}, {@code \"}, {@code \n} in label values and
+ *       {@code \\}, {@code \n} in HELP (upstream writes {@code \\"} and a backslash before a raw
+ *       LF). Characters that are not valid UTF-16 (lone surrogates) are written as U+FFFD. An LF in
+ *       an extra label value is written as {@code \n} in the summary comment (upstream writes it
+ *       raw, which ends the comment and leaves an unparsable line).</li>
+ *   <li>Every int64 prints correctly (upstream's digit loop prints nothing or garbage from 1e18 up
+ *       and crashes on the minimum). Bucket counts are unsigned 64-bit values.</li>
+ *   <li>Data that upstream would cut off mid-line (an empty label key, a label {@code le} outside
+ *       bucket lines, a key in two label sources) or a value that does not match the type is found
+ *       by {@link #check} first. {@link #write} checks every snapshot before writing its first byte
+ *       and throws {@link InvalidSnapshotException} with nothing written; callers drop invalid
+ *       snapshots beforehand with {@link #check}.</li>
+ *   <li>Errors of the output stream are thrown at once (upstream ignores all but the last).</li>
+ * </ul>
+ *
+ * <h2>Order across sandboxes</h2>
+ * Upstream orders snapshots by memory address, so the lines of one family come out in a random
+ * sandbox order. This writer keeps the input order: within a group, lines follow the snapshot list
+ * and, within a snapshot, its data list. A caller that wants the lines of a family sorted by
+ * sandbox passes the snapshots sorted by sandbox ID and builds any snapshot that covers several
+ * sandboxes (the server's own metrics) with its data points in sandbox ID order.
+ *
+ * <h2>Performance</h2>
+ * Output goes through one reusable 32 KiB buffer, flushed to the caller's stream when full and at
+ * the end; the stream is flushed but never closed. Strings are encoded to UTF-8 and escaped by one
+ * loop straight into the buffer (every character has to be encoded anyway, so a separate
+ * {@code indexOf} scan for escapes would read the text twice); numbers are written from a scratch
+ * array; each data point's label text is encoded once into a reusable scratch buffer and copied
+ * into each of its lines; prefix bytes are cached; the group order is a merge sort of packed
+ * (snapshot, point) indices in a reused array, comparing {@code prefix + name} without building it. In steady state nothing is allocated per line or per sample, except
+ * {@link java.math.BigDecimal} for non-integral floats. An instance is not thread-safe: use one per
+ * thread or per request.
+ */
+public final class ExpositionWriter {
+    /** Size of the output buffer, as upstream's. */
+    public static final int BUFFER_SIZE = 32 * 1024;
+    /** Most distinct prefixes whose UTF-8 bytes are cached. */
+    static final int PREFIX_CACHE_LIMIT = 32;
+
+    private static final byte[] END_MARKER = ascii("\n# End of metric data.\n");
+    private static final byte[] HELP = ascii("# HELP ");
+    private static final byte[] TYPE = ascii("# TYPE ");
+    private static final byte[] LE = ascii("le=\"");
+    private static final byte[] BUCKET = ascii("_bucket");
+    private static final byte[] SUM = ascii("_sum");
+    private static final byte[] COUNT = ascii("_count");
+    private static final byte[] MIN = ascii("_min");
+    private static final byte[] MAX = ascii("_max");
+    private static final byte[] SSD = ascii("_ssd");
+    private static final byte[] ZEROS = ascii(".000000");
+    private static final byte[][] TYPE_WORDS = {
+        ascii("untyped"), ascii("gauge"), ascii("counter"), ascii("histogram"),
+    };
+
+    /** Escaping of a string: none, label value, HELP text, comment (LF only). */
+    private static final int RAW = 0;
+    private static final int LABEL_VALUE = 1;
+    private static final int HELP_TEXT = 2;
+    private static final int COMMENT = 3;
+
+    private final byte[] buf = new byte[BUFFER_SIZE];
+    private final byte[] digits = new byte[20];
+    private final Map<String, byte[]> prefixCache = new HashMap<>();
+    private final BiConsumer<String, String> labelAdder = this::addLabel;
+    private final Checker checker = new Checker();
+    private byte[] labelText = new byte[256];
+    private String[] labelKeys = new String[8];
+    private String[] labelValues = new String[8];
+    private long[] order = new long[64];
+    private long[] orderScratch = new long[64];
+
+    // State of the write in progress.
+    private OutputStream out;
+    private int pos;
+    private long count;
+    private Set<String> written;
+    private boolean timestamps;
+    private List<SnapshotExport> current;
+    private byte[][] prefixes = new byte[4][];
+    private int labelTextLength;
+    private int labelCount;
+
+    /** Creates a writer with its buffers. */
+    public ExpositionWriter() {}
+
+    /**
+     * Checks that a snapshot can be written as valid text: no empty label key, no label {@code le}
+     * (it is reserved for bucket lines), no key given by two of the data labels, the external labels
+     * and the extra labels, and a histogram value exactly on histogram metrics. Points of unknown
+     * type are not checked, because they are not written.
+     *
+     * @param snapshot the snapshot
+     * @param options the options it will be written with
+     * @throws InvalidSnapshotException naming the first offending data point and the rule
+     */
+    public static void check(Snapshot snapshot, SnapshotOptions options) throws InvalidSnapshotException {
+        new Checker().check(snapshot, options);
+    }
+
+    /**
+     * The rules of {@link #check}, with reusable iteration callbacks so that checking allocates
+     * nothing per data point: an unmodifiable map's {@code keySet()} iterator would.
+     */
+    private static final class Checker {
+        private final BiConsumer<String, String> inExternal = this::findInExternal;
+        private final BiConsumer<String, String> inExtra = this::findInExtra;
+        private Data point;
+        private Map<String, String> extra;
+        private String duplicate;
+        private String duplicateSource;
+
+        void check(Snapshot snapshot, SnapshotOptions options) throws InvalidSnapshotException {
+            String extraProblem = keyProblem(options.extraLabels(), "extra labels");
+            if (extraProblem != null) {
+                throw new InvalidSnapshotException(extraProblem);
+            }
+            List<Data> data = snapshot.data();
+            for (int i = 0; i < data.size(); i++) {
+                Data d = data.get(i);
+                int type = d.metric().typeCode();
+                if (type < 0 || type > MetricType.HISTOGRAM.code()) {
+                    continue;
+                }
+                String problem = keyProblem(d.labels(), "data labels");
+                if (problem == null) {
+                    problem = keyProblem(d.externalLabels(), "external labels");
+                }
+                if (problem == null) {
+                    problem = duplicateProblem(d, options.extraLabels());
+                }
+                if (problem == null && (type == MetricType.HISTOGRAM.code()) != (d.histogram() != null)) {
+                    problem = type == MetricType.HISTOGRAM.code() ? "a histogram metric needs a histogram value"
+                            : "a " + d.metric().type().orElseThrow().text() + " metric needs a number value";
+                }
+                if (problem != null) {
+                    // Messages are built only on failure.
+                    throw new InvalidSnapshotException("data point " + i + " (metric \"" + d.metric().name() + "\"): "
+                            + problem);
+                }
+            }
+        }
+
+        private static String keyProblem(Map<String, String> labels, String source) {
+            if (labels.containsKey("")) {
+                return "empty label key in the " + source;
+            }
+            if (labels.containsKey("le")) {
+                return "label \"le\" in the " + source + " (it is reserved for histogram buckets)";
+            }
+            return null;
+        }
+
+        private String duplicateProblem(Data d, Map<String, String> extraLabels) {
+            point = d;
+            extra = extraLabels;
+            duplicate = null;
+            d.externalLabels().forEach(inExternal);
+            if (duplicate == null && !extraLabels.isEmpty()) {
+                d.labels().forEach(inExtra);
+                d.externalLabels().forEach(inExtra);
+            }
+            point = null;
+            extra = null;
+            return duplicate == null ? null
+                    : "label \"" + duplicate + "\" is given twice, by the " + duplicateSource;
+        }
+
+        private void findInExternal(String key, String value) {
+            if (duplicate == null && point.labels().containsKey(key)) {
+                duplicate = key;
+                duplicateSource = "data labels and the external labels";
+            }
+        }
+
+        private void findInExtra(String key, String value) {
+            if (duplicate == null && extra.containsKey(key)) {
+                duplicate = key;
+                duplicateSource = (point.labels().containsKey(key) ? "data labels" : "external labels")
+                        + " and the extra labels";
+            }
+        }
+    }
+
+    /**
+     * Writes snapshots with a fresh {@code metricsWritten} set.
+     *
+     * @param out the stream to write to; flushed, not closed
+     * @param options the header and timestamp options
+     * @param snapshots the snapshots in the order their lines appear within each group
+     * @return the number of bytes written
+     * @throws InvalidSnapshotException if a snapshot fails {@link #check}; nothing was written
+     * @throws IOException if the stream fails
+     */
+    public long write(OutputStream out, ExportOptions options, List<SnapshotExport> snapshots) throws IOException {
+        return write(out, options, snapshots, new HashSet<>());
+    }
+
+    /**
+     * Writes snapshots.
+     *
+     * @param out the stream to write to; flushed, not closed
+     * @param options the header and timestamp options
+     * @param snapshots the snapshots in the order their lines appear within each group; to order
+     *     the lines of a family by sandbox, pass the snapshots sorted by sandbox
+     * @param metricsWritten the unprefixed names whose HELP/TYPE preamble is already out; names
+     *     written now are added (so it must be mutable), and a set shared by several calls gives
+     *     one preamble per name
+     * @return the number of bytes written
+     * @throws InvalidSnapshotException if a snapshot fails {@link #check}; nothing was written
+     * @throws IOException if the stream fails
+     */
+    public long write(OutputStream out, ExportOptions options, List<SnapshotExport> snapshots,
+                      Set<String> metricsWritten) throws IOException {
+        Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(metricsWritten, "metricsWritten");
+        if (snapshots.isEmpty()) {
+            return 0;
+        }
+        for (int s = 0; s < snapshots.size(); s++) {
+            SnapshotExport e = snapshots.get(s);
+            try {
+                checker.check(e.snapshot(), e.options());
+            } catch (InvalidSnapshotException ex) {
+                throw new InvalidSnapshotException("snapshot " + s + ": " + ex.getMessage(), ex);
+            }
+        }
+        this.out = out;
+        this.pos = 0;
+        this.count = 0;
+        this.written = metricsWritten;
+        this.timestamps = options.timestamps();
+        this.current = snapshots;
+        try {
+            writeHeader(options.commentHeader(), snapshots);
+            writeData(snapshots);
+            writeBytes(END_MARKER);
+            flushBuffer();
+            out.flush();
+            return count;
+        } finally {
+            this.out = null;
+            this.written = null;
+            this.current = null;
+            Arrays.fill(prefixes, null);
+        }
+    }
+
+    private void writeHeader(String header, List<SnapshotExport> snapshots) throws IOException {
+        if (!header.isEmpty()) {
+            int start = 0;
+            while (true) {
+                int lf = header.indexOf('\n', start);
+                int end = lf < 0 ? header.length() : lf;
+                writeByte('#');
+                writeByte(' ');
+                writeString(header, start, end, RAW);
+                writeByte('\n');
+                if (lf < 0) {
+                    break;
+                }
+                start = lf + 1;
+            }
+        }
+        if (snapshots.size() == 1) {
+            Snapshot s = snapshots.getFirst().snapshot();
+            writeAscii("# Writing data from snapshot containing ");
+            writeLong(s.data().size());
+            writeAscii(" data points taken at ");
+            writeString(timeText(s), RAW);
+            writeAscii(".\n");
+        } else {
+            writeAscii("# Writing data from ");
+            writeLong(snapshots.size());
+            writeAscii(" snapshots:\n");
+            for (SnapshotExport e : snapshots) {
+                writeAscii("#   - Snapshot with ");
+                writeLong(e.snapshot().data().size());
+                writeAscii(" data points taken at ");
+                writeString(timeText(e.snapshot()), RAW);
+                writeAscii(": ");
+                writeString(GoText.formatMap(e.options().extraLabels()), COMMENT);
+                writeByte('\n');
+            }
+        }
+        writeByte('\n');
+    }
+
+    private static String timeText(Snapshot s) {
+        return GoText.formatTime(s.when(), s.zone(), s.monotonicNanos());
+    }
+
+    /** Sorts (snapshot, point) pairs by group name, then snapshot, then point, and writes them. */
+    private void writeData(List<SnapshotExport> snapshots) throws IOException {
+        int n = 0;
+        if (prefixes.length < snapshots.size()) {
+            prefixes = new byte[snapshots.size()][];
+        }
+        for (int s = 0; s < snapshots.size(); s++) {
+            prefixes[s] = prefixBytes(snapshots.get(s).options().exporterPrefix());
+            n += snapshots.get(s).snapshot().data().size();
+        }
+        if (order.length < n) {
+            order = new long[n];
+            orderScratch = new long[n];
+        }
+        int i = 0;
+        for (int s = 0; s < snapshots.size(); s++) {
+            int size = snapshots.get(s).snapshot().data().size();
+            for (int d = 0; d < size; d++) {
+                order[i++] = (long) s << 32 | d;
+            }
+        }
+        mergeSort(0, n);
+        for (int k = 0; k < n; k++) {
+            int s = (int) (order[k] >>> 32);
+            int d = (int) order[k];
+            SnapshotExport e = snapshots.get(s);
+            writePoint(e.snapshot(), e.options(), prefixes[s], e.snapshot().data().get(d));
+        }
+    }
+
+    private byte[] prefixBytes(String prefix) {
+        byte[] bytes = prefixCache.get(prefix);
+        if (bytes == null) {
+            if (prefixCache.size() >= PREFIX_CACHE_LIMIT) {
+                prefixCache.clear();
+            }
+            bytes = prefix.getBytes(StandardCharsets.UTF_8);
+            prefixCache.put(prefix, bytes);
+        }
+        return bytes;
+    }
+
+    /** A stable merge sort of {@code order[from, to)}; keys are unique, so stability is moot. */
+    private void mergeSort(int from, int to) {
+        if (to - from < 2) {
+            return;
+        }
+        if (to - from <= 8) {
+            for (int i = from + 1; i < to; i++) {
+                long v = order[i];
+                int j = i - 1;
+                while (j >= from && compareEntries(order[j], v) > 0) {
+                    order[j + 1] = order[j];
+                    j--;
+                }
+                order[j + 1] = v;
+            }
+            return;
+        }
+        int mid = (from + to) >>> 1;
+        mergeSort(from, mid);
+        mergeSort(mid, to);
+        if (compareEntries(order[mid - 1], order[mid]) <= 0) {
+            return;
+        }
+        System.arraycopy(order, from, orderScratch, from, to - from);
+        int a = from;
+        int b = mid;
+        for (int k = from; k < to; k++) {
+            if (b >= to || (a < mid && compareEntries(orderScratch[a], orderScratch[b]) <= 0)) {
+                order[k] = orderScratch[a++];
+            } else {
+                order[k] = orderScratch[b++];
+            }
+        }
+    }
+
+    private int compareEntries(long x, long y) {
+        int c = compareGroup(x, y);
+        return c != 0 ? c : Long.compare(x, y);
+    }
+
+    /** Compares {@code prefix + name} of two entries bytewise without building the strings. */
+    private int compareGroup(long x, long y) {
+        SnapshotExport ex = current.get((int) (x >>> 32));
+        SnapshotExport ey = current.get((int) (y >>> 32));
+        String px = ex.options().exporterPrefix();
+        String py = ey.options().exporterPrefix();
+        String nx = ex.snapshot().data().get((int) x).metric().name();
+        String ny = ey.snapshot().data().get((int) y).metric().name();
+        int lx = px.length() + nx.length();
+        int ly = py.length() + ny.length();
+        int n = Math.min(lx, ly);
+        for (int i = 0; i < n; i++) {
+            char cx = i < px.length() ? px.charAt(i) : nx.charAt(i - px.length());
+            char cy = i < py.length() ? py.charAt(i) : ny.charAt(i - py.length());
+            if (cx != cy) {
+                return GoText.codePointOrder(cx) - GoText.codePointOrder(cy);
+            }
+        }
+        return lx - ly;
+    }
+
+    private void writePoint(Snapshot snapshot, SnapshotOptions options, byte[] prefix, Data d) throws IOException {
+        Metric metric = d.metric();
+        int type = metric.typeCode();
+        if (type < 0 || type > 3) {
+            return;
+        }
+        prepareLabels(d, options.extraLabels());
+        long millis = timestamps ? unixMillis(snapshot) : 0;
+        if (type != MetricType.HISTOGRAM.code()) {
+            preamble(prefix, metric);
+            writeSample(prefix, metric.name(), null, d.number(), millis);
+            return;
+        }
+        Histogram h = d.histogram();
+        writeByte('\n');
+        long cumulative = 0;
+        for (Bucket b : h.buckets()) {
+            cumulative += b.samples();
+            preamble(prefix, metric);
+            writeBytes(prefix);
+            writeString(metric.name(), RAW);
+            writeBytes(BUCKET);
+            writeByte('{');
+            writeBytes(labelText, 0, labelTextLength);
+            if (labelCount > 0) {
+                writeByte(',');
+            }
+            writeBytes(LE);
+            writeNumber(b.upperBound());
+            writeByte('"');
+            writeByte('}');
+            writeByte(' ');
+            writeUnsigned(cumulative);
+            writeTimestamp(millis);
+        }
+        preamble(prefix, metric);
+        writeSample(prefix, metric.name(), SUM, h.total(), millis);
+        preamble(prefix, metric);
+        writeCount(prefix, metric.name(), h.count(), millis);
+        preamble(prefix, metric);
+        writeSample(prefix, metric.name(), MIN, h.min(), millis);
+        preamble(prefix, metric);
+        writeSample(prefix, metric.name(), MAX, h.max(), millis);
+        preamble(prefix, metric);
+        writeSample(prefix, metric.name(), SSD, h.ssd(), millis);
+        writeByte('\n');
+    }
+
+    /** Go's {@code UnixMilli}: seconds times 1000 plus whole milliseconds of the (non-negative) nanos. */
+    private static long unixMillis(Snapshot snapshot) {
+        return snapshot.when().getEpochSecond() * 1000 + snapshot.when().getNano() / 1_000_000;
+    }
+
+    private void preamble(byte[] prefix, Metric metric) throws IOException {
+        if (written.contains(metric.name())) {
+            return;
+        }
+        writeByte('\n');
+        if (!metric.help().isEmpty()) {
+            writeBytes(HELP);
+            writeBytes(prefix);
+            writeString(metric.name(), RAW);
+            writeByte(' ');
+            writeString(metric.help(), HELP_TEXT);
+            writeByte('\n');
+        }
+        writeBytes(TYPE);
+        writeBytes(prefix);
+        writeString(metric.name(), RAW);
+        writeByte(' ');
+        writeBytes(TYPE_WORDS[metric.typeCode()]);
+        writeByte('\n');
+        written.add(metric.name());
+    }
+
+    private void writeSample(byte[] prefix, String name, byte[] suffix, NumberValue value, long millis)
+            throws IOException {
+        writeSeriesName(prefix, name, suffix);
+        writeNumber(value);
+        writeTimestamp(millis);
+    }
+
+    private void writeCount(byte[] prefix, String name, long value, long millis) throws IOException {
+        writeSeriesName(prefix, name, COUNT);
+        writeUnsigned(value);
+        writeTimestamp(millis);
+    }
+
+    private void writeSeriesName(byte[] prefix, String name, byte[] suffix) throws IOException {
+        writeBytes(prefix);
+        writeString(name, RAW);
+        if (suffix != null) {
+            writeBytes(suffix);
+        }
+        if (labelCount > 0) {
+            writeByte('{');
+            writeBytes(labelText, 0, labelTextLength);
+            writeByte('}');
+        }
+        writeByte(' ');
+    }
+
+    private void writeTimestamp(long millis) throws IOException {
+        if (timestamps) {
+            writeByte(' ');
+            writeLong(millis);
+        }
+        writeByte('\n');
+    }
+
+    /**
+     * Merges the three label sources, sorts the keys bytewise and encodes {@code k="v",...} into
+     * {@link #labelText}. {@link #check} has ruled out duplicates, empty keys and {@code le}.
+     */
+    private void prepareLabels(Data d, Map<String, String> extra) {
+        labelCount = 0;
+        addLabels(d.labels());
+        addLabels(d.externalLabels());
+        addLabels(extra);
+        for (int i = 1; i < labelCount; i++) {
+            String k = labelKeys[i];
+            String v = labelValues[i];
+            int j = i - 1;
+            while (j >= 0 && GoText.compareBytewise(labelKeys[j], k) > 0) {
+                labelKeys[j + 1] = labelKeys[j];
+                labelValues[j + 1] = labelValues[j];
+                j--;
+            }
+            labelKeys[j + 1] = k;
+            labelValues[j + 1] = v;
+        }
+        int p = 0;
+        for (int i = 0; i < labelCount; i++) {
+            String k = labelKeys[i];
+            String v = labelValues[i];
+            // Worst case: 3 bytes per char (an escape takes 2 bytes, a surrogate pair 4 for 2 chars).
+            int need = p + 3 * (k.length() + v.length()) + 4;
+            if (need > labelText.length) {
+                labelText = Arrays.copyOf(labelText, Math.max(need, labelText.length * 2));
+            }
+            if (i > 0) {
+                labelText[p++] = ',';
+            }
+            p = encode(k, 0, k.length(), RAW, labelText, p);
+            labelText[p++] = '=';
+            labelText[p++] = '"';
+            p = encode(v, 0, v.length(), LABEL_VALUE, labelText, p);
+            labelText[p++] = '"';
+        }
+        labelTextLength = p;
+        // Drop references so that the scratch arrays do not keep old snapshots alive.
+        Arrays.fill(labelKeys, 0, labelCount, null);
+        Arrays.fill(labelValues, 0, labelCount, null);
+    }
+
+    private void addLabels(Map<String, String> labels) {
+        if (labels.isEmpty()) {
+            return;
+        }
+        if (labelCount + labels.size() > labelKeys.length) {
+            int size = Math.max(labelCount + labels.size(), labelKeys.length * 2);
+            labelKeys = Arrays.copyOf(labelKeys, size);
+            labelValues = Arrays.copyOf(labelValues, size);
+        }
+        // forEach, not entrySet(): an unmodifiable map wraps every entry it iterates in a new object.
+        labels.forEach(labelAdder);
+    }
+
+    private void addLabel(String key, String value) {
+        labelKeys[labelCount] = key;
+        labelValues[labelCount] = value;
+        labelCount++;
+    }
+
+    private void writeNumber(NumberValue value) throws IOException {
+        switch (value) {
+            case NumberValue.IntValue(long v) -> writeLong(v);
+            case NumberValue.FloatValue(double v) -> writeFloat(v);
+        }
+    }
+
+    private void writeFloat(double v) throws IOException {
+        if (Math.rint(v) == v && Math.abs(v) < 0x1p53) {
+            writeLong((long) v);
+            writeBytes(ZEROS);
+        } else {
+            writeAscii(GoText.formatFloat(v));
+        }
+    }
+
+    private void writeUnsigned(long v) throws IOException {
+        if (v >= 0) {
+            writeLong(v);
+        } else {
+            writeAscii(Long.toUnsignedString(v));
+        }
+    }
+
+    private void writeLong(long v) throws IOException {
+        if (v == 0) {
+            writeByte('0');
+            return;
+        }
+        // Digits of the negated value, so that Long.MIN_VALUE needs no special case.
+        long n = v < 0 ? v : -v;
+        int i = digits.length;
+        while (n != 0) {
+            digits[--i] = (byte) ('0' - (int) (n % 10));
+            n /= 10;
+        }
+        if (v < 0) {
+            digits[--i] = '-';
+        }
+        writeBytes(digits, i, digits.length - i);
+    }
+
+    private void writeAscii(String s) throws IOException {
+        writeString(s, 0, s.length(), RAW);
+    }
+
+    private void writeString(String s, int mode) throws IOException {
+        writeString(s, 0, s.length(), mode);
+    }
+
+    /** Encodes {@code s[from, to)} into the buffer in chunks that are sure to fit. */
+    private void writeString(String s, int from, int to, int mode) throws IOException {
+        while (from < to) {
+            if (buf.length - pos < 8) {
+                flushBuffer();
+            }
+            int chunk = Math.min(to - from, (buf.length - pos) / 3 - 1);
+            int end = from + chunk;
+            if (end < to && Character.isHighSurrogate(s.charAt(end - 1))) {
+                end++; // keep a surrogate pair together; the slack of one char covers it
+            }
+            int before = pos;
+            pos = encode(s, from, end, mode, buf, pos);
+            count += pos - before;
+            from = end;
+        }
+    }
+
+    /**
+     * Encodes {@code s[from, to)} as UTF-8 into {@code dst} at {@code p}, escaping as {@code mode}
+     * says, and returns the new position. The caller guarantees {@code 3 * (to - from)} free bytes.
+     */
+    private static int encode(String s, int from, int to, int mode, byte[] dst, int p) {
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                if (mode != RAW && (c == '\n' || c == '\\' && mode != COMMENT || c == '"' && mode == LABEL_VALUE)) {
+                    dst[p++] = '\\';
+                    dst[p++] = (byte) (c == '\n' ? 'n' : c);
+                } else {
+                    dst[p++] = (byte) c;
+                }
+            } else if (c < 0x800) {
+                dst[p++] = (byte) (0xC0 | c >> 6);
+                dst[p++] = (byte) (0x80 | c & 0x3F);
+            } else if (Character.isSurrogate(c)) {
+                char low = i + 1 < to ? s.charAt(i + 1) : 0;
+                if (Character.isHighSurrogate(c) && Character.isLowSurrogate(low)) {
+                    int cp = Character.toCodePoint(c, low);
+                    dst[p++] = (byte) (0xF0 | cp >> 18);
+                    dst[p++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                    dst[p++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                    dst[p++] = (byte) (0x80 | cp & 0x3F);
+                    i++;
+                } else {
+                    // A lone surrogate is not valid UTF-8; Go would write U+FFFD for it.
+                    dst[p++] = (byte) 0xEF;
+                    dst[p++] = (byte) 0xBF;
+                    dst[p++] = (byte) 0xBD;
+                }
+            } else {
+                dst[p++] = (byte) (0xE0 | c >> 12);
+                dst[p++] = (byte) (0x80 | c >> 6 & 0x3F);
+                dst[p++] = (byte) (0x80 | c & 0x3F);
+            }
+        }
+        return p;
+    }
+
+    private void writeByte(char b) throws IOException {
+        if (pos == buf.length) {
+            flushBuffer();
+        }
+        buf[pos++] = (byte) b;
+        count++;
+    }
+
+    private void writeBytes(byte[] bytes) throws IOException {
+        writeBytes(bytes, 0, bytes.length);
+    }
+
+    private void writeBytes(byte[] bytes, int off, int len) throws IOException {
+        count += len;
+        while (len > 0) {
+            if (pos == buf.length) {
+                flushBuffer();
+            }
+            int n = Math.min(len, buf.length - pos);
+            System.arraycopy(bytes, off, buf, pos, n);
+            pos += n;
+            off += n;
+            len -= n;
+        }
+    }
+
+    private void flushBuffer() throws IOException {
+        if (pos > 0) {
+            out.write(buf, 0, pos);
+            pos = 0;
+        }
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}

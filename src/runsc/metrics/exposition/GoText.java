@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: Apache-2.0
+package runsc.metrics.exposition;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.TimeZone;
+
+/**
+ * The Go text forms the exposition shares with upstream: numbers ({@code %f} floats, int64
+ * decimals), times ({@code time.Time.String()}), maps ({@code %v} of a {@code map[string]string})
+ * and Go's string order (bytewise over UTF-8).
+ */
+public final class GoText {
+    private GoText() {}
+
+    /** {@return {@code value} in decimal; every int64, including the minimum, prints correctly} */
+    public static String formatInt(long value) {
+        return Long.toString(value);
+    }
+
+    /**
+     * Formats a float as Go's {@code %f} does: fixed notation with exactly six decimals, rounded
+     * half to even from the exact binary value, fully expanded (no exponent), {@code -0.000000} for
+     * negative values that round to zero, and {@code NaN}, {@code +Inf}, {@code -Inf}.
+     *
+     * @param value the value
+     * @return the text
+     */
+    public static String formatFloat(double value) {
+        if (Double.isNaN(value)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(value)) {
+            return value > 0 ? "+Inf" : "-Inf";
+        }
+        if (Math.rint(value) == value && Math.abs(value) < 0x1p53) {
+            // Integral values are common (seconds, counts); they need no BigDecimal.
+            String digits = Long.toString((long) value) + ".000000";
+            return (long) value == 0 && Double.doubleToRawLongBits(value) < 0 ? "-" + digits : digits;
+        }
+        String text = new BigDecimal(value).setScale(6, RoundingMode.HALF_EVEN).toPlainString();
+        // BigDecimal has no negative zero; Go keeps the sign of the value.
+        return value < 0 && text.charAt(0) != '-' ? "-" + text : text;
+    }
+
+    /**
+     * Formats a sample value: an int in decimal, zero as {@code 0}, a float with {@link #formatFloat}.
+     *
+     * @param value the value
+     * @return the text
+     */
+    public static String formatNumber(NumberValue value) {
+        return switch (value) {
+            case NumberValue.IntValue(long v) -> formatInt(v);
+            case NumberValue.FloatValue(double v) -> formatFloat(v);
+        };
+    }
+
+    /**
+     * Formats a time as Go's {@code time.Time.String()}:
+     * {@code 2023-01-02 03:04:05.678 +0000 UTC}, the fraction trimmed of trailing zeros and left out
+     * when zero, followed by {@code  m=+S.NNNNNNNNN} when a monotonic reading is given.
+     *
+     * <p>The zone abbreviation is {@code UTC} for UTC, the offset again for a bare offset (as Go
+     * prints a fixed zone with no name), else the JDK's English short zone name, which agrees with
+     * Go's tzdata abbreviations for the common zones, or tzdata's numeric form ({@code +03},
+     * {@code +0545}) where the JDK has no name.
+     *
+     * @param instant the time
+     * @param zone the zone to print it in
+     * @param monotonicNanos Go's monotonic reading in nanoseconds, if any
+     * @return the text
+     */
+    public static String formatTime(Instant instant, ZoneId zone, OptionalLong monotonicNanos) {
+        ZoneOffset offset = zone.getRules().getOffset(instant);
+        LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), offset);
+        var sb = new StringBuilder(64);
+        int year = t.getYear();
+        if (year < 0) {
+            sb.append('-');
+        }
+        pad(sb, Math.abs(year), 4);
+        sb.append('-');
+        pad(sb, t.getMonthValue(), 2);
+        sb.append('-');
+        pad(sb, t.getDayOfMonth(), 2);
+        sb.append(' ');
+        pad(sb, t.getHour(), 2);
+        sb.append(':');
+        pad(sb, t.getMinute(), 2);
+        sb.append(':');
+        pad(sb, t.getSecond(), 2);
+        int nanos = t.getNano();
+        if (nanos != 0) {
+            int digits = 9;
+            while (nanos % 10 == 0) {
+                nanos /= 10;
+                digits--;
+            }
+            sb.append('.');
+            pad(sb, nanos, digits);
+        }
+        sb.append(' ');
+        String offsetText = offsetText(offset);
+        sb.append(offsetText).append(' ').append(zoneName(zone, offset, offsetText, instant));
+        if (monotonicNanos.isPresent()) {
+            long m = monotonicNanos.getAsLong();
+            sb.append(" m=").append(m < 0 ? '-' : '+');
+            long abs = Math.abs(m);
+            if (abs < 0) {
+                // Long.MIN_VALUE: Go negates the unsigned value.
+                sb.append(Long.toUnsignedString(Long.divideUnsigned(m, 1_000_000_000L))).append('.');
+                pad(sb, (int) Long.remainderUnsigned(m, 1_000_000_000L), 9);
+            } else {
+                sb.append(abs / 1_000_000_000L).append('.');
+                pad(sb, (int) (abs % 1_000_000_000L), 9);
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Formats a label map as Go's {@code %v} of a {@code map[string]string}: {@code map[} + entries
+     * {@code key:value} sorted bytewise by key and separated by one space + {@code ]}, nothing
+     * quoted or escaped.
+     *
+     * @param map the map; may be empty
+     * @return the text
+     */
+    public static String formatMap(Map<String, String> map) {
+        var keys = new ArrayList<>(map.keySet());
+        keys.sort(GoText::compareBytewise);
+        var sb = new StringBuilder("map[");
+        for (int i = 0; i < keys.size(); i++) {
+            if (i > 0) {
+                sb.append(' ');
+            }
+            sb.append(keys.get(i)).append(':').append(map.get(keys.get(i)));
+        }
+        return sb.append(']').toString();
+    }
+
+    /**
+     * Compares two strings as Go does: by their UTF-8 bytes as unsigned values, which is Unicode
+     * code point order. {@link String#compareTo} differs for characters above U+FFFF against
+     * U+E000 to U+FFFF.
+     *
+     * @param a a string
+     * @param b another string
+     * @return negative, zero or positive as {@code a} sorts before, equal to or after {@code b}
+     */
+    public static int compareBytewise(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y) {
+                return codePointOrder(x) - codePointOrder(y);
+            }
+        }
+        return a.length() - b.length();
+    }
+
+    /**
+     * Maps a UTF-16 unit so that units compare in code point order at the first difference:
+     * surrogates (which start characters above U+FFFF) move above U+E000..U+FFFF.
+     */
+    static int codePointOrder(char c) {
+        if (c < 0xD800) {
+            return c;
+        }
+        return c >= 0xE000 ? c - 0x800 : c + 0x2000;
+    }
+
+    private static String offsetText(ZoneOffset offset) {
+        int total = offset.getTotalSeconds();
+        int abs = Math.abs(total);
+        var sb = new StringBuilder(5).append(total < 0 ? '-' : '+');
+        pad(sb, abs / 3600, 2);
+        pad(sb, abs / 60 % 60, 2);
+        return sb.toString();
+    }
+
+    private static String zoneName(ZoneId zone, ZoneOffset offset, String offsetText, Instant instant) {
+        ZoneId normalized = zone.normalized();
+        if (normalized.equals(ZoneOffset.UTC) || zone.getId().equals("UTC") || zone.getId().equals("Etc/UTC")) {
+            return "UTC";
+        }
+        if (normalized instanceof ZoneOffset) {
+            return offsetText;
+        }
+        boolean daylight = zone.getRules().isDaylightSavings(instant);
+        var tz = TimeZone.getTimeZone(zone);
+        // English names are the ones tzdata uses (CET, EST, IST, JST); where the JDK has none it
+        // prints GMT+hh:mm, and tzdata uses a numeric abbreviation such as +03 or +0545.
+        String name = tz.getDisplayName(daylight, TimeZone.SHORT, Locale.US);
+        if (name.startsWith("GMT") && !name.equals("GMT")) {
+            return offset.getTotalSeconds() % 3600 == 0 ? offsetText.substring(0, 3) : offsetText;
+        }
+        return name;
+    }
+
+    private static void pad(StringBuilder sb, long value, int width) {
+        String digits = Long.toString(value);
+        for (int i = digits.length(); i < width; i++) {
+            sb.append('0');
+        }
+        sb.append(digits);
+    }
+}

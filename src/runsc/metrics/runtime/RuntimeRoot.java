@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: Apache-2.0
+package runsc.metrics.runtime;
+
+import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * A runsc root directory ({@code --root}): lists the containers and sandboxes whose state files
+ * it holds, and names their state and lock files.
+ *
+ * <p>runsc lists with a glob, which turns a missing or unreadable directory into an empty list.
+ * The {@code OrEmpty} methods do the same, for the server's refresh; the other methods report
+ * the failure, for the start-up check of {@code metric-server} and for the command line.
+ */
+public final class RuntimeRoot {
+    private final Path dir;
+
+    /**
+     * Creates a root over a directory; nothing is read yet.
+     *
+     * @param dir the root directory as given by {@code --root}
+     */
+    public RuntimeRoot(Path dir) {
+        this.dir = Objects.requireNonNull(dir, "dir");
+    }
+
+    /**
+     * Returns the directory.
+     *
+     * @return the root directory as given
+     */
+    public Path dir() {
+        return dir;
+    }
+
+    /**
+     * Returns the path of a container's state file.
+     *
+     * @param id the container
+     * @return {@code <root>/<cid>_sandbox:<sid>.state}
+     */
+    public Path stateFile(FullId id) {
+        return dir.resolve(id.stateFileName());
+    }
+
+    /**
+     * Returns the path of a container's lock file.
+     *
+     * @param id the container
+     * @return {@code <root>/<cid>_sandbox:<sid>.lock}
+     */
+    public Path lockFile(FullId id) {
+        return dir.resolve(id.lockFileName());
+    }
+
+    /**
+     * Stats a container's state file, following symbolic links (the server's check whether a
+     * rejected sandbox's file changed).
+     *
+     * @param id the container
+     * @return the stat
+     * @throws IOException if it cannot be stat'ed ({@link java.nio.file.NoSuchFileException} if missing)
+     */
+    public FileStat statStateFile(FullId id) throws IOException {
+        return FileStat.of(stateFile(id));
+    }
+
+    /**
+     * Lists every container with a state file, in state-file name order (as runsc's sorted glob).
+     *
+     * @return the containers; names that do not parse or carry invalid IDs are skipped
+     * @throws IOException if the directory cannot be listed; the message names it
+     */
+    public List<FullId> listContainers() throws IOException {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                names.add(entry.getFileName().toString());
+            }
+        } catch (IOException | DirectoryIteratorException e) {
+            IOException cause = e instanceof DirectoryIteratorException d ? d.getCause() : (IOException) e;
+            throw new IOException("cannot list runtime root " + dir + ": " + cause, cause);
+        }
+        Collections.sort(names);
+        List<FullId> ids = new ArrayList<>(names.size());
+        for (String name : names) {
+            StateFileName.parse(name).ifPresent(ids::add);
+        }
+        return List.copyOf(ids);
+    }
+
+    /**
+     * Lists every container like {@link #listContainers()}, but a directory that cannot be listed
+     * (gone, not a directory, no permission) yields an empty list, as runsc's glob does.
+     *
+     * @return the containers, possibly none
+     */
+    public List<FullId> listContainersOrEmpty() {
+        try {
+            return listContainers();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * Lists the distinct sandbox IDs of all state files.
+     *
+     * @return the sandbox IDs in ascending order
+     * @throws IOException if the directory cannot be listed
+     */
+    public SortedSet<String> listSandboxes() throws IOException {
+        return sandboxesOf(listContainers());
+    }
+
+    /**
+     * Lists the distinct sandbox IDs; a directory that cannot be listed yields an empty set.
+     *
+     * @return the sandbox IDs in ascending order, possibly none
+     */
+    public SortedSet<String> listSandboxesOrEmpty() {
+        return sandboxesOf(listContainersOrEmpty());
+    }
+
+    /**
+     * Lists the containers of exactly one sandbox (runsc's prefix glob would also match sandbox
+     * {@code sb10} when asked for {@code sb1}; this deliberately does not).
+     *
+     * @param sandboxId the sandbox ID, matched exactly
+     * @return its containers in state-file name order; empty if none or the root cannot be listed
+     */
+    public List<FullId> listContainersOf(String sandboxId) {
+        return listContainersOrEmpty().stream().filter(id -> id.sandboxId().equals(sandboxId)).toList();
+    }
+
+    private static SortedSet<String> sandboxesOf(List<FullId> ids) {
+        SortedSet<String> sids = new TreeSet<>();
+        for (FullId id : ids) {
+            sids.add(id.sandboxId());
+        }
+        return Collections.unmodifiableSortedSet(sids);
+    }
+
+    @Override
+    public String toString() {
+        return dir.toString();
+    }
+}

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: Apache-2.0
+package runsc.metrics.runtime;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Loads sandboxes from a root directory for the server and the command line, always with
+ * try-locks: lock contention anywhere is "retry next cycle", never an error.
+ */
+public final class SandboxLoader {
+    private final StateReader reader;
+
+    /**
+     * Creates a loader over a root.
+     *
+     * @param root the runsc root
+     */
+    public SandboxLoader(RuntimeRoot root) {
+        this.reader = new StateReader(Objects.requireNonNull(root, "root"));
+    }
+
+    /**
+     * Returns the state reader used.
+     *
+     * @return the reader
+     */
+    public StateReader reader() {
+        return reader;
+    }
+
+    /**
+     * Loads a sandbox's root container by its exact state file {@code <sid>_sandbox:<sid>.state},
+     * and checks that the container's ID equals its sandbox's ID.
+     *
+     * @param sandboxId the sandbox ID
+     * @return loaded, locked, gone, or failed (also when the file belongs to no sandbox)
+     */
+    public ReadOutcome loadRoot(String sandboxId) {
+        FullId id = FullId.root(sandboxId);
+        ReadOutcome outcome = reader.read(id);
+        if (outcome instanceof ReadOutcome.Loaded loaded && !loaded.state().isRootById()) {
+            ContainerState state = loaded.state();
+            return new ReadOutcome.Failed(new IOException("state file " + reader.root().stateFile(id)
+                    + " doesn't belong to a sandbox: container ID \"" + state.id() + "\" differs from sandbox ID \""
+                    + state.sandbox().id() + "\""));
+        }
+        return outcome;
+    }
+
+    /**
+     * Loads every container whose state file names exactly this sandbox ID, skipping those that
+     * vanished meanwhile, and finds the one root container by spec annotations.
+     *
+     * @param sandboxId the sandbox ID (exact match; {@code sb1} never picks up {@code sb10})
+     * @return loaded, locked (any container locked), or failed (any container failed, or not
+     *     exactly one root)
+     */
+    public SandboxOutcome loadSandbox(String sandboxId) {
+        List<ContainerState> containers = new ArrayList<>();
+        for (FullId id : reader.root().listContainersOf(sandboxId)) {
+            switch (reader.read(id)) {
+                case ReadOutcome.Loaded loaded -> containers.add(loaded.state());
+                case ReadOutcome.Gone gone -> { }
+                case ReadOutcome.Locked locked -> {
+                    return new SandboxOutcome.Locked();
+                }
+                case ReadOutcome.Failed failed -> {
+                    return new SandboxOutcome.Failed(new IOException("cannot load sandbox \"" + sandboxId
+                            + "\", container \"" + id.containerId() + "\": " + failed.error().getMessage(),
+                            failed.error()));
+                }
+            }
+        }
+        ContainerState root = null;
+        for (ContainerState c : containers) {
+            if (!c.isSandboxRoot()) {
+                continue;
+            }
+            if (root != null) {
+                return new SandboxOutcome.Failed(new IOException("multiple root containers found for sandbox ID \""
+                        + sandboxId + "\": \"" + root.id() + "\" and \"" + c.id() + "\""));
+            }
+            root = c;
+        }
+        if (root == null) {
+            return new SandboxOutcome.Failed(new IOException("no root container found for sandbox ID \""
+                    + sandboxId + "\""));
+        }
+        return new SandboxOutcome.Loaded(new LoadedSandbox(root, containers));
+    }
+}

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: Apache-2.0
+package runsc.metrics.server.http;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import runsc.metrics.regex.Re2Pattern;
+import runsc.metrics.regex.Re2SyntaxException;
+
+/**
+ * The routes of upstream's metric server, on top of Go's {@code ServeMux} conventions.
+ *
+ * <ul>
+ *   <li>{@code /metrics}: the scrape from {@link MetricsSource}, with the two filter parameters
+ *       compiled as RE2 (400 with upstream's text when invalid)</li>
+ *   <li>{@code /metrics%3F<query>}: any path whose decoded form starts with {@code /metrics?} is
+ *       served as {@code /metrics} with the decoded remainder as its query (Prometheus encodes
+ *       the {@code ?} of {@code metrics_path}); the real query is dropped</li>
+ *   <li>{@code /runsc-metrics/healthcheck?root=DIR}: {@code runsc-metrics:OK} if DIR is the root</li>
+ *   <li>{@code /runsc-metrics/pid}: the process id</li>
+ *   <li>{@code /} exactly: the index page; everything else: 404 {@code path not found}</li>
+ * </ul>
+ * Any method is accepted, as with Go's mux. A path that is not clean gets a 301 to its clean form.
+ */
+public final class HttpCore implements RequestHandler {
+    /** The {@code Content-Type} of every successful {@code /metrics} response. */
+    public static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    /** The index page, byte for byte as upstream writes it. */
+    public static final String INDEX_HTML = "<html><head><title>runsc metrics</title></head><body>"
+            + "<p>You have reached the runsc metrics server page!</p>"
+            + "<p>To see actual metric data, head over to <a href=\"/metrics\">/metrics</a>.</p>"
+            + "</body></html>";
+    /** Query parameter of the sandbox metrics filter. */
+    public static final String METRICS_FILTER_PARAM = "runsc-sandbox-metrics-filter";
+    /** Query parameter of the capability filter. */
+    public static final String CAPABILITY_FILTER_PARAM = "runsc-capability-filter";
+    /** First guess of a scrape's size, before any scrape has been made. */
+    static final int INITIAL_BUFFER_BYTES = 16 * 1024;
+
+    private static final String METRICS_PREFIX = "/metrics?";
+
+    private final ServerSettings settings;
+    private final MetricsSource source;
+    private final BooleanSupplier shuttingDown;
+    private final Consumer<String> log;
+    private final Semaphore metricsSlots;
+    private final AtomicInteger lastMetricsSize = new AtomicInteger(INITIAL_BUFFER_BYTES);
+    private final String rootBytes;
+
+    /**
+     * Creates the core.
+     *
+     * @param settings root directory, pid and the concurrency cap
+     * @param source produces the {@code /metrics} body
+     * @param shuttingDown true once shutdown has begun (healthcheck and pid then answer 503)
+     * @param log receives one line per request and per failure (no stack traces in bodies)
+     */
+    public HttpCore(ServerSettings settings, MetricsSource source, BooleanSupplier shuttingDown,
+                    Consumer<String> log) {
+        this.settings = settings;
+        this.source = source;
+        this.shuttingDown = shuttingDown;
+        this.log = log;
+        this.metricsSlots = new Semaphore(settings.maxInFlightMetrics());
+        this.rootBytes = new String(settings.rootDir().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public HttpResponse handle(HttpRequest request) {
+        long received = System.nanoTime();
+        String method = request.method();
+        if (request.target().equals("*")) {
+            // Go's server answers "OPTIONS *" itself; any other method with "*" is not a path.
+            return method.equals("OPTIONS") ? new HttpResponse(200, List.of(), new byte[0], false) : badRequest();
+        }
+        if (request.rawPath().indexOf('/') != 0 && !request.rawPath().isEmpty() || hasControlByte(request.target())) {
+            return badRequest();
+        }
+        String path;
+        try {
+            path = GoUrl.unescape(request.rawPath(), false);
+        } catch (GoUrl.EscapeException e) {
+            return badRequest();
+        }
+        String clean = GoUrl.cleanPath(path);
+        if (!clean.equals(path)) {
+            return redirect(method, clean, request.rawQuery());
+        }
+        log.accept("Request: " + printable(method) + " " + printable(GoUrl.decodeUtf8(path)));
+        return switch (path) {
+            case "/metrics" -> metrics(request.rawQuery(), received);
+            case "/runsc-metrics/healthcheck" -> healthcheck(request);
+            case "/runsc-metrics/pid" -> pid();
+            case "/" -> HttpResponse.of(200, "text/html; charset=utf-8", INDEX_HTML.getBytes(StandardCharsets.UTF_8));
+            default -> path.startsWith(METRICS_PREFIX)
+                    ? metrics(path.substring(METRICS_PREFIX.length()), received)
+                    : HttpResponse.error(404, "path not found");
+        };
+    }
+
+    private HttpResponse metrics(String rawQuery, long received) {
+        GoUrl.Query query = GoUrl.parseQuery(rawQuery);
+        Optional<Re2Pattern> metricsFilter;
+        Optional<Re2Pattern> capabilityFilter;
+        try {
+            metricsFilter = filter(query.get(METRICS_FILTER_PARAM));
+        } catch (Re2SyntaxException e) {
+            log.accept("Request: /metrics: " + METRICS_FILTER_PARAM + ": " + e.getMessage());
+            return HttpResponse.error(400, "provided metric filter is not a valid regular expression");
+        }
+        try {
+            capabilityFilter = filter(query.get(CAPABILITY_FILTER_PARAM));
+        } catch (Re2SyntaxException e) {
+            log.accept("Request: /metrics: " + CAPABILITY_FILTER_PARAM + ": " + e.getMessage());
+            return HttpResponse.error(400, "provided capability filter is not a valid regular expression");
+        }
+        if (!metricsSlots.tryAcquire()) {
+            return HttpResponse.error(503, "too many concurrent /metrics requests (limit "
+                    + settings.maxInFlightMetrics() + ")");
+        }
+        try {
+            int guess = lastMetricsSize.get();
+            ByteArrayOutputStream body = new ByteArrayOutputStream(guess + guess / 8);
+            try {
+                source.writeMetrics(new MetricsQuery(metricsFilter, capabilityFilter, received), body);
+            } catch (IOException e) {
+                log.accept("Request: /metrics: scrape failed after " + body.size() + " bytes: " + e.getMessage());
+                if (body.size() == 0) {
+                    return HttpResponse.error(503, String.valueOf(e.getMessage()));
+                }
+                // Upstream has already sent these bytes when its writer fails; so do we.
+            } catch (RuntimeException e) {
+                log.accept("Request: /metrics: internal error: " + e);
+                return HttpResponse.error(500, "internal error").closing();
+            }
+            lastMetricsSize.set(Math.max(1024, body.size()));
+            return HttpResponse.of(200, METRICS_CONTENT_TYPE, body.toByteArray());
+        } finally {
+            metricsSlots.release();
+        }
+    }
+
+    private static Optional<Re2Pattern> filter(String bytes) throws Re2SyntaxException {
+        return bytes.isEmpty() ? Optional.empty() : Optional.of(Re2Pattern.compile(GoUrl.decodeUtf8(bytes)));
+    }
+
+    private HttpResponse healthcheck(HttpRequest request) {
+        if (shuttingDown.getAsBoolean()) {
+            return HttpResponse.error(503, "server is shutting down");
+        }
+        GoUrl.Query form = GoForm.parse(request.method(), request.headers().first("Content-Type").orElse(null),
+                request.body(), request.rawQuery());
+        if (form.error() != null) {
+            return HttpResponse.error(400, form.error());
+        }
+        if (!form.get("root").equals(rootBytes)) {
+            return HttpResponse.error(400, "this metric server is configured to serve root directory: "
+                    + settings.rootDir());
+        }
+        return HttpResponse.of(200, HttpResponse.TEXT_PLAIN, "runsc-metrics:OK".getBytes(StandardCharsets.UTF_8));
+    }
+
+    private HttpResponse pid() {
+        if (shuttingDown.getAsBoolean()) {
+            return HttpResponse.error(503, "server is shutting down");
+        }
+        return HttpResponse.of(200, HttpResponse.TEXT_PLAIN, Long.toString(settings.pid()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Go's {@code http.Redirect} with 301, as {@code ServeMux} sends it for unclean paths. */
+    private static HttpResponse redirect(String method, String cleanPath, String rawQuery) {
+        String url = GoUrl.escapePath(cleanPath) + (rawQuery.isEmpty() ? "" : "?" + rawQuery);
+        List<Header> headers = new ArrayList<>();
+        headers.add(new Header("Location", url));
+        boolean getOrHead = method.equals("GET") || method.equals("HEAD");
+        if (getOrHead) {
+            headers.add(new Header("Content-Type", "text/html; charset=utf-8"));
+        }
+        String body = method.equals("GET") ? "<a href=\"" + GoUrl.htmlEscape(url) + "\">Moved Permanently</a>.\n\n" : "";
+        return new HttpResponse(301, headers, body.getBytes(StandardCharsets.ISO_8859_1), false);
+    }
+
+    /** Go's server answer to a request URI it cannot parse (written before any handler runs). */
+    private static HttpResponse badRequest() {
+        return new HttpResponse(400, List.of(new Header("Content-Type", HttpResponse.TEXT_PLAIN)),
+                "400 Bad Request".getBytes(StandardCharsets.UTF_8), true);
+    }
+
+    /** Keeps a log entry on one line: control characters (a decoded %0A, say) become \\xNN. */
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7F) {
+                b.append(String.format("\\x%02x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    private static boolean hasControlByte(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7F) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

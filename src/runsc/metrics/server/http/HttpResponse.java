@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: Apache-2.0
+package runsc.metrics.server.http;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A complete response: the transports add {@code Date}, {@code Content-Length} (the body
+ * length, also for {@code HEAD}) and {@code Connection}, and leave the body out for
+ * {@code HEAD}.
+ *
+ * @param status the status code
+ * @param headers the header fields set by the core, in order
+ * @param body the whole body (copied on the way in and out)
+ * @param close true if the connection must be closed after this response
+ */
+public record HttpResponse(int status, List<Header> headers, byte[] body, boolean close) {
+    /** Go's content type for text it sniffs, and for {@code http.Error}. */
+    public static final String TEXT_PLAIN = "text/plain; charset=utf-8";
+
+    /** Checks the status and copies headers and body. */
+    public HttpResponse {
+        if (status < 100 || status > 999) {
+            throw new IllegalArgumentException("invalid HTTP status " + status + ": must have 3 digits");
+        }
+        headers = List.copyOf(headers);
+        body = body.clone();
+    }
+
+    /**
+     * Creates a response in the shape of Go's {@code http.Error}: {@code text/plain},
+     * {@code X-Content-Type-Options: nosniff}, and the message plus a line feed as the body.
+     *
+     * @param status the status code
+     * @param message the error text, without the final line feed
+     * @return the response
+     */
+    public static HttpResponse error(int status, String message) {
+        return new HttpResponse(status, List.of(new Header("Content-Type", TEXT_PLAIN),
+                new Header("X-Content-Type-Options", "nosniff")),
+                (message + "\n").getBytes(StandardCharsets.UTF_8), false);
+    }
+
+    /**
+     * Creates a response with a body and its content type.
+     *
+     * @param status the status code
+     * @param contentType the {@code Content-Type} value
+     * @param body the body
+     * @return the response
+     */
+    public static HttpResponse of(int status, String contentType, byte[] body) {
+        return new HttpResponse(status, List.of(new Header("Content-Type", contentType)), body, false);
+    }
+
+    /**
+     * Returns this response with the connection-close flag set.
+     *
+     * @return a response that ends the connection
+     */
+    public HttpResponse closing() {
+        return new HttpResponse(status, headers, body, true);
+    }
+
+    /**
+     * Returns a copy of the body.
+     *
+     * @return the body bytes
+     */
+    @Override
+    public byte[] body() {
+        return body.clone();
+    }
+
+    /**
+     * Returns the body length without copying it.
+     *
+     * @return the number of body bytes
+     */
+    public int bodyLength() {
+        return body.length;
+    }
+
+    /**
+     * Returns the body as UTF-8 text (for tests and logs).
+     *
+     * @return the body text
+     */
+    public String bodyText() {
+        return new String(body, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Returns the first value of a header field set by the core.
+     *
+     * @param name the field name, any case
+     * @return the value, or null if absent
+     */
+    public String header(String name) {
+        for (Header h : headers) {
+            if (h.name().equalsIgnoreCase(name)) {
+                return h.value();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Writes the body to a stream without copying it.
+     *
+     * @param out the stream
+     * @throws IOException if writing fails
+     */
+    public void writeBody(OutputStream out) throws IOException {
+        out.write(body);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof HttpResponse r && status == r.status && close == r.close
+                && headers.equals(r.headers) && Arrays.equals(body, r.body);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(status, headers, Arrays.hashCode(body), close);
+    }
+
+    @Override
+    public String toString() {
+        return status + " " + HttpStatus.reason(status) + " (" + body.length + " body bytes)";
+    }
+}

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: Apache-2.0
+package runsc.metrics.server.http.tcp;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Phaser;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import runsc.metrics.server.http.HttpHeaders;
+import runsc.metrics.server.http.HttpRequest;
+import runsc.metrics.server.http.HttpResponse;
+import runsc.metrics.server.http.RequestHandler;
+
+/**
+ * Serves the core over TCP with the JDK's {@link HttpServer}. Routing is the core's: the only
+ * context is {@code /}, because HttpServer matches contexts by prefix ({@code /metricsXYZ} would
+ * reach a {@code /metrics} context). Handlers run on virtual threads; closing waits for running
+ * exchanges (up to {@link #DRAIN_TIMEOUT}) and then calls {@code stop(0)}, since older JDKs wait
+ * the whole {@code stop} delay even when idle.
+ */
+public final class TcpHttpServer implements Closeable {
+    /** Seconds to read a request ({@code sun.net.httpserver.maxReqTime}); upstream's ReadTimeout. */
+    public static final int MAX_REQUEST_SECONDS = 60;
+    /** Seconds from the end of the request to the end of the response ({@code maxRspTime}); upstream's WriteTimeout. */
+    public static final int MAX_RESPONSE_SECONDS = 60;
+    /** Seconds a keep-alive connection may idle ({@code sun.net.httpserver.idleInterval}). */
+    public static final int IDLE_SECONDS = 60;
+    /** Connections served at once ({@code jdk.httpserver.maxConnections}). */
+    public static final int MAX_CONNECTIONS = 64;
+    /** Largest request body read; the routes need a few hundred bytes at most. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+    /** How long {@link #close()} waits for running exchanges. */
+    public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(MAX_RESPONSE_SECONDS);
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final RequestHandler handler;
+    private final Consumer<String> log;
+    private final Phaser inFlight = new Phaser(1);
+    private volatile boolean closing;
+
+    private TcpHttpServer(InetSocketAddress address, RequestHandler handler, Consumer<String> log) throws IOException {
+        this.handler = handler;
+        this.log = log;
+        try {
+            server = HttpServer.create(address, 0);
+        } catch (IOException e) {
+            throw new IOException("cannot listen on TCP address \"" + address.getHostString() + ":"
+                    + address.getPort() + "\": " + e.getMessage(), e);
+        }
+        executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("runsc-metrics-http-", 0).factory());
+        server.createContext("/", this::exchange);
+        server.setExecutor(executor);
+    }
+
+    /**
+     * Binds and starts serving. Before the first {@link HttpServer} of the JVM is created, this
+     * sets the JDK's request, response and idle time limits and the connection cap (see the
+     * constants), unless they were given with {@code -D}: HttpServer reads them once, from system
+     * properties, when its configuration class loads, and leaves time limits off by default.
+     *
+     * @param address where to listen; port 0 picks a free port
+     * @param handler answers the requests
+     * @param log receives one line per notable event
+     * @return the running server
+     * @throws IOException {@code cannot listen on TCP address "A": ...} if binding fails
+     */
+    public static TcpHttpServer start(InetSocketAddress address, RequestHandler handler, Consumer<String> log)
+            throws IOException {
+        setIfAbsent("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
+        setIfAbsent("sun.net.httpserver.maxRspTime", MAX_RESPONSE_SECONDS);
+        setIfAbsent("sun.net.httpserver.idleInterval", IDLE_SECONDS);
+        setIfAbsent("jdk.httpserver.maxConnections", MAX_CONNECTIONS);
+        TcpHttpServer s = new TcpHttpServer(address, handler, log);
+        s.server.start();
+        return s;
+    }
+
+    private static void setIfAbsent(String property, int value) {
+        System.getProperties().putIfAbsent(property, Integer.toString(value));
+    }
+
+    /**
+     * Returns the bound address, with the real port when port 0 was asked for.
+     *
+     * @return the listening address
+     */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    private void exchange(HttpExchange ex) throws IOException {
+        inFlight.register();
+        try (ex; InputStream in = ex.getRequestBody()) {
+            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            HttpResponse response;
+            try {
+                response = body.length > MAX_BODY_BYTES
+                        ? HttpResponse.error(413, "request body exceeds " + MAX_BODY_BYTES + " bytes").closing()
+                        : handler.handle(HttpRequest.of(ex.getRequestMethod(), ex.getRequestURI().toString(),
+                                HttpHeaders.of(ex.getRequestHeaders()), body));
+            } catch (RuntimeException e) {
+                log.accept("tcp: internal error: " + e);
+                response = HttpResponse.error(500, "internal error").closing();
+            }
+            response.headers().forEach(h -> ex.getResponseHeaders().add(h.name(), h.value()));
+            if (closing || response.close()) {
+                ex.getResponseHeaders().set("Connection", "close");
+            }
+            int length = response.bodyLength();
+            if (ex.getRequestMethod().equals("HEAD")) { // HttpServer sends a HEAD length only as a header
+                ex.getResponseHeaders().set("Content-Length", Integer.toString(length));
+                length = 0;
+            }
+            ex.sendResponseHeaders(response.status(), length == 0 ? -1 : length);
+            if (length > 0) {
+                response.writeBody(ex.getResponseBody());
+            }
+        } finally {
+            inFlight.arriveAndDeregister();
+        }
+    }
+
+    /** Waits for running exchanges (up to {@link #DRAIN_TIMEOUT}), then stops the server at once. */
+    @Override
+    public synchronized void close() {
+        if (closing) {
+            return;
+        }
+        closing = true; // from now on every response ends its connection
+        try {
+            inFlight.awaitAdvanceInterruptibly(inFlight.arrive(), DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.accept("tcp: stopping with requests still running after " + DRAIN_TIMEOUT.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+package runsc.metrics.server.http.unix;
+
+import java.time.Duration;
+
+/** What a connection's protocol loop needs from the socket layer: deadlines and shutdown state. */
+interface ConnectionControl {
+    /**
+     * Starts the deadline of the next phase, replacing the previous one: when it passes, the
+     * connection is closed and any blocked read or write fails.
+     *
+     * @param timeout the length of the phase
+     */
+    void arm(Duration timeout);
+
+    /**
+     * Tells whether the connection is between requests; a shutdown closes idle connections at once.
+     *
+     * @param idle true while waiting for a request
+     */
+    void idle(boolean idle);
+
+    /**
+     * Tells whether the server is shutting down; the current response then ends the connection.
+     *
+     * @return true once shutdown began
+     */
+    boolean closing();
+}

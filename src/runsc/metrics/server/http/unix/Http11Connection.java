@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+package runsc.metrics.server.http.unix;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import runsc.metrics.server.http.HttpRequest;
+import runsc.metrics.server.http.HttpResponse;
+import runsc.metrics.server.http.RequestHandler;
+
+/** Serves the requests of one connection in turn (keep-alive), each under its deadlines. */
+final class Http11Connection {
+    private final RequestHandler handler;
+    private final UnixServerOptions options;
+    private final Consumer<String> log;
+
+    Http11Connection(RequestHandler handler, UnixServerOptions options, Consumer<String> log) {
+        this.handler = handler;
+        this.options = options;
+        this.log = log;
+    }
+
+    /**
+     * Serves requests until the peer or the server ends the connection.
+     *
+     * @param in the connection's input
+     * @param out the connection's output
+     * @param control deadlines and shutdown state
+     * @throws IOException if the connection fails (the caller closes it)
+     */
+    void serve(InputStream in, OutputStream out, ConnectionControl control) throws IOException {
+        Http11Reader reader = new Http11Reader(in);
+        Http11Writer writer = new Http11Writer(out);
+        while (true) {
+            control.idle(true);
+            control.arm(options.idleTimeout());
+            Http11Reader.RequestHead head;
+            byte[] body;
+            try {
+                if (!reader.awaitRequest()) {
+                    return;
+                }
+                control.idle(false);
+                control.arm(options.requestReadTimeout());
+                head = reader.readHead();
+                checkHost(head);
+                if (Http11Reader.contentLength(head) > 0
+                        && head.headers().first("Expect").orElse("").equalsIgnoreCase("100-continue")) {
+                    writer.writeContinue();
+                }
+                body = reader.readBody(head);
+            } catch (Http11Exception e) {
+                control.arm(options.writeTimeout());
+                log.accept("unix socket: rejected request: " + e.getStatus() + " " + e.getMessage());
+                writer.writeError(e.getStatus(), e.getMessage());
+                return;
+            }
+            control.arm(options.writeTimeout());
+            HttpResponse response;
+            try {
+                response = handler.handle(HttpRequest.of(head.method(), head.target(), head.headers(), body));
+            } catch (RuntimeException e) {
+                log.accept("unix socket: internal error: " + e);
+                writer.writeError(500, "internal error");
+                return;
+            }
+            boolean keepAlive = head.keepAlive() && !response.close() && !control.closing();
+            String connection = !keepAlive ? "close" : head.minorVersion() == 0 ? "keep-alive" : null;
+            writer.write(response, !head.method().equals("HEAD"), connection);
+            if (!keepAlive) {
+                return;
+            }
+        }
+    }
+
+    /** RFC 9112 §3.2: an HTTP/1.1 request has exactly one Host field (Go's texts). */
+    private static void checkHost(Http11Reader.RequestHead head) throws Http11Exception {
+        List<String> hosts = head.headers().all("Host");
+        if (hosts.size() > 1) {
+            throw new Http11Exception(400, "too many Host headers");
+        }
+        if (hosts.isEmpty() && head.minorVersion() >= 1) {
+            throw new Http11Exception(400, "missing required Host header");
+        }
+    }
+}

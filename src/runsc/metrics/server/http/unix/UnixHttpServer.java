@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+package runsc.metrics.server.http.unix;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import runsc.metrics.server.http.RequestHandler;
+
+/**
+ * An HTTP/1.1 server on a UNIX domain socket: keep-alive, {@code HEAD},
+ * {@code Connection: close}, {@code Content-Length} bodies, bounded request heads and bodies,
+ * and a deadline on every phase of a connection.
+ *
+ * <pre>{@code
+ * try (UnixHttpServer s = UnixHttpServer.start(Path.of("/run/runsc-metrics.sock"), core, log::info)) {
+ *     ... // curl --unix-socket /run/runsc-metrics.sock http://localhost/metrics
+ * }
+ * }</pre>
+ */
+public final class UnixHttpServer implements Closeable {
+    private final UnixSocketServer socket;
+
+    private UnixHttpServer(UnixSocketServer socket) {
+        this.socket = socket;
+    }
+
+    /**
+     * Binds the socket with the default options and starts serving.
+     *
+     * @param socketPath where to create the socket (at most 106 bytes)
+     * @param handler answers the requests
+     * @param log receives one line per notable event
+     * @return the running server
+     * @throws IOException with a message naming the path if the socket cannot be bound, for
+     *     example because another server is listening on it
+     */
+    public static UnixHttpServer start(Path socketPath, RequestHandler handler, Consumer<String> log) throws IOException {
+        return start(socketPath, handler, UnixServerOptions.DEFAULTS, log);
+    }
+
+    /**
+     * Binds the socket and starts serving.
+     *
+     * @param socketPath where to create the socket (at most 106 bytes)
+     * @param handler answers the requests
+     * @param options time limits and connection cap
+     * @param log receives one line per notable event
+     * @return the running server
+     * @throws IOException with a message naming the path if the socket cannot be bound
+     */
+    public static UnixHttpServer start(Path socketPath, RequestHandler handler, UnixServerOptions options,
+                                       Consumer<String> log) throws IOException {
+        Http11Connection connection = new Http11Connection(handler, options, log);
+        int cap = options.maxConnections();
+        UnixSocketServer.ConnectionHandler http = new UnixSocketServer.ConnectionHandler() {
+            @Override
+            public void serve(InputStream in, OutputStream out, ConnectionControl control) throws IOException {
+                connection.serve(in, out, control);
+            }
+
+            @Override
+            public void reject(OutputStream out) throws IOException {
+                new Http11Writer(out).writeError(503, "too many connections (limit " + cap + ")");
+            }
+        };
+        return new UnixHttpServer(UnixSocketServer.bind(socketPath, http, cap, options.writeTimeout(), log));
+    }
+
+    /**
+     * Returns the socket path.
+     *
+     * @return the path of the listening socket
+     */
+    public Path socketPath() {
+        return socket.path();
+    }
+
+    /**
+     * Stops accepting, removes the socket file, closes idle connections, lets busy ones finish
+     * their response (up to the write timeout) and then closes everything.
+     */
+    @Override
+    public void close() {
+        socket.close();
+    }
+}

@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: Apache-2.0
+package runsc.metrics.server.http.unix;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * A listening UNIX stream socket that owns its socket file and serves each connection on its own
+ * virtual thread. It knows nothing about HTTP: a {@link ConnectionHandler} speaks the protocol.
+ *
+ * <p>Binding checks the path length first, replaces a stale socket file left by a dead server (a
+ * connect to it is refused), refuses to take over a live one, and makes the socket
+ * {@code rwxrwxrwx} as upstream does. Closing deletes the socket file if it is still ours.
+ * Deadlines are enforced by closing the channel from a timer, which fails any blocked read or write.
+ */
+final class UnixSocketServer implements Closeable {
+    /**
+     * Longest socket path in bytes. The kernel's {@code sun_path} has 108 bytes and Go accepts 107
+     * plus the NUL; the JDK rejects 107 ("Unix domain path too long"), so 106 is the real limit.
+     */
+    static final int MAX_PATH_BYTES = 106;
+    /** Pending connections the kernel queues before accept. */
+    static final int BACKLOG = 128;
+    /** How long the over-cap answer may take to write. */
+    static final Duration REJECT_TIMEOUT = Duration.ofSeconds(1);
+    /** Pause after a failed accept (for example out of file descriptors) so the loop cannot spin. */
+    static final Duration ACCEPT_BACKOFF = Duration.ofMillis(50);
+
+    /** Speaks the protocol on one connection. */
+    interface ConnectionHandler {
+        /**
+         * Serves a connection until it ends; the server closes it afterwards.
+         *
+         * @param in the input
+         * @param out the output
+         * @param control deadlines and shutdown state
+         * @throws IOException if the connection fails
+         */
+        void serve(InputStream in, OutputStream out, ConnectionControl control) throws IOException;
+
+        /**
+         * Answers a connection over the cap before it is closed.
+         *
+         * @param out the output
+         * @throws IOException if the peer is gone
+         */
+        void reject(OutputStream out) throws IOException;
+    }
+
+    private final Path path;
+    private final ServerSocketChannel server;
+    private final Object fileKey;
+    private final ConnectionHandler handler;
+    private final Duration drainTimeout;
+    private final Semaphore slots;
+    private final Consumer<String> log;
+    private final ScheduledThreadPoolExecutor timer;
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread acceptor;
+    private volatile boolean closing;
+
+    private UnixSocketServer(Path path, ServerSocketChannel server, Object fileKey, ConnectionHandler handler,
+                             int maxConnections, Duration drainTimeout, Consumer<String> log) {
+        this.path = path;
+        this.server = server;
+        this.fileKey = fileKey;
+        this.handler = handler;
+        this.drainTimeout = drainTimeout;
+        this.slots = new Semaphore(maxConnections);
+        this.log = log;
+        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "runsc-metrics-uds-deadlines");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        this.acceptor = Thread.ofVirtual().name("runsc-metrics-uds-accept").unstarted(this::acceptLoop);
+    }
+
+    /**
+     * Binds the socket and starts accepting.
+     *
+     * @param path the socket path
+     * @param handler speaks the protocol
+     * @param maxConnections connections served at once
+     * @param drainTimeout how long {@link #close()} waits for busy connections
+     * @param log receives one line per notable event
+     * @return the running server
+     * @throws IOException with a message naming the path if the socket cannot be bound
+     */
+    static UnixSocketServer bind(Path path, ConnectionHandler handler, int maxConnections, Duration drainTimeout,
+                                 Consumer<String> log) throws IOException {
+        checkLength(path);
+        removeStale(path, log);
+        ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        Object key;
+        try {
+            channel.bind(UnixDomainSocketAddress.of(path), BACKLOG);
+        } catch (IOException e) {
+            channel.close();
+            throw new IOException(cannotListen(path, String.valueOf(e.getMessage())), e);
+        }
+        try {
+            // Upstream makes the socket usable by everyone; access control is the directory's job.
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwxrwxrwx"));
+            key = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (IOException e) {
+            channel.close();
+            Files.deleteIfExists(path);
+            throw new IOException(cannotListen(path, "cannot set its mode to 0777: " + e.getMessage()), e);
+        }
+        UnixSocketServer s = new UnixSocketServer(path, channel, key, handler, maxConnections, drainTimeout, log);
+        s.acceptor.start();
+        return s;
+    }
+
+    /**
+     * Returns the socket path.
+     *
+     * @return the path bound
+     */
+    Path path() {
+        return path;
+    }
+
+    private static String cannotListen(Path path, String reason) {
+        return "cannot listen on unix domain socket \"" + path + "\": " + reason;
+    }
+
+    private static void checkLength(Path path) throws IOException {
+        int bytes = path.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_PATH_BYTES) {
+            throw new IOException(cannotListen(path, "the path is " + bytes + " bytes long, the limit is "
+                    + MAX_PATH_BYTES + " bytes (sun_path holds 108 bytes); use a shorter path"));
+        }
+    }
+
+    /** Deletes a socket file nobody listens on; fails if the path is live or not a socket. */
+    private static void removeStale(Path path, Consumer<String> log) throws IOException {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (!isSocket(path)) {
+            throw new IOException(cannotListen(path, "the path exists and is not a socket"));
+        }
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            // Non-blocking: a live server accepts or queues us at once, and a full backlog must not
+            // make the probe wait.
+            probe.configureBlocking(false);
+            probe.connect(UnixDomainSocketAddress.of(path));
+            throw new IOException(cannotListen(path, "another server is listening on it (address already in use)"));
+        } catch (ConnectException e) {
+            log.accept("unix socket: removing stale socket file " + path + " (connection refused)");
+            Files.deleteIfExists(path);
+        } catch (NoSuchFileException e) {
+            // Gone in between: nothing to remove.
+        }
+    }
+
+    private static boolean isSocket(Path path) throws IOException {
+        try {
+            int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            return (mode & 0170000) == 0140000;
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther();
+        }
+    }
+
+    private void acceptLoop() {
+        while (!closing) {
+            SocketChannel channel;
+            try {
+                channel = server.accept();
+            } catch (IOException e) {
+                if (closing || !server.isOpen()) {
+                    return;
+                }
+                log.accept("unix socket: accept on " + path + " failed: " + e.getMessage());
+                try {
+                    Thread.sleep(ACCEPT_BACKOFF);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+                continue;
+            }
+            Connection c = new Connection(channel);
+            if (!slots.tryAcquire()) {
+                Thread.ofVirtual().name("runsc-metrics-uds-reject").start(c::reject);
+                continue;
+            }
+            c.thread = Thread.ofVirtual().name("runsc-metrics-uds-conn").unstarted(c::run);
+            connections.add(c);
+            if (closing) {
+                c.close();
+            }
+            c.thread.start();
+        }
+    }
+
+    /**
+     * Stops accepting, deletes the socket file if it is still ours, closes idle connections, waits
+     * up to the drain timeout for busy ones to finish their response, then closes the rest.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        closing = true;
+        closeQuietly(server);
+        deleteOwnedSocket();
+        for (Connection c : connections) {
+            if (c.idle) {
+                c.close();
+            }
+        }
+        long deadline = System.nanoTime() + drainTimeout.toNanos();
+        for (Connection c : connections) {
+            long left = deadline - System.nanoTime();
+            try {
+                if (left <= 0 || !c.thread.join(Duration.ofNanos(left))) {
+                    c.close();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                c.close();
+            }
+        }
+        for (Connection c : connections) {
+            c.close();
+        }
+        try {
+            acceptor.join(drainTimeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        timer.shutdownNow();
+    }
+
+    private void deleteOwnedSocket() {
+        try {
+            Object now = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            if (Objects.equals(now, fileKey)) {
+                Files.delete(path);
+            } else {
+                log.accept("unix socket: not removing " + path + ": another server replaced it");
+            }
+        } catch (NoSuchFileException e) {
+            // Already gone.
+        } catch (IOException e) {
+            log.accept("Cannot remove UDS at " + path + ": " + e.getMessage());
+        }
+    }
+
+    private static void closeQuietly(Closeable c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            // Closing is best effort: the descriptor is released either way.
+        }
+    }
+
+    /** One accepted connection and its deadline. */
+    private final class Connection implements ConnectionControl {
+        private final SocketChannel channel;
+        private ScheduledFuture<?> deadline;
+        private volatile boolean idle;
+        private Thread thread;
+
+        Connection(SocketChannel channel) {
+            this.channel = channel;
+        }
+
+        void run() {
+            try {
+                handler.serve(Channels.newInputStream(channel), Channels.newOutputStream(channel), this);
+            } catch (IOException e) {
+                // The peer left, or a deadline closed the channel: there is nobody to answer.
+                log.accept("unix socket: connection ended: " + e);
+            } catch (RuntimeException e) {
+                log.accept("unix socket: connection failed: " + e);
+            } finally {
+                cancelDeadline();
+                close();
+                connections.remove(this);
+                slots.release();
+            }
+        }
+
+        void reject() {
+            try {
+                arm(REJECT_TIMEOUT);
+                handler.reject(Channels.newOutputStream(channel));
+            } catch (IOException e) {
+                log.accept("unix socket: cannot answer a connection over the cap: " + e.getMessage());
+            } finally {
+                cancelDeadline();
+                close();
+            }
+        }
+
+        @Override
+        public synchronized void arm(Duration timeout) {
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
+            try {
+                deadline = timer.schedule(this::close, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // The server has shut its timer down: no phase may start any more.
+                close();
+            }
+        }
+
+        private synchronized void cancelDeadline() {
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
+        }
+
+        @Override
+        public void idle(boolean idle) {
+            this.idle = idle;
+            if (idle && closing) {
+                close();
+            }
+        }
+
+        @Override
+        public boolean closing() {
+            return closing;
+        }
+
+        void close() {
+            closeQuietly(channel);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: Apache-2.0
+package runsc.metrics.sim;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * How to simulate one sandbox.
+ *
+ * @param id                  the sandbox ID (also its root container ID); runsc's ID rule
+ *                            {@code ^[\w+.-]+$} applies
+ * @param podName             the pod name, or "" for none (then no pod annotations are written)
+ * @param namespace           the namespace, or "" for none
+ * @param metricServerAddress the {@code --metric-server} value recorded in the state file (a metric
+ *                            server only serves sandboxes whose address equals its own)
+ * @param fillerSeries        extra counters {@code sim_filler_NNN}, one series each, on top of the
+ *                            catalogue's eleven or so series
+ * @param fault               how the sandbox misbehaves
+ * @param seed                seed of the value generator, so that runs repeat
+ * @param exportScript        replies to {@code Metrics.Export} in place of the catalogue, or null
+ */
+public record SandboxOptions(String id, String podName, String namespace, String metricServerAddress,
+                             int fillerSeries, Fault fault, long seed, ExportScript exportScript) {
+
+    private static final Pattern ID = Pattern.compile("[\\w+.-]+");
+
+    /** Checks the ID and the filler count. */
+    public SandboxOptions {
+        if (!ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("invalid sandbox ID '" + id + "': must match ^[\\w+.-]+$");
+        }
+        Objects.requireNonNull(podName, "podName");
+        Objects.requireNonNull(namespace, "namespace");
+        Objects.requireNonNull(metricServerAddress, "metricServerAddress");
+        Objects.requireNonNull(fault, "fault");
+        if (fillerSeries < 0) {
+            throw new IllegalArgumentException("filler series must be >= 0, was " + fillerSeries);
+        }
+    }
+
+    /**
+     * {@return a healthy sandbox without pod, filler or script, seeded from its ID}
+     *
+     * @param id                  the sandbox ID
+     * @param metricServerAddress the recorded metric server address
+     */
+    public static SandboxOptions of(String id, String metricServerAddress) {
+        return new SandboxOptions(id, "", "", metricServerAddress, 0, Fault.NONE, id.hashCode(), null);
+    }
+
+    /**
+     * {@return these options with a pod name and namespace}
+     *
+     * @param pod       the pod name
+     * @param namespace the namespace
+     */
+    public SandboxOptions withPod(String pod, String namespace) {
+        return new SandboxOptions(id, pod, namespace, metricServerAddress, fillerSeries, fault, seed, exportScript);
+    }
+
+    /**
+     * {@return these options with {@code n} filler series}
+     *
+     * @param n the number of filler counters
+     */
+    public SandboxOptions withFillerSeries(int n) {
+        return new SandboxOptions(id, podName, namespace, metricServerAddress, n, fault, seed, exportScript);
+    }
+
+    /**
+     * {@return these options with a fault}
+     *
+     * @param f the fault
+     */
+    public SandboxOptions withFault(Fault f) {
+        return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, f, seed, exportScript);
+    }
+
+    /**
+     * {@return these options with a generator seed}
+     *
+     * @param s the seed
+     */
+    public SandboxOptions withSeed(long s) {
+        return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, fault, s, exportScript);
+    }
+
+    /**
+     * {@return these options with a script for {@code Metrics.Export}}
+     *
+     * @param script the script
+     */
+    public SandboxOptions withExportScript(ExportScript script) {
+        return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, fault, seed,
+                Objects.requireNonNull(script, "script"));
+    }
+}

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: Apache-2.0
+package runsc.metrics.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RuntimeRootTest {
+    @TempDir
+    Path dir;
+
+    private void touch(String... names) throws IOException {
+        for (String name : names) {
+            Files.createFile(dir.resolve(name));
+        }
+    }
+
+    @Test
+    void listsContainersInStateFileNameOrderSkippingOtherFiles() throws IOException {
+        touch("sb2_sandbox:sb2.state", "sa1c_sandbox:sa1.state", "sa1_sandbox:sa1.state", "sa1_sandbox:sa1.lock",
+                "runsc-sa1.sock", "metrics.sock", "bad,id_sandbox:sa1.state", "sb10_sandbox:sb10.state");
+        assertEquals(List.of(new FullId("sa1", "sa1"), new FullId("sa1", "sa1c"), new FullId("sb10", "sb10"),
+                new FullId("sb2", "sb2")), new RuntimeRoot(dir).listContainers());
+    }
+
+    @Test
+    void listsEachSandboxOnce() throws IOException {
+        touch("sa1_sandbox:sa1.state", "sa1c_sandbox:sa1.state", "sb1_sandbox:sb1.state");
+        assertEquals(Set.of("sa1", "sb1"), new RuntimeRoot(dir).listSandboxes());
+        assertEquals(List.of("sa1", "sb1"), List.copyOf(new RuntimeRoot(dir).listSandboxesOrEmpty()));
+    }
+
+    @Test
+    void listsContainersOfExactlyOneSandbox() throws IOException {
+        touch("sb1_sandbox:sb1.state", "sb1c_sandbox:sb1.state", "sb10_sandbox:sb10.state", "x_sandbox:sb10.state");
+        assertEquals(List.of(new FullId("sb1", "sb1"), new FullId("sb1", "sb1c")),
+                new RuntimeRoot(dir).listContainersOf("sb1"));
+    }
+
+    @Test
+    void missingRootListsAsEmptyForTheServer() {
+        RuntimeRoot root = new RuntimeRoot(dir.resolve("gone"));
+        assertEquals(List.of(), root.listContainersOrEmpty());
+        assertTrue(root.listSandboxesOrEmpty().isEmpty());
+        assertEquals(List.of(), root.listContainersOf("sb1"));
+    }
+
+    @Test
+    void missingRootIsAnErrorForTheStartupCheck() {
+        Path gone = dir.resolve("gone");
+        IOException e = assertThrows(IOException.class, () -> new RuntimeRoot(gone).listSandboxes());
+        assertEquals("cannot list runtime root " + gone + ": java.nio.file.NoSuchFileException: " + gone,
+                e.getMessage());
+    }
+
+    @Test
+    void rootThatIsAFileIsAnErrorForTheStartupCheck() throws IOException {
+        touch("plain");
+        Path plain = dir.resolve("plain");
+        IOException e = assertThrows(IOException.class, () -> new RuntimeRoot(plain).listContainers());
+        assertTrue(e.getMessage().startsWith("cannot list runtime root " + plain + ": "), e.getMessage());
+        assertEquals(List.of(), new RuntimeRoot(plain).listContainersOrEmpty());
+    }
+
+    @Test
+    void namesStateAndLockFiles() {
+        RuntimeRoot root = new RuntimeRoot(dir);
+        FullId id = new FullId("sa1", "sa1c");
+        assertEquals(dir.resolve("sa1c_sandbox:sa1.state"), root.stateFile(id));
+        assertEquals(dir.resolve("sa1c_sandbox:sa1.lock"), root.lockFile(id));
+        assertEquals(dir, root.dir());
+    }
+
+    @Test
+    void statsStateFilesThroughSymlinks() throws IOException {
+        Path target = java.nio.file.Files.writeString(dir.resolve("target"), "{}");
+        Files.createSymbolicLink(dir.resolve("sb1_sandbox:sb1.state"), target);
+        FileStat stat = new RuntimeRoot(dir).statStateFile(FullId.root("sb1"));
+        assertEquals(2, stat.size());
+        assertTrue(stat.sufficientlyEqual(FileStat.of(target)));
+    }
+}

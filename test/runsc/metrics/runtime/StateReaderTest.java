@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: Apache-2.0
+package runsc.metrics.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import runsc.metrics.json.Json;
+import runsc.metrics.json.JsonString;
+
+class StateReaderTest {
+    private static final FullId SB1 = FullId.root("sb1");
+
+    @TempDir
+    Path dir;
+
+    private StateReader reader() {
+        return new StateReader(new RuntimeRoot(dir));
+    }
+
+    private static String failure(ReadOutcome outcome) {
+        return assertInstanceOf(ReadOutcome.Failed.class, outcome).error().getMessage();
+    }
+
+    /** Holds {@code flock -x} on a file from another process until closed. */
+    private static final class HeldLock implements AutoCloseable {
+        private final Process process;
+
+        HeldLock(Path lockFile) throws IOException {
+            assumeTrue(Files.isExecutable(Path.of("/usr/bin/flock")) || Files.isExecutable(Path.of("/bin/flock")),
+                    "flock(1) from util-linux is not installed");
+            process = new ProcessBuilder("flock", "-x", lockFile.toString(), "sh", "-c", "echo held; exec sleep 30")
+                    .redirectErrorStream(true).start();
+            // The line is printed only once flock(1) holds the lock.
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("held", out.readLine());
+        }
+
+        @Override
+        public void close() {
+            // The command inherits flock(1)'s descriptor, so the lock lives until both are gone.
+            java.util.List<ProcessHandle> all = new java.util.ArrayList<>(process.descendants().toList());
+            all.add(process.toHandle());
+            all.forEach(ProcessHandle::destroy);
+            for (ProcessHandle p : all) {
+                try {
+                    p.onExit().get(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    throw new IllegalStateException("lock holder " + p.pid() + " did not exit", e);
+                }
+            }
+        }
+    }
+
+    @Test
+    void loadsTheRealStateFile() {
+        Path file = StateFixtures.writeRaw(dir, SB1, readSample());
+        ReadOutcome.Loaded loaded = assertInstanceOf(ReadOutcome.Loaded.class, reader().read(SB1));
+        assertEquals("sb1", loaded.state().id());
+        assertEquals(Instant.parse("2026-11-25T03:34:49.899887494Z"), loaded.state().createdAt());
+        assertEquals(readSample().length, loaded.stat().size());
+        assertEquals(file.toString(), dir.resolve("sb1_sandbox:sb1.state").toString());
+    }
+
+    private static byte[] readSample() {
+        try {
+            return Files.readAllBytes(StateFixtures.SAMPLE);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void lockHeldByAnotherProcessIsLockedThenLoadsOnceReleased() throws Exception {
+        StateFixtures.write(dir, StateFixtures.sample());
+        try (HeldLock _ = new HeldLock(dir.resolve("sb1_sandbox:sb1.lock"))) {
+            assertInstanceOf(ReadOutcome.Locked.class, reader().read(SB1));
+            assertInstanceOf(ReadOutcome.Locked.class, reader().read(SB1));
+        }
+        assertInstanceOf(ReadOutcome.Loaded.class, reader().read(SB1));
+    }
+
+    @Test
+    void readerReleasesItsLockAfterReading() throws Exception {
+        StateFixtures.write(dir, StateFixtures.sample());
+        assertInstanceOf(ReadOutcome.Loaded.class, reader().read(SB1));
+        // flock -n fails (exit 1) if anyone, this JVM included, still holds the lock.
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/flock")), "flock(1) from util-linux is not installed");
+        Process probe = new ProcessBuilder("flock", "-n", "-x", dir.resolve("sb1_sandbox:sb1.lock").toString(), "true")
+                .start();
+        assertEquals(0, probe.waitFor());
+    }
+
+    @Test
+    void readWaitingGivesUpAtItsDeadlineNamingTheWait() throws Exception {
+        StateFixtures.write(dir, StateFixtures.sample());
+        try (HeldLock _ = new HeldLock(dir.resolve("sb1_sandbox:sb1.lock"))) {
+            assertEquals("state file " + dir.resolve("sb1_sandbox:sb1.state")
+                    + " is still locked by another process after 100 ms",
+                    failure(reader().readWaiting(SB1, Duration.ofMillis(100))));
+        }
+        assertInstanceOf(ReadOutcome.Loaded.class, reader().readWaiting(SB1, Duration.ofMillis(100)));
+    }
+
+    @Test
+    void missingLockFileIsGoneAndIsNotCreated() throws IOException {
+        StateFixtures.write(dir, StateFixtures.sample());
+        Files.delete(dir.resolve("sb1_sandbox:sb1.lock"));
+        assertInstanceOf(ReadOutcome.Gone.class, reader().read(SB1));
+        assertEquals(false, Files.exists(dir.resolve("sb1_sandbox:sb1.lock")));
+    }
+
+    @Test
+    void missingStateFileBehindALockIsGone() throws IOException {
+        Files.createFile(dir.resolve("sb1_sandbox:sb1.lock"));
+        assertInstanceOf(ReadOutcome.Gone.class, reader().read(SB1));
+    }
+
+    @Test
+    void emptyStateFileFailsNamingTheFile() {
+        StateFixtures.writeRaw(dir, SB1, "");
+        assertEquals("state file " + dir.resolve("sb1_sandbox:sb1.state") + ": file is empty", failure(reader().read(SB1)));
+    }
+
+    @Test
+    void truncatedStateFileFailsNamingTheFile() {
+        byte[] whole = readSample();
+        StateFixtures.writeRaw(dir, SB1, java.util.Arrays.copyOf(whole, 32768));
+        String message = failure(reader().read(SB1));
+        assertEquals("state file " + dir.resolve("sb1_sandbox:sb1.state") + ": not valid JSON: ",
+                message.substring(0, message.indexOf("JSON: ") + 6));
+    }
+
+    @Test
+    void nonJsonStateFileFailsNamingTheFile() {
+        StateFixtures.writeRaw(dir, SB1, "hello");
+        assertEquals("state file " + dir.resolve("sb1_sandbox:sb1.state") + ": not valid JSON: " + jsonError("hello"),
+                failure(reader().read(SB1)));
+    }
+
+    private static String jsonError(String text) {
+        try {
+            Json.parse(text);
+            throw new AssertionError("parsed: " + text);
+        } catch (IOException e) {
+            return e.getMessage();
+        }
+    }
+
+    @Test
+    void wronglyTypedStateFileFailsNamingFileAndField() {
+        StateFixtures.write(dir, StateFixtures.at(StateFixtures.sample(), new JsonString("4500"), "sandbox", "pid"));
+        assertEquals("state file " + dir.resolve("sb1_sandbox:sb1.state") + ": $.sandbox.pid: expected an integer, got a string",
+                failure(reader().read(SB1)));
+    }
+
+    @Test
+    void stateFileOverTheLimitFailsWithTheLimit() throws IOException {
+        StateFixtures.writeRaw(dir, SB1, "");
+        try (RandomAccessFile f = new RandomAccessFile(dir.resolve("sb1_sandbox:sb1.state").toFile(), "rw")) {
+            f.setLength(StateReader.MAX_STATE_FILE_BYTES + 1L);
+        }
+        assertEquals("state file " + dir.resolve("sb1_sandbox:sb1.state")
+                + ": file exceeds the limit of 16777216 bytes (found 16777217)", failure(reader().read(SB1)));
+    }
+
+    @Test
+    void stateFileAtTheLimitIsReadWhole() throws IOException {
+        byte[] sample = readSample();
+        byte[] padded = new byte[StateReader.MAX_STATE_FILE_BYTES];
+        java.util.Arrays.fill(padded, (byte) ' ');
+        System.arraycopy(sample, 0, padded, 0, sample.length);
+        StateFixtures.writeRaw(dir, SB1, padded);
+        assertInstanceOf(ReadOutcome.Loaded.class, reader().read(SB1));
+    }
+
+    @Test
+    void stateFileThatIsADirectoryFailsNamingTheFile() throws IOException {
+        Files.createFile(dir.resolve("sb1_sandbox:sb1.lock"));
+        Path state = Files.createDirectory(dir.resolve("sb1_sandbox:sb1.state"));
+        String message = failure(reader().read(SB1));
+        assertEquals("state file " + state + ": cannot read: java.io.IOException: Is a directory", message);
+        assertEquals(message, failure(StateReader.readUnlocked(state, FileStat::of)));
+    }
+
+    @Test
+    void unreadableLockFileFallsBackToTheLockLessRead() throws IOException {
+        assumeTrue(!"root".equals(System.getProperty("user.name")),
+                "root opens any file, so EACCES on the lock file cannot happen");
+        StateFixtures.write(dir, StateFixtures.sample());
+        Files.setPosixFilePermissions(dir.resolve("sb1_sandbox:sb1.lock"), java.util.Set.of());
+        assertInstanceOf(ReadOutcome.Loaded.class, reader().read(SB1));
+    }
+
+    // The lock-less fallback (used when the lock file cannot be opened for lack of permission).
+
+    @Test
+    void lockLessReadLoadsAStableFile() {
+        Path file = StateFixtures.write(dir, StateFixtures.sample());
+        ReadOutcome.Loaded loaded = assertInstanceOf(ReadOutcome.Loaded.class, StateReader.readUnlocked(file, FileStat::of));
+        assertEquals("sb1", loaded.state().sandbox().id());
+    }
+
+    @Test
+    void lockLessReadRejectsAFileThatChangesBetweenTheTwoStats() {
+        Path file = StateFixtures.write(dir, StateFixtures.sample());
+        AtomicInteger calls = new AtomicInteger();
+        StateReader.Stat changing = f -> {
+            FileStat real = FileStat.of(f);
+            return calls.getAndIncrement() == 0 ? real
+                    : new FileStat(real.modified().plusNanos(1), real.size(), real.unix());
+        };
+        assertInstanceOf(ReadOutcome.Locked.class, StateReader.readUnlocked(file, changing));
+        assertEquals(2, calls.get());
+    }
+
+    @Test
+    void lockLessReadTreatsEmptyAndTornFilesAsLocked() {
+        Path file = StateFixtures.writeRaw(dir, SB1, "");
+        assertInstanceOf(ReadOutcome.Locked.class, StateReader.readUnlocked(file, FileStat::of));
+        StateFixtures.writeRaw(dir, SB1, java.util.Arrays.copyOf(readSample(), 32768));
+        assertInstanceOf(ReadOutcome.Locked.class, StateReader.readUnlocked(file, FileStat::of));
+    }
+
+    @Test
+    void lockLessReadFailsOnACompleteButWronglyTypedFile() {
+        Path file = StateFixtures.writeRaw(dir, SB1,
+                Json.writeBytes(StateFixtures.without(StateFixtures.sample(), "sandbox")));
+        assertEquals("state file " + file + ": $.sandbox: no sandbox object (missing or null)",
+                failure(StateReader.readUnlocked(file, FileStat::of)));
+    }
+
+    @Test
+    void lockLessReadOfAMissingFileIsGone() {
+        assertInstanceOf(ReadOutcome.Gone.class, StateReader.readUnlocked(dir.resolve("none.state"), FileStat::of));
+    }
+}

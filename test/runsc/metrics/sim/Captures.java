@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+package runsc.metrics.sim;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Reads exchanges out of the real urpc captures (section B: SENT and RECEIVED Python byte reprs). */
+final class Captures {
+    static final Path FILE = Path.of("test/resources/samples/real-urpc-captures.txt");
+
+    private Captures() {}
+
+    /** The bytes the real sandbox answered to the first capture that sent exactly {@code request}. */
+    static String replyTo(String request) throws IOException {
+        List<String> lines = Files.readAllLines(FILE, StandardCharsets.UTF_8);
+        String sent = "bytes: b'" + request.replace("\\", "\\\\") + "'";
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(">>> SENT") && lines.get(i).endsWith(sent)) {
+                for (int j = i + 1; j < lines.size(); j++) {
+                    String l = lines.get(j);
+                    if (l.startsWith("<<< RECEIVED")) {
+                        return bytesRepr(l.substring(l.indexOf("b'") + 2, l.length() - 1));
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no capture sent " + request);
+    }
+
+    /** Undoes Python's bytes repr for the ASCII the captures hold. */
+    static String bytesRepr(String repr) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < repr.length(); i++) {
+            char c = repr.charAt(i);
+            if (c == '\\') {
+                char n = repr.charAt(++i);
+                switch (n) {
+                    case 'n' -> out.append('\n');
+                    case '\\', '\'', '"' -> out.append(n);
+                    default -> throw new AssertionError("escape \\" + n + " not handled");
+                }
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}
