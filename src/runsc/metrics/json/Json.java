@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package runsc.metrics.json;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 
 /**
  * Entry point for reading and writing whole JSON documents.
@@ -55,7 +57,7 @@ public final class Json {
      * @throws JsonException if it is not exactly one valid JSON value, or breaks a limit
      */
     public static JsonValue parse(byte[] utf8, int offset, int length, JsonLimits limits) throws JsonException {
-        java.util.Objects.checkFromIndexSize(offset, length, utf8.length);
+        Objects.checkFromIndexSize(offset, length, utf8.length);
         return new JsonParser(utf8, offset, length, limits).parseDocument();
     }
 
@@ -67,7 +69,43 @@ public final class Json {
      * @throws JsonException if it is not exactly one valid JSON value, or breaks a limit
      */
     public static JsonValue parse(String text) throws JsonException {
-        return parse(text.getBytes(StandardCharsets.UTF_8));
+        return parse(utf8(text));
+    }
+
+    /**
+     * Encodes text as UTF-8, except that a lone surrogate becomes its three-byte (CESU-8) form instead
+     * of the '?' that {@link String#getBytes} would silently put there, so that the parser rejects it
+     * with its position and path.
+     */
+    private static byte[] utf8(String text) {
+        int bad = nextLoneSurrogate(text, 0);
+        if (bad < 0) {
+            return text.getBytes(StandardCharsets.UTF_8);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(text.length() + 16);
+        int from = 0;
+        for (; bad >= 0; bad = nextLoneSurrogate(text, from)) {
+            out.writeBytes(text.substring(from, bad).getBytes(StandardCharsets.UTF_8));
+            char c = text.charAt(bad);
+            out.write(0xe0 | c >> 12);
+            out.write(0x80 | c >> 6 & 0x3f);
+            out.write(0x80 | c & 0x3f);
+            from = bad + 1;
+        }
+        out.writeBytes(text.substring(from).getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
+    }
+
+    private static int nextLoneSurrogate(String text, int from) {
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**

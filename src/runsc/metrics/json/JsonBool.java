@@ -22,4 +22,10 @@ public record JsonBool(boolean value) implements JsonValue {
     public static JsonBool of(boolean value) {
         return value ? TRUE : FALSE;
     }
+
+    /** The compact JSON text, as {@link Json#write(JsonValue)} gives it. */
+    @Override
+    public String toString() {
+        return Json.write(this);
+    }
 }

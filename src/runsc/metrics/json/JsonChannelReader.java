@@ -53,23 +53,26 @@ public final class JsonChannelReader {
                     if (framer.complete()) {
                         return framer.take();
                     }
-                    throw new EOFException("connection closed after " + framer.buffered()
-                            + " bytes, before the JSON value was complete");
+                    throw new EOFException(framer.buffered() == 0
+                            ? "connection closed before a JSON value arrived"
+                            : "connection closed after " + framer.buffered() + " bytes, before the JSON value was complete");
                 }
                 if (n > 0) {
                     framer.feed(buffer.array(), 0, n);
                     if (framer.complete()) {
                         return framer.take();
                     }
-                    continue;
                 }
+                // Checked after every read, so a peer that trickles bytes cannot keep us past the deadline.
                 long left = deadlineNanos - System.nanoTime();
                 if (left <= 0) {
                     throw new SocketTimeoutException("no complete JSON value before the deadline ("
                             + framer.buffered() + " bytes received)");
                 }
-                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-                selector.selectedKeys().clear();
+                if (n == 0) {
+                    selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                    selector.selectedKeys().clear();
+                }
             }
         }
     }

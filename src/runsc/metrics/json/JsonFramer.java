@@ -2,6 +2,7 @@
 package runsc.metrics.json;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Finds the end of one top-level JSON value in a byte stream, as soon as it closes.
@@ -11,20 +12,31 @@ import java.util.Arrays;
  * bytes as they arrive and tracks only what decides where a value ends (string literals, escapes and
  * bracket depth); once the value is complete, {@link #take()} parses it strictly with {@link Json}.
  * An object, array or string ends at its closing byte; a top-level number or literal ends at the first
- * byte that cannot continue it, which, as in Go, means it needs one more byte to be seen.
+ * byte that cannot continue it, which, as in Go, means it needs one more byte (or {@link #endOfInput()}).
+ * A first byte that cannot start a value completes the "value" at once, so that {@link #take()} reports
+ * the error without waiting for more input.
  *
  * <p>Size and depth are bounded while framing, before any parse, so a hostile peer cannot make it
- * buffer more than {@link JsonLimits#maxBytes()}. Not thread-safe.
+ * buffer more than {@link JsonLimits#maxBytes()}; leading whitespace counts towards that limit, so an
+ * endless stream of blanks is cut off too. Positions in errors count from the first byte fed after the
+ * previous value. Not thread-safe.
  */
 public final class JsonFramer {
     private enum State { BEFORE, CONTAINER, STRING, ESCAPE, SCALAR, DONE }
 
+    private static final int INITIAL_BUFFER = 1024;
+    private static final int KEPT_BUFFER = 64 << 10;
+
     private final JsonLimits limits;
-    private byte[] buf = new byte[1024];
+    private byte[] buf;
     private int size;
     private State state = State.BEFORE;
     private int depth;
-    private boolean topLevelString;
+    // Where each open container is, for the path in messages: objects remember where the token of
+    // the current member name starts and ends in buf (-1 until it is read), arrays the element index.
+    private boolean[] isObject = new boolean[16];
+    private int[] position = new int[16];
+    private int[] keyEnd = new int[16];
 
     /**
      * Creates a framer.
@@ -33,71 +45,70 @@ public final class JsonFramer {
      */
     public JsonFramer(JsonLimits limits) {
         this.limits = limits;
+        this.buf = new byte[Math.min(INITIAL_BUFFER, limits.maxBytes())];
     }
 
     /**
-     * Feeds bytes. Leading whitespace is skipped; bytes after the end of the value are not consumed.
+     * Feeds bytes. Bytes after the end of the value are not consumed: feed them again after
+     * {@link #take()} to frame the next value.
      *
      * @param bytes  the source
      * @param offset first byte to feed
      * @param length number of bytes available
      * @return how many bytes were consumed: fewer than {@code length} only when the value completed
-     * @throws JsonException if the value is larger or deeper than the limits, or this framer already
-     *                       holds a complete value that was not taken
+     * @throws JsonException if the value is larger or deeper than the limits; the framer is then reset,
+     *                       but the stream is no longer aligned on a value and should be dropped
+     * @throws IllegalStateException if a complete value is waiting to be taken
      */
     public int feed(byte[] bytes, int offset, int length) throws JsonException {
+        Objects.checkFromIndexSize(offset, length, bytes.length);
         if (state == State.DONE) {
             throw new IllegalStateException("a complete value is waiting to be taken");
         }
         int i = offset;
         int stop = offset + length;
-        while (i < stop && state != State.DONE) {
-            byte b = bytes[i];
-            switch (state) {
-                case BEFORE -> {
-                    if (b == ' ' || b == '\n' || b == '\r' || b == '\t') {
-                        i++;
-                        continue;
-                    }
-                    if (b == '{' || b == '[') {
-                        state = State.CONTAINER;
-                        open();
-                    } else if (b == '"') {
-                        state = State.STRING;
-                        topLevelString = true;
-                    } else {
-                        state = State.SCALAR;
-                    }
+        try {
+            while (i < stop && state != State.DONE) {
+                byte b = bytes[i];
+                if (state == State.SCALAR && !continuesScalar(b)) {
+                    state = State.DONE; // the delimiter belongs to whatever follows
+                    break;
                 }
-                case CONTAINER -> {
-                    if (b == '{' || b == '[') {
-                        open();
-                    } else if (b == '}' || b == ']') {
-                        if (--depth == 0) {
-                            state = State.DONE;
+                makeRoom(bytes, i, stop); // before b changes any state, so that the path is where b is
+                switch (state) {
+                    case BEFORE -> {
+                        if (b == '{' || b == '[') {
+                            state = State.CONTAINER;
+                            open(b, bytes, i, stop);
+                        } else if (b == '"') {
+                            state = State.STRING;
+                        } else if (b == '-' || b >= '0' && b <= '9' || b == 't' || b == 'f' || b == 'n') {
+                            state = State.SCALAR;
+                        } else if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                            state = State.DONE; // not a value: let take() say so now
                         }
-                    } else if (b == '"') {
-                        state = State.STRING;
                     }
-                }
-                case STRING -> {
-                    if (b == '\\') {
-                        state = State.ESCAPE;
-                    } else if (b == '"') {
-                        state = topLevelString ? State.DONE : State.CONTAINER;
+                    case CONTAINER -> container(b, bytes, i, stop);
+                    case STRING -> {
+                        if (b == '\\') {
+                            state = State.ESCAPE;
+                        } else if (b == '"') {
+                            state = depth == 0 ? State.DONE : State.CONTAINER;
+                            if (depth > 0 && isObject[depth] && keyEnd[depth] < 0) {
+                                keyEnd[depth] = size + 1;
+                            }
+                        }
                     }
+                    case ESCAPE -> state = State.STRING;
+                    case SCALAR -> { } // continues, checked above
+                    case DONE -> throw new AssertionError("the loop ends on DONE");
                 }
-                case ESCAPE -> state = State.STRING;
-                case SCALAR -> {
-                    if (!continuesScalar(b)) {
-                        state = State.DONE;
-                        continue; // the delimiter belongs to whatever follows
-                    }
-                }
-                case DONE -> throw new AssertionError("loop ends on DONE");
+                buf[size++] = b;
+                i++;
             }
-            append(b);
-            i++;
+        } catch (JsonException e) {
+            reset();
+            throw e;
         }
         return i - offset;
     }
@@ -107,7 +118,7 @@ public final class JsonFramer {
         return state == State.DONE;
     }
 
-    /** Number of bytes of the current value buffered so far. */
+    /** Number of bytes buffered for the current value, leading whitespace included. */
     public int buffered() {
         return size;
     }
@@ -145,47 +156,85 @@ public final class JsonFramer {
         size = 0;
         depth = 0;
         state = State.BEFORE;
-        topLevelString = false;
-        if (buf.length > 64 << 10) {
-            buf = new byte[1024]; // do not keep a huge buffer alive after one big reply
+        if (buf.length > KEPT_BUFFER) {
+            buf = new byte[Math.min(INITIAL_BUFFER, limits.maxBytes())]; // do not keep a huge reply's buffer alive
         }
     }
 
-    private void open() throws JsonException {
-        if (++depth > limits.maxDepth()) {
-            throw failure("nesting is deeper than the limit of " + limits.maxDepth() + " levels");
+    private void container(byte b, byte[] bytes, int i, int stop) throws JsonException {
+        switch (b) {
+            case '{', '[' -> open(b, bytes, i, stop);
+            case '}', ']' -> {
+                if (--depth == 0) {
+                    state = State.DONE;
+                }
+            }
+            case '"' -> {
+                state = State.STRING;
+                if (isObject[depth] && position[depth] < 0) {
+                    position[depth] = size; // a member name
+                }
+            }
+            case ',' -> {
+                if (isObject[depth]) {
+                    position[depth] = -1;
+                    keyEnd[depth] = -1;
+                } else {
+                    position[depth]++;
+                }
+            }
+            default -> { }
         }
     }
 
-    private void append(byte b) throws JsonException {
+    private void open(byte b, byte[] bytes, int i, int stop) throws JsonException {
+        if (depth + 1 > limits.maxDepth()) {
+            throw failure("nesting is deeper than the limit of " + limits.maxDepth() + " levels", bytes, i, stop);
+        }
+        depth++;
+        if (depth == isObject.length) {
+            isObject = Arrays.copyOf(isObject, depth * 2);
+            position = Arrays.copyOf(position, depth * 2);
+            keyEnd = Arrays.copyOf(keyEnd, depth * 2);
+        }
+        isObject[depth] = b == '{';
+        position[depth] = b == '{' ? -1 : 0;
+        keyEnd[depth] = -1;
+    }
+
+    private void makeRoom(byte[] bytes, int i, int stop) throws JsonException {
         if (size == buf.length) {
             if (size >= limits.maxBytes()) {
-                throw failure("value is larger than the limit of " + limits.maxBytes() + " bytes");
+                throw failure("value is larger than the limit of " + limits.maxBytes() + " bytes", bytes, i, stop);
             }
             buf = Arrays.copyOf(buf, (int) Math.min((long) size * 2, limits.maxBytes()));
         }
-        buf[size++] = b;
     }
 
     private static boolean continuesScalar(byte b) {
         return b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b == '-' || b == '+' || b == '.';
     }
 
-    private JsonException failure(String problem) {
-        int line = 1;
-        int lineStart = 0;
-        for (int i = 0; i < size; i++) {
-            if (buf[i] == '\n') {
-                line++;
-                lineStart = i + 1;
+    /** A limit was hit at bytes[i], which is not buffered yet: the position is the end of the buffer. */
+    private JsonException failure(String problem, byte[] bytes, int i, int stop) {
+        return JsonException.at(problem, buf, 0, size, path(), JsonException.snippet(bytes, i, stop));
+    }
+
+    private String path() {
+        StringBuilder sb = new StringBuilder("$");
+        for (int d = 1; d <= depth; d++) {
+            if (!isObject[d]) {
+                JsonPath.appendIndex(sb, position[d]);
+            } else if (position[d] >= 0 && keyEnd[d] > position[d]) {
+                try {
+                    if (Json.parse(buf, position[d], keyEnd[d] - position[d], limits) instanceof JsonString key) {
+                        JsonPath.appendKey(sb, key.value());
+                    }
+                } catch (JsonException e) {
+                    // A malformed name: the parse of the whole value would have failed there first.
+                }
             }
         }
-        int column = 1;
-        for (int i = lineStart; i < size; i++) {
-            if ((buf[i] & 0xc0) != 0x80) {
-                column++;
-            }
-        }
-        return new JsonException(problem, line, column, "$", null);
+        return sb.toString();
     }
 }

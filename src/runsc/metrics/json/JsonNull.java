@@ -6,4 +6,10 @@ public record JsonNull() implements JsonValue {
 
     /** The shared instance. */
     public static final JsonNull INSTANCE = new JsonNull();
+
+    /** The compact JSON text, as {@link Json#write(JsonValue)} gives it. */
+    @Override
+    public String toString() {
+        return Json.write(this);
+    }
 }

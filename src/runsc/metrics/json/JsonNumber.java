@@ -2,6 +2,8 @@
 package runsc.metrics.json;
 
 import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.Objects;
 
 /**
  * A JSON number, kept as its source token so that nothing is lost: an int64 reads back exactly and an
@@ -14,7 +16,8 @@ public record JsonNumber(String token) implements JsonValue {
 
     /** Rejects a token that is not an RFC 8259 number (no NaN, no Infinity, no leading {@code +} or zeros). */
     public JsonNumber {
-        if (NumberGrammar.end(token, 0) != token.length() || token.isEmpty()) {
+        Objects.requireNonNull(token, "token");
+        if (NumberGrammar.end(token, 0) != token.length()) {
             throw new IllegalArgumentException("not a JSON number: '" + token + "'");
         }
     }
@@ -46,25 +49,51 @@ public record JsonNumber(String token) implements JsonValue {
         if (value == 0) {
             return new JsonNumber(Double.doubleToRawLongBits(value) < 0 ? "-0" : "0");
         }
-        // Double.toString gives the shortest round-tripping digits (JDK 19+); re-lay them out Go's way.
-        BigDecimal shortest = new BigDecimal(Double.toString(value));
         double magnitude = Math.abs(value);
+        BigDecimal digits = shortestDigits(magnitude);
+        StringBuilder out = new StringBuilder(24);
+        if (value < 0) {
+            out.append('-');
+        }
         if (magnitude < 1e-6 || magnitude >= 1e21) {
-            BigDecimal unscaled = shortest.stripTrailingZeros();
-            String digits = unscaled.unscaledValue().abs().toString();
-            int exponent = digits.length() - 1 - unscaled.scale();
-            StringBuilder out = new StringBuilder(digits.length() + 8);
-            if (value < 0) {
-                out.append('-');
-            }
-            out.append(digits.charAt(0));
-            if (digits.length() > 1) {
-                out.append('.').append(digits, 1, digits.length());
+            // Go's strconv 'e' format with its exponent cleaned of a leading zero: 1e-7, 1.5e+300.
+            String unscaled = digits.unscaledValue().toString();
+            int exponent = unscaled.length() - 1 - digits.scale();
+            out.append(unscaled.charAt(0));
+            if (unscaled.length() > 1) {
+                out.append('.').append(unscaled, 1, unscaled.length());
             }
             out.append('e').append(exponent < 0 ? '-' : '+').append(Math.abs(exponent));
-            return new JsonNumber(out.toString());
+        } else {
+            out.append(digits.toPlainString());
         }
-        return new JsonNumber(shortest.stripTrailingZeros().toPlainString());
+        return new JsonNumber(out.toString());
+    }
+
+    /**
+     * The shortest decimal that reads back as {@code magnitude} (positive, finite), the closest one
+     * when several are that short: the digits Go's {@code strconv} (Ryu) produces, without trailing zeros.
+     */
+    static BigDecimal shortestDigits(double magnitude) {
+        // Double.toString (JDK 19 and later) is shortest with one exception: when a one-digit decimal
+        // would do, it also considers two-digit ones and takes the closest, so 5e-324 comes out as
+        // 4.9E-324. Go would write 5e-324; check the one-digit neighbours of a two-digit result.
+        BigDecimal d = new BigDecimal(Double.toString(magnitude)).stripTrailingZeros();
+        if (d.precision() != 2) {
+            return d;
+        }
+        BigDecimal exact = new BigDecimal(magnitude);
+        BigDecimal best = null;
+        for (RoundingMode mode : new RoundingMode[] {RoundingMode.FLOOR, RoundingMode.CEILING}) {
+            BigDecimal candidate = d.setScale(d.scale() - 1, mode);
+            if (Double.parseDouble(candidate.toString()) != magnitude) {
+                continue;
+            }
+            if (best == null || candidate.subtract(exact).abs().compareTo(best.subtract(exact).abs()) < 0) {
+                best = candidate;
+            }
+        }
+        return best == null ? d : best.stripTrailingZeros();
     }
 
     /** True if the token has no fraction and no exponent, so it may be read as an integer. */
@@ -104,8 +133,9 @@ public record JsonNumber(String token) implements JsonValue {
         private NumberGrammar() {}
 
         /**
-         * Returns the index just past the number starting at {@code start}, or -1 if none starts there.
-         * See https://datatracker.ietf.org/doc/html/rfc8259#section-6
+         * Returns the index just past the number starting at {@code start}; if the text there is not a
+         * number, a negative value from which {@link #failedAt} gives the index where a digit was
+         * needed. See https://datatracker.ietf.org/doc/html/rfc8259#section-6
          */
         static int end(CharSequence s, int start) {
             int i = start;
@@ -114,7 +144,7 @@ public record JsonNumber(String token) implements JsonValue {
                 i++;
             }
             if (i >= n) {
-                return -1;
+                return -1 - i;
             }
             if (s.charAt(i) == '0') {
                 i++;
@@ -123,12 +153,12 @@ public record JsonNumber(String token) implements JsonValue {
                     i++;
                 }
             } else {
-                return -1;
+                return -1 - i;
             }
             if (i < n && s.charAt(i) == '.') {
                 i++;
                 if (i >= n || !isDigit(s.charAt(i))) {
-                    return -1;
+                    return -1 - i;
                 }
                 while (i < n && isDigit(s.charAt(i))) {
                     i++;
@@ -140,7 +170,7 @@ public record JsonNumber(String token) implements JsonValue {
                     i++;
                 }
                 if (i >= n || !isDigit(s.charAt(i))) {
-                    return -1;
+                    return -1 - i;
                 }
                 while (i < n && isDigit(s.charAt(i))) {
                     i++;
@@ -149,8 +179,19 @@ public record JsonNumber(String token) implements JsonValue {
             return i;
         }
 
+        /** The index where a digit was needed, from a negative result of {@link #end}. */
+        static int failedAt(int result) {
+            return -1 - result;
+        }
+
         private static boolean isDigit(char c) {
             return c >= '0' && c <= '9';
         }
+    }
+
+    /** The compact JSON text, as {@link Json#write(JsonValue)} gives it. */
+    @Override
+    public String toString() {
+        return Json.write(this);
     }
 }

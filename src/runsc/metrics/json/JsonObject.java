@@ -23,6 +23,20 @@ public record JsonObject(Map<String, JsonValue> members) implements JsonValue {
         members = Collections.unmodifiableMap(copy);
     }
 
+    // equals and hashCode are written out for the stack's sake, as in JsonArray.
+
+    /** Equal to another object with the same members, in any order. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof JsonObject o && members.equals(o.members);
+    }
+
+    /** The hash code of the member map. */
+    @Override
+    public int hashCode() {
+        return members.hashCode();
+    }
+
     /**
      * Returns the member named {@code key}, or null when there is none.
      *
@@ -31,5 +45,11 @@ public record JsonObject(Map<String, JsonValue> members) implements JsonValue {
      */
     public JsonValue get(String key) {
         return members.get(key);
+    }
+
+    /** The compact JSON text, as {@link Json#write(JsonValue)} gives it. */
+    @Override
+    public String toString() {
+        return Json.write(this);
     }
 }

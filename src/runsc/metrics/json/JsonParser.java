@@ -14,6 +14,7 @@ import java.util.Map;
  */
 final class JsonParser {
     private final byte[] in;
+    private final int start;
     private final int end;
     private final JsonLimits limits;
     private int pos;
@@ -24,6 +25,7 @@ final class JsonParser {
 
     JsonParser(byte[] in, int offset, int length, JsonLimits limits) {
         this.in = in;
+        this.start = offset;
         this.pos = offset;
         this.end = offset + length;
         this.limits = limits;
@@ -73,6 +75,7 @@ final class JsonParser {
             return new JsonObject(members);
         }
         while (true) {
+            pathKeys[depth] = null; // until the name is read, the path is the object's own
             skipWhitespace();
             if (pos >= end || in[pos] != '"') {
                 throw failure(pos >= end ? "object was not closed with '}'" : "expected '\"' to start a member name but got " + describe(pos));
@@ -80,17 +83,19 @@ final class JsonParser {
             int keyStart = pos;
             String key = parseString();
             pathKeys[depth] = key;
+            if (limits.duplicateKeys() == JsonLimits.DuplicateKeys.REJECT && members.containsKey(key)) {
+                pos = keyStart;
+                StringBuilder quoted = new StringBuilder(key.length() + 2);
+                JsonWriter.string(key, quoted);
+                throw failure("duplicate member name " + quoted);
+            }
             skipWhitespace();
             if (pos >= end || in[pos] != ':') {
-                throw failure("expected ':' after the member name");
+                throw failure("expected ':' after the member name but got " + describe(pos));
             }
             pos++;
             skipWhitespace();
-            JsonValue value = parseValue();
-            if (members.put(key, value) != null && limits.duplicateKeys() == JsonLimits.DuplicateKeys.REJECT) {
-                pos = keyStart;
-                throw failure("duplicate member name \"" + key + "\"");
-            }
+            members.put(key, parseValue()); // KEEP_LAST: the value is replaced, the position kept
             skipWhitespace();
             if (pos >= end) {
                 throw failure("object was not closed with '}'");
@@ -280,7 +285,11 @@ final class JsonParser {
             }
             cp = cp << 6 | (b & 0x3f);
         }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+        if (cp >= 0xd800 && cp <= 0xdfff) {
+            // What a Java string with a lone surrogate turns into (see Json.parse(String)), and CESU-8.
+            throw failure(String.format("invalid UTF-8: encoded surrogate U+%04X", cp));
+        }
+        if (cp < min || cp > 0x10ffff) {
             throw failure(String.format("invalid UTF-8 sequence at byte 0x%02x", b0));
         }
         sb.appendCodePoint(cp);
@@ -289,17 +298,21 @@ final class JsonParser {
 
     // See https://datatracker.ietf.org/doc/html/rfc8259#section-6
     private JsonNumber parseNumber() throws JsonException {
-        int start = pos;
+        int first = pos;
         int stop = JsonNumber.NumberGrammar.end(new AsciiView(in, end), pos);
         if (stop < 0) {
-            throw failure("invalid number");
+            pos = JsonNumber.NumberGrammar.failedAt(stop);
+            byte before = in[pos - 1];
+            throw failure(before == '.' ? "invalid number, expecting a digit after '.'"
+                    : pos - 1 == first ? "invalid number, expecting a digit after '-'"
+                    : "invalid number, expecting a digit in the exponent");
         }
-        int digitsStart = in[start] == '-' ? start + 1 : start;
+        int digitsStart = in[first] == '-' ? first + 1 : first;
         if (in[digitsStart] == '0' && stop < end && in[stop] >= '0' && in[stop] <= '9') {
-            throw failure("invalid number: leading zero");
+            throw failure("invalid number, leading zero");
         }
         pos = stop;
-        return new JsonNumber(new String(in, start, stop - start, StandardCharsets.ISO_8859_1));
+        return new JsonNumber(new String(in, first, stop - first, StandardCharsets.ISO_8859_1));
     }
 
     private JsonValue parseLiteral(String word, JsonValue value) throws JsonException {
@@ -322,67 +335,37 @@ final class JsonParser {
         }
     }
 
+    /** Names the character at a position for "but got ..." messages. */
     private String describe(int at) {
         if (at >= end) {
             return "end of input";
         }
         int b = in[at] & 0xff;
-        return b >= 0x20 && b < 0x7f ? "'" + (char) b + "'" : String.format("byte 0x%02x", b);
+        if (b >= 0x80) {
+            int c = new String(in, at, Math.min(4, end - at), StandardCharsets.UTF_8).codePointAt(0);
+            boolean replaced = c == 0xfffd && !(b == 0xef && end - at >= 3 && (in[at + 1] & 0xff) == 0xbf && (in[at + 2] & 0xff) == 0xbd);
+            if (replaced) {
+                return String.format("byte 0x%02x", b); // not UTF-8
+            }
+            return JsonException.invisible(c) ? String.format("U+%04X", c) : "'" + Character.toString(c) + "'";
+        }
+        return JsonException.invisible(b) ? String.format("U+%04X", b) : "'" + (char) b + "'";
     }
 
-    /** The one place where errors are made: position and path are computed here, only on failure. */
+    /** Every parse error goes through here; position and path are computed only on failure. */
     private JsonException failure(String problem) {
-        int at = Math.min(pos, end);
-        int line = 1;
-        int lineStart = 0;
-        for (int i = 0; i < at; i++) {
-            if (in[i] == '\n') {
-                line++;
-                lineStart = i + 1;
-            }
-        }
-        int column = 1;
-        for (int i = lineStart; i < at; i++) {
-            if ((in[i] & 0xc0) != 0x80) {
-                column++;
-            }
-        }
-        return new JsonException(problem, line, column, path(), near(at));
+        return JsonException.at(problem, in, start, Math.min(pos, end), end, path());
     }
 
     private String path() {
         StringBuilder sb = new StringBuilder("$");
         for (int d = 1; d <= depth; d++) {
             if (pathKeys[d] != null) {
-                String k = pathKeys[d];
-                if (!k.isEmpty() && k.chars().allMatch(c -> c == '_' || c < 0x80 && Character.isLetterOrDigit(c))) {
-                    sb.append('.').append(k);
-                } else {
-                    sb.append("['").append(k.replace("\\", "\\\\").replace("'", "\\'")).append("']");
-                }
+                JsonPath.appendKey(sb, pathKeys[d]);
             } else if (pathIndices[d] >= 0) {
-                sb.append('[').append(pathIndices[d]).append(']');
+                JsonPath.appendIndex(sb, pathIndices[d]);
             }
         }
-        return sb.toString();
-    }
-
-    private String near(int at) {
-        if (at >= end) {
-            return null;
-        }
-        int stop = Math.min(end, at + 12);
-        String raw = new String(in, at, stop - at, StandardCharsets.UTF_8);
-        StringBuilder sb = new StringBuilder();
-        raw.codePoints().forEach(c -> {
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append((char) c);
-            } else if (c < 0x20 || c == 0x7f || c == 0xfffd) {
-                sb.append(String.format("\\u%04x", c));
-            } else {
-                sb.appendCodePoint(c);
-            }
-        });
         return sb.toString();
     }
 

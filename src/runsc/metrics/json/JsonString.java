@@ -14,4 +14,10 @@ public record JsonString(String value) implements JsonValue {
     public JsonString {
         Objects.requireNonNull(value, "value");
     }
+
+    /** The compact JSON text, as {@link Json#write(JsonValue)} gives it. */
+    @Override
+    public String toString() {
+        return Json.write(this);
+    }
 }

@@ -5,6 +5,7 @@ package runsc.metrics.json;
  * A JSON value: one of six record types, so that a {@code switch} over them needs no default.
  *
  * <p>Values are immutable and compare by content; objects keep their members in document order.
+ * {@code toString()} gives the compact JSON text.
  */
 public sealed interface JsonValue permits JsonObject, JsonArray, JsonString, JsonNumber, JsonBool, JsonNull {
 

@@ -5,7 +5,8 @@ package runsc.metrics.json;
  * Compact JSON output, byte for byte what Go's {@code encoding/json} writes for the same value, so
  * that urpc requests equal the ones runsc sends: no whitespace, members in map order, numbers as
  * their tokens, and Go's HTML-safe string escaping ({@code <}, {@code >}, {@code &}, U+2028 and U+2029
- * as {@code \}{@code u} escapes). A lone surrogate, which Go cannot hold, is written as U+FFFD.
+ * as {@code \}{@code u} escapes). A lone surrogate, which no Go string can hold as a character, is
+ * written as the escape {@code \}{@code ufffd}, as Go writes each byte of invalid UTF-8.
  */
 final class JsonWriter {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
@@ -85,7 +86,7 @@ final class JsonWriter {
                     i++;
                     continue;
                 }
-                out.append(s, run, i).append('\ufffd');
+                out.append(s, run, i).append("\\ufffd"); // Go's escape for text that is not Unicode
                 run = i + 1;
                 continue;
             } else {
