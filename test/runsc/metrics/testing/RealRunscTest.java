@@ -41,11 +41,11 @@ class RealRunscTest {
     void exportMetricsOfAPodSandboxHasTheShapeOfTheCapturedSample() throws IOException {
         RealRunsc.assumeAvailable();
         try (RealRoot root = RealRoot.create()) {
-            root.start(SandboxSpec.pod("sb1", "web-0", "prod"));
+            RealSandbox sandbox = root.start(SandboxSpec.pod("sb1", "web-0", "prod"));
 
             RunscResult export = RealRunsc.exportMetrics(root.path(), "sb1");
 
-            assertEquals(0, export.exitCode(), export::describe);
+            assertEquals(0, export.exitCode(), () -> export.describe() + "\n" + sandbox.diagnostics());
             assertEquals("", export.stderr());
             assertEquals(normalize(Files.readString(SAMPLE)), normalize(export.stdout()));
         }
@@ -55,11 +55,11 @@ class RealRunscTest {
     void exportMetricsLabelsEveryPointWithIterationPodNamespaceAndSandbox() throws IOException {
         RealRunsc.assumeAvailable();
         try (RealRoot root = RealRoot.create()) {
-            root.start(SandboxSpec.pod("sb1", "web-0", "prod"));
+            RealSandbox sandbox = root.start(SandboxSpec.pod("sb1", "web-0", "prod"));
 
             RunscResult export = RealRunsc.exportMetrics(root.path(), "sb1");
 
-            assertEquals(0, export.exitCode(), export::describe);
+            assertEquals(0, export.exitCode(), () -> export.describe() + "\n" + sandbox.diagnostics());
             Pattern point = Pattern.compile(
                     "runsc_[a-z_]+\\{iteration=\"[0-9a-z]+\",namespace_name=\"prod\",pod_name=\"web-0\","
                             + "sandbox=\"sb1\"(,sysno=\"\\d+\")?\\} \\d+ \\d{13}");

@@ -168,6 +168,24 @@ public final class RealSandbox implements AutoCloseable {
         }
     }
 
+    /**
+     * The last lines the sandbox and its runsc commands wrote (the sandbox keeps the create command's
+     * stdio), for assertion messages when a sandbox stops answering.
+     */
+    public String diagnostics() {
+        StringBuilder sb = new StringBuilder("sandbox " + id() + " output:");
+        for (String name : List.of("create.out", "create.err", "start.err")) {
+            try {
+                List<String> lines = Files.readAllLines(bundle.resolve(name));
+                sb.append("\n--- ").append(name).append(" (last 20 of ").append(lines.size()).append(" lines)\n")
+                        .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size())));
+            } catch (IOException e) {
+                sb.append("\n--- ").append(name).append(": ").append(e.getMessage());
+            }
+        }
+        return sb.toString();
+    }
+
     boolean isClosed() {
         return closed;
     }
