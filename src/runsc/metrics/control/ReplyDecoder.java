@@ -58,20 +58,20 @@ final class ReplyDecoder {
 
     static Envelope envelope(JsonValue reply) throws BadReply {
         JsonObject o = object(reply, "reply");
-        boolean success = switch (member(o, "success")) {
+        boolean success = switch (o.memberIgnoringCase("success")) {
             case null -> false;
             case JsonNull n -> false;
             case JsonBool(boolean b) -> b;
             case JsonValue v -> throw wrongType("reply.success", v, "boolean");
         };
-        String err = string(member(o, "err"), "reply.err");
-        JsonValue result = member(o, "result");
+        String err = string(o.memberIgnoringCase("err"), "reply.err");
+        JsonValue result = o.memberIgnoringCase("result");
         return new Envelope(success, err, result == null ? JsonNull.INSTANCE : result);
     }
 
     static Snapshot exportResult(JsonValue result) throws BadReply {
         JsonObject r = object(result, "result");
-        JsonValue s = member(r, "snapshot");
+        JsonValue s = r.memberIgnoringCase("snapshot");
         if (s == null) {
             throw new BadReply("result.snapshot is missing");
         }
@@ -81,7 +81,7 @@ final class ReplyDecoder {
         JsonObject snapshot = object(s, "result.snapshot");
         Instant when = GO_ZERO_TIME;
         ZoneId zone = ZoneOffset.UTC;
-        JsonValue w = member(snapshot, "when");
+        JsonValue w = snapshot.memberIgnoringCase("when");
         if (w != null && !(w instanceof JsonNull)) {
             String text = string(w, "result.snapshot.when");
             try {
@@ -93,7 +93,7 @@ final class ReplyDecoder {
             }
         }
         List<Data> data = new ArrayList<>();
-        JsonValue d = member(snapshot, "data");
+        JsonValue d = snapshot.memberIgnoringCase("data");
         if (d != null && !(d instanceof JsonNull)) {
             if (!(d instanceof JsonArray array)) {
                 throw wrongType("result.snapshot.data", d, "array");
@@ -115,8 +115,8 @@ final class ReplyDecoder {
 
     static Savings.Known savingsResult(JsonValue result) throws BadReply {
         JsonObject o = object(result, "result");
-        return new Savings.Known(int64(member(o, "CPUTimeSaved"), "result.CPUTimeSaved"),
-                int64(member(o, "WallTimeSaved"), "result.WallTimeSaved"));
+        return new Savings.Known(int64(o.memberIgnoringCase("CPUTimeSaved"), "result.CPUTimeSaved"),
+                int64(o.memberIgnoringCase("WallTimeSaved"), "result.WallTimeSaved"));
     }
 
     private static Data data(JsonValue v, String path) throws BadReply {
@@ -124,25 +124,25 @@ final class ReplyDecoder {
             throw new BadReply(path + " is null");
         }
         JsonObject o = object(v, path);
-        JsonValue m = member(o, "metric");
+        JsonValue m = o.memberIgnoringCase("metric");
         if (m == null || m instanceof JsonNull) {
             throw new BadReply(path + ".metric is " + (m == null ? "missing" : "null"));
         }
         JsonObject mo = object(m, path + ".metric");
-        long type = int64(member(mo, "type"), path + ".metric.type");
+        long type = int64(mo.memberIgnoringCase("type"), path + ".metric.type");
         if (type != (int) type) {
             throw new BadReply(path + ".metric.type: " + type + " is outside the int range");
         }
-        Metric metric = new Metric(string(member(mo, "name"), path + ".metric.name"), (int) type,
-                string(member(mo, "help"), path + ".metric.help"));
-        Map<String, String> labels = labels(member(o, "labels"), path + ".labels");
-        JsonValue external = member(o, "external_labels");
+        Metric metric = new Metric(string(mo.memberIgnoringCase("name"), path + ".metric.name"), (int) type,
+                string(mo.memberIgnoringCase("help"), path + ".metric.help"));
+        Map<String, String> labels = labels(o.memberIgnoringCase("labels"), path + ".labels");
+        JsonValue external = o.memberIgnoringCase("external_labels");
         if (external != null && !(external instanceof JsonNull)) {
             throw new BadReply(path + ".external_labels: a sandbox may not send external labels (metric "
                     + metric.name() + ")");
         }
-        JsonValue val = present(member(o, "val"));
-        JsonValue histogram = present(member(o, "histogram"));
+        JsonValue val = present(o.memberIgnoringCase("val"));
+        JsonValue histogram = present(o.memberIgnoringCase("histogram"));
         if ((val == null) == (histogram == null)) {
             throw new BadReply(path + ": invalid number of value fields specified: " + (val == null ? 0 : 2)
                     + " (exactly one of val and histogram is required, metric " + metric.name() + ")");
@@ -156,7 +156,7 @@ final class ReplyDecoder {
     private static Histogram histogram(JsonValue v, String path) throws BadReply {
         JsonObject o = object(v, path);
         List<Bucket> buckets = new ArrayList<>();
-        JsonValue b = member(o, "buckets");
+        JsonValue b = o.memberIgnoringCase("buckets");
         if (b != null && !(b instanceof JsonNull)) {
             if (!(b instanceof JsonArray array)) {
                 throw wrongType(path + ".buckets", b, "array");
@@ -168,12 +168,12 @@ final class ReplyDecoder {
                     throw new BadReply(bp + " is null");
                 }
                 JsonObject bucket = object(e, bp);
-                buckets.add(new Bucket(number(member(bucket, "le"), bp + ".le"),
-                        uint64(member(bucket, "n"), bp + ".n")));
+                buckets.add(new Bucket(number(bucket.memberIgnoringCase("le"), bp + ".le"),
+                        uint64(bucket.memberIgnoringCase("n"), bp + ".n")));
             }
         }
-        return new Histogram(number(member(o, "total"), path + ".total"), number(member(o, "min"), path + ".min"),
-                number(member(o, "max"), path + ".max"), number(member(o, "ssd"), path + ".ssd"), buckets);
+        return new Histogram(number(o.memberIgnoringCase("total"), path + ".total"), number(o.memberIgnoringCase("min"), path + ".min"),
+                number(o.memberIgnoringCase("max"), path + ".max"), number(o.memberIgnoringCase("ssd"), path + ".ssd"), buckets);
     }
 
     /** A Number struct; absent or null is zero. */
@@ -182,9 +182,9 @@ final class ReplyDecoder {
             return NumberValue.ZERO;
         }
         JsonObject o = object(v, path);
-        long i = int64(member(o, "int"), path + ".int");
+        long i = int64(o.memberIgnoringCase("int"), path + ".int");
         double f = 0;
-        JsonValue fv = member(o, "float");
+        JsonValue fv = o.memberIgnoringCase("float");
         if (fv instanceof JsonNumber n) {
             f = n.doubleValue();
         } else if (fv != null && !(fv instanceof JsonNull)) {
@@ -257,16 +257,6 @@ final class ReplyDecoder {
         return v instanceof JsonNull ? null : v;
     }
 
-    /** Go matches member names case-insensitively; the last matching member wins. */
-    static JsonValue member(JsonObject o, String name) {
-        JsonValue found = null;
-        for (var e : o.members().entrySet()) {
-            if (e.getKey().equalsIgnoreCase(name)) {
-                found = e.getValue();
-            }
-        }
-        return found;
-    }
 
     private static BadReply wrongType(String path, JsonValue v, String expected) {
         return new BadReply(path + " is " + article(v.typeName()) + ", not " + article(expected));

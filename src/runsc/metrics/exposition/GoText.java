@@ -98,16 +98,7 @@ public final class GoText {
         pad(sb, t.getMinute(), 2);
         sb.append(':');
         pad(sb, t.getSecond(), 2);
-        int nanos = t.getNano();
-        if (nanos != 0) {
-            int digits = 9;
-            while (nanos % 10 == 0) {
-                nanos /= 10;
-                digits--;
-            }
-            sb.append('.');
-            pad(sb, nanos, digits);
-        }
+        appendFraction(sb, t.getNano());
         sb.append(' ');
         String offsetText = offsetText(offset);
         sb.append(offsetText).append(' ').append(zoneName(zone, offset, offsetText, instant));
@@ -206,6 +197,48 @@ public final class GoText {
             return offset.getTotalSeconds() % 3600 == 0 ? offsetText.substring(0, 3) : offsetText;
         }
         return name;
+    }
+
+    /**
+     * {@return Go's {@code time.RFC3339Nano} text of {@code when} in UTC, such as
+     * {@code 2026-11-25T03:39:12.06372382Z}: up to nine fraction digits without trailing zeros, none
+     * when the fraction is zero}
+     *
+     * @param when an instant in the years 0 to 9999
+     */
+    public static String formatRfc3339Nano(Instant when) {
+        LocalDateTime t = LocalDateTime.ofInstant(when, ZoneOffset.UTC);
+        if (t.getYear() < 0 || t.getYear() > 9999) {
+            throw new IllegalArgumentException("year outside [0,9999]: " + when);
+        }
+        StringBuilder sb = new StringBuilder(30);
+        pad(sb, t.getYear(), 4);
+        sb.append('-');
+        pad(sb, t.getMonthValue(), 2);
+        sb.append('-');
+        pad(sb, t.getDayOfMonth(), 2);
+        sb.append('T');
+        pad(sb, t.getHour(), 2);
+        sb.append(':');
+        pad(sb, t.getMinute(), 2);
+        sb.append(':');
+        pad(sb, t.getSecond(), 2);
+        appendFraction(sb, t.getNano());
+        return sb.append('Z').toString();
+    }
+
+    /** Appends {@code .fraction} with trailing zeros removed, or nothing for zero nanoseconds (Go's rule). */
+    private static void appendFraction(StringBuilder sb, int nanos) {
+        if (nanos == 0) {
+            return;
+        }
+        int digits = 9;
+        while (nanos % 10 == 0) {
+            nanos /= 10;
+            digits--;
+        }
+        sb.append('.');
+        pad(sb, nanos, digits);
     }
 
     private static void pad(StringBuilder sb, long value, int width) {

@@ -47,6 +47,24 @@ public record JsonObject(Map<String, JsonValue> members) implements JsonValue {
         return members.get(key);
     }
 
+    /**
+     * Returns the member a Go struct field named {@code name} would be decoded from: Go's
+     * {@code encoding/json} matches member names ignoring case, and of several matches the last one
+     * in the document wins. Null when there is none.
+     *
+     * @param name the field name
+     * @return the value or null
+     */
+    public JsonValue memberIgnoringCase(String name) {
+        JsonValue found = null;
+        for (Map.Entry<String, JsonValue> e : members.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(name)) {
+                found = e.getValue();
+            }
+        }
+        return found;
+    }
+
     /** The compact JSON text, as {@link Json#write(JsonValue)} gives it. */
     @Override
     public String toString() {

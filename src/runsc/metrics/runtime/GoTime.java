@@ -3,6 +3,9 @@ package runsc.metrics.runtime;
 
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.util.OptionalLong;
+
+import runsc.metrics.exposition.GoText;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -54,19 +57,6 @@ public final class GoTime {
      * @return e.g. {@code 2026-11-25 03:34:49.899887494 +0000 UTC}
      */
     public static String utcString(Instant instant) {
-        LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC);
-        StringBuilder out = new StringBuilder(40);
-        out.append(String.format("%04d-%02d-%02d %02d:%02d:%02d", t.getYear(), t.getMonthValue(),
-                t.getDayOfMonth(), t.getHour(), t.getMinute(), t.getSecond()));
-        int nanos = t.getNano();
-        if (nanos != 0) {
-            String digits = String.format("%09d", nanos);
-            int end = digits.length();
-            while (digits.charAt(end - 1) == '0') {
-                end--;
-            }
-            out.append('.').append(digits, 0, end);
-        }
-        return out.append(" +0000 UTC").toString();
+        return GoText.formatTime(instant, ZoneOffset.UTC, OptionalLong.empty());
     }
 }

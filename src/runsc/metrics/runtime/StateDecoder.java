@@ -59,10 +59,10 @@ final class StateDecoder {
             throw fail("$", "expected an object, got null");
         }
         String id = string(top, "id", "$");
-        ContainerSpec spec = spec(member(top, "spec"), "$.spec");
-        Instant createdAt = time(member(top, "createdAt"), "$.createdAt");
+        ContainerSpec spec = spec(top.memberIgnoringCase("spec"), "$.spec");
+        Instant createdAt = time(top.memberIgnoringCase("createdAt"), "$.createdAt");
         ContainerStatus status = ContainerStatus.of(string(top, "status", "$"));
-        JsonObject sandbox = object(member(top, "sandbox"), "$.sandbox");
+        JsonObject sandbox = object(top.memberIgnoringCase("sandbox"), "$.sandbox");
         if (sandbox == null) {
             throw fail("$.sandbox", "no sandbox object (missing or null)");
         }
@@ -75,21 +75,21 @@ final class StateDecoder {
             return ContainerSpec.EMPTY;
         }
         String version = string(spec, "ociVersion", path);
-        Map<String, String> annotations = stringMap(member(spec, "annotations"), path + ".annotations");
+        Map<String, String> annotations = stringMap(spec.memberIgnoringCase("annotations"), path + ".annotations");
         long uid = 0;
         SequencedSet<String> caps = new LinkedHashSet<>();
         String processPath = path + ".process";
-        JsonObject process = object(member(spec, "process"), processPath);
+        JsonObject process = object(spec.memberIgnoringCase("process"), processPath);
         if (process != null) {
-            JsonObject user = object(member(process, "user"), processPath + ".user");
+            JsonObject user = object(process.memberIgnoringCase("user"), processPath + ".user");
             if (user != null) {
-                uid = integer(member(user, "uid"), processPath + ".user.uid", 0, MAX_UID);
+                uid = integer(user.memberIgnoringCase("uid"), processPath + ".user.uid", 0, MAX_UID);
             }
             String capsPath = processPath + ".capabilities";
-            JsonObject capabilities = object(member(process, "capabilities"), capsPath);
+            JsonObject capabilities = object(process.memberIgnoringCase("capabilities"), capsPath);
             if (capabilities != null) {
                 for (String set : CAPABILITY_SETS) {
-                    JsonArray names = array(member(capabilities, set), capsPath + "." + set);
+                    JsonArray names = array(capabilities.memberIgnoringCase(set), capsPath + "." + set);
                     if (names == null) {
                         continue;
                     }
@@ -104,7 +104,7 @@ final class StateDecoder {
     }
 
     private Sandbox sandbox(JsonObject s, String path) throws StateFileException {
-        JsonValue registered = member(s, "registeredMetrics");
+        JsonValue registered = s.memberIgnoringCase("registeredMetrics");
         if (registered instanceof JsonNull) {
             registered = null;
         } else if (registered != null && !(registered instanceof JsonObject)) {
@@ -114,27 +114,17 @@ final class StateDecoder {
                 string(s, "id", path),
                 string(s, "podName", path),
                 string(s, "namespace", path),
-                integer(member(s, "pid"), path + ".pid", Long.MIN_VALUE, Long.MAX_VALUE),
+                integer(s.memberIgnoringCase("pid"), path + ".pid", Long.MIN_VALUE, Long.MAX_VALUE),
                 registered,
-                stringMap(member(s, "metricMetadata"), path + ".metricMetadata"),
+                stringMap(s.memberIgnoringCase("metricMetadata"), path + ".metricMetadata"),
                 string(s, "metricServerAddress", path),
                 string(s, "controlSocketPath", path),
-                bool(member(s, "checkpointed"), path + ".checkpointed"),
-                bool(member(s, "restored"), path + ".restored"),
-                integer(member(s, "cpuTimeSaved"), path + ".cpuTimeSaved", Long.MIN_VALUE, Long.MAX_VALUE),
-                integer(member(s, "wallTimeSaved"), path + ".wallTimeSaved", Long.MIN_VALUE, Long.MAX_VALUE));
+                bool(s.memberIgnoringCase("checkpointed"), path + ".checkpointed"),
+                bool(s.memberIgnoringCase("restored"), path + ".restored"),
+                integer(s.memberIgnoringCase("cpuTimeSaved"), path + ".cpuTimeSaved", Long.MIN_VALUE, Long.MAX_VALUE),
+                integer(s.memberIgnoringCase("wallTimeSaved"), path + ".wallTimeSaved", Long.MIN_VALUE, Long.MAX_VALUE));
     }
 
-    /** Go's field lookup: any key equal ignoring case; the last such key wins. */
-    private static JsonValue member(JsonObject object, String field) {
-        JsonValue found = null;
-        for (Map.Entry<String, JsonValue> e : object.members().entrySet()) {
-            if (e.getKey().equalsIgnoreCase(field)) {
-                found = e.getValue();
-            }
-        }
-        return found;
-    }
 
     private JsonObject object(JsonValue value, String path) throws StateFileException {
         return switch (value) {
@@ -159,7 +149,7 @@ final class StateDecoder {
     }
 
     private String string(JsonObject object, String field, String parentPath) throws StateFileException {
-        return stringValue(member(object, field), parentPath + "." + field);
+        return stringValue(object.memberIgnoringCase(field), parentPath + "." + field);
     }
 
     private String stringValue(JsonValue value, String path) throws StateFileException {

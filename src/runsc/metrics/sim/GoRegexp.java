@@ -2,9 +2,12 @@
 package runsc.metrics.sim;
 
 import java.util.function.Predicate;
+import runsc.metrics.exposition.GoQuote;
 import runsc.metrics.regex.Re2Pattern;
 import runsc.metrics.regex.Re2SyntaxException;
 import runsc.metrics.regex.RegexMatchLimitException;
+
+import runsc.metrics.exposition.GoQuote;
 
 /**
  * Compiles the {@code only_metrics} filter as a sandbox does (Go RE2, matched unanchored on the
@@ -32,7 +35,7 @@ final class GoRegexp {
         try {
             pattern = Re2Pattern.compile(regex);
         } catch (Re2SyntaxException e) {
-            throw new InvalidRegexp("cannot compile regexp " + quote(regex) + ": " + e.getMessage(), e);
+            throw new InvalidRegexp("cannot compile regexp " + GoQuote.quote(regex) + ": " + e.getMessage(), e);
         }
         return name -> {
             try {
@@ -43,26 +46,4 @@ final class GoRegexp {
         };
     }
 
-    /** Go's {@code %q} for the printable ASCII and control characters a filter may contain. */
-    static String quote(String s) {
-        StringBuilder out = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\t' -> out.append("\\t");
-                case '\r' -> out.append("\\r");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) {
-                        out.append(String.format("\\x%02x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
-    }
 }

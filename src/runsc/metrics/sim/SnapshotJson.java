@@ -2,14 +2,13 @@
 package runsc.metrics.sim;
 
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import runsc.metrics.exposition.Bucket;
 import runsc.metrics.exposition.Data;
+import runsc.metrics.exposition.GoText;
 import runsc.metrics.exposition.Histogram;
 import runsc.metrics.exposition.NumberValue;
 import runsc.metrics.exposition.Snapshot;
@@ -65,29 +64,7 @@ public final class SnapshotJson {
      * @param when the instant
      */
     public static String rfc3339Nano(Instant when) {
-        LocalDateTime t = LocalDateTime.ofInstant(when, ZoneOffset.UTC);
-        StringBuilder out = new StringBuilder(30);
-        int year = t.getYear();
-        if (year < 0 || year > 9999) {
-            throw new IllegalArgumentException("year outside [0,9999]: " + when);
-        }
-        pad(out, year, 4).append('-');
-        pad(out, t.getMonthValue(), 2).append('-');
-        pad(out, t.getDayOfMonth(), 2).append('T');
-        pad(out, t.getHour(), 2).append(':');
-        pad(out, t.getMinute(), 2).append(':');
-        pad(out, t.getSecond(), 2);
-        int nanos = t.getNano();
-        if (nanos != 0) {
-            int digits = 9;
-            while (nanos % 10 == 0) {
-                nanos /= 10;
-                digits--;
-            }
-            out.append('.');
-            pad(out, nanos, digits);
-        }
-        return out.append('Z').toString();
+        return GoText.formatRfc3339Nano(when);
     }
 
     static JsonObject data(Data d) {
@@ -156,11 +133,4 @@ public final class SnapshotJson {
         return new JsonObject(out);
     }
 
-    private static StringBuilder pad(StringBuilder out, long value, int width) {
-        String s = Long.toString(value);
-        for (int i = s.length(); i < width; i++) {
-            out.append('0');
-        }
-        return out.append(s);
-    }
 }

@@ -74,7 +74,7 @@ final class UrpcSession {
                 arg = null;
             }
             case JsonObject o -> {
-                JsonValue m = member(o, "method");
+                JsonValue m = o.memberIgnoringCase("method");
                 if (m == null || m instanceof JsonNull) {
                     method = "";
                 } else if (m instanceof JsonString(String s)) {
@@ -82,7 +82,7 @@ final class UrpcSession {
                 } else {
                     return false;
                 }
-                arg = member(o, "arg");
+                arg = o.memberIgnoringCase("arg");
             }
             default -> {
                 return false;
@@ -130,7 +130,7 @@ final class UrpcSession {
         switch (arg) {
             case JsonNull n -> { }
             case JsonObject o -> {
-                JsonValue only = member(o, "only_metrics");
+                JsonValue only = o.memberIgnoringCase("only_metrics");
                 if (only instanceof JsonString(String s)) {
                     filter = s;
                 } else if (only != null && !(only instanceof JsonNull)) {
@@ -250,16 +250,6 @@ final class UrpcSession {
         return Json.writeBytes(new JsonObject(reply));
     }
 
-    /** Go's decoder matches member names case-insensitively and the last match wins. */
-    static JsonValue member(JsonObject o, String name) {
-        JsonValue found = null;
-        for (var e : o.members().entrySet()) {
-            if (e.getKey().equalsIgnoreCase(name)) {
-                found = e.getValue();
-            }
-        }
-        return found;
-    }
 
     /** The JSON kind word in Go's {@code UnmarshalTypeError} text. */
     static String goKind(JsonValue v) {

@@ -19,11 +19,6 @@ class GoRegexpTest {
     }
 
     @Test
-    void quotesLikeGoPercentQ() {
-        assertEquals("\"a\\\"b\\\\c\\n\\x01\"", GoRegexp.quote("a\"b\\c\n\u0001"));
-    }
-
-    @Test
     void acceptsRe2SyntaxJavaWouldReadDifferently() throws Exception {
         assertTrue(GoRegexp.compile("^fs_[[:alpha:]]+$").test("fs_opens"));
         assertTrue(GoRegexp.compile("(?P<x>opens)").test("fs_opens"));
