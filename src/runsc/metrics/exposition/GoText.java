@@ -83,22 +83,10 @@ public final class GoText {
         ZoneOffset offset = zone.getRules().getOffset(instant);
         LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), offset);
         var sb = new StringBuilder(64);
-        int year = t.getYear();
-        if (year < 0) {
+        if (t.getYear() < 0) {
             sb.append('-');
         }
-        pad(sb, Math.abs(year), 4);
-        sb.append('-');
-        pad(sb, t.getMonthValue(), 2);
-        sb.append('-');
-        pad(sb, t.getDayOfMonth(), 2);
-        sb.append(' ');
-        pad(sb, t.getHour(), 2);
-        sb.append(':');
-        pad(sb, t.getMinute(), 2);
-        sb.append(':');
-        pad(sb, t.getSecond(), 2);
-        appendFraction(sb, t.getNano());
+        appendDateTime(sb, t, ' ');
         sb.append(' ');
         String offsetText = offsetText(offset);
         sb.append(offsetText).append(' ').append(zoneName(zone, offset, offsetText, instant));
@@ -212,19 +200,24 @@ public final class GoText {
             throw new IllegalArgumentException("year outside [0,9999]: " + when);
         }
         StringBuilder sb = new StringBuilder(30);
-        pad(sb, t.getYear(), 4);
+        appendDateTime(sb, t, 'T');
+        return sb.append('Z').toString();
+    }
+
+    /** Appends {@code YYYY-MM-DD<sep>hh:mm:ss[.fraction]} (the year without its sign). */
+    private static void appendDateTime(StringBuilder sb, LocalDateTime t, char separator) {
+        pad(sb, Math.abs(t.getYear()), 4);
         sb.append('-');
         pad(sb, t.getMonthValue(), 2);
         sb.append('-');
         pad(sb, t.getDayOfMonth(), 2);
-        sb.append('T');
+        sb.append(separator);
         pad(sb, t.getHour(), 2);
         sb.append(':');
         pad(sb, t.getMinute(), 2);
         sb.append(':');
         pad(sb, t.getSecond(), 2);
         appendFraction(sb, t.getNano());
-        return sb.append('Z').toString();
     }
 
     /** Appends {@code .fraction} with trailing zeros removed, or nothing for zero nanoseconds (Go's rule). */
