@@ -144,6 +144,16 @@ class ImageTest {
     }
 
     @Test
+    void sharingOptionsOfTheUserTakeThePlaceOfTheCache() throws Exception {
+        Image.Result expected = run(Path.of("/"), "--version");
+        // -Xshare:off next to -XX:AOTCache would stop the JVM, so the launcher leaves the cache out.
+        for (String opts : List.of("-Xshare:off", "-XX:AOTMode=off", "-Xmx64m -Xshare:auto")) {
+            Image.Result r = run(Image.launcher(), Path.of("/"), Map.of("RUNSC_METRICS_JAVA_OPTS", opts), "--version");
+            assertEquals(expected, r, opts);
+        }
+    }
+
+    @Test
     void manPageIsInTheImage() throws IOException {
         Path page = Image.home().resolve("man/man1/runsc-metrics.1");
         assertArrayEquals(Files.readAllBytes(ManPageTest.MAN), Files.readAllBytes(page));
