@@ -62,8 +62,8 @@ $(MODJAR): $(CLASSES)/.stamp
 	    xargs $(JAR) --create --file $(CURDIR)/$@ --date=$(JAR_DATE) \
 	        --main-class $(MAIN) --module-version $(VERSION)
 
-image: $(IMAGE)/.stamp ## the jlink runtime image with launcher and man page
-$(IMAGE)/.stamp: $(MODJAR) jlink/runsc-metrics $(MANPAGE)
+image: $(IMAGE)/.stamp ## the jlink runtime image with launcher, man page and AOT cache
+$(IMAGE)/.stamp: $(MODJAR) jlink/runsc-metrics $(MANPAGE) scripts/aot-train.sh scripts/AotScrape.java
 	rm -rf $(IMAGE)
 	$(JLINK) --module-path $(MODJAR) --add-modules $(MODULE) \
 	    --output $(IMAGE) --strip-debug --no-header-files --no-man-pages --compress=zip-6 \
@@ -71,6 +71,7 @@ $(IMAGE)/.stamp: $(MODJAR) jlink/runsc-metrics $(MANPAGE)
 	rm -f $(IMAGE)/bin/jwebserver $(IMAGE)/bin/keytool  # tools of the linked modules, not ours
 	install -m 0755 jlink/runsc-metrics $(IMAGE)/bin/runsc-metrics
 	install -D -m 0644 $(MANPAGE) $(IMAGE)/man/man1/runsc-metrics.1
+	scripts/aot-train.sh $(IMAGE) $(JAVA)  # start-up: lib/runsc-metrics.aot, see the script
 	touch $@
 
 deps: $(TEST_DEPS)/.stamp ## fetch the pinned test jars (Maven, SHA-256 checked)

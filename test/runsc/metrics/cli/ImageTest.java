@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: Apache-2.0
+package runsc.metrics.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The runtime image as users run it: launcher, symlinks, exit codes, clean stderr, contents, install. */
+class ImageTest {
+    static final String VERSION_PREFIX = "runsc-metrics version ";
+
+    @TempDir
+    Path scratch;
+
+    /** JUnit warns about symbolic links out of its temporary directory; ours are removed first. */
+    @AfterEach
+    void removeSymbolicLinks() throws IOException {
+        try (Stream<Path> paths = Files.walk(scratch)) {
+            for (Path p : paths.filter(Files::isSymbolicLink).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    Image.Result run(Path directory, String... args) throws IOException, InterruptedException {
+        return run(Image.launcher(), directory, Map.of(), args);
+    }
+
+    Image.Result run(Path launcher, Path directory, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(launcher.toString()));
+        command.addAll(Arrays.asList(args));
+        return Image.run(command, directory, env, scratch);
+    }
+
+    @Test
+    void versionWorksThroughASymlinkInAnotherDirectoryFromRoot() throws Exception {
+        Path bin = Files.createDirectories(scratch.resolve("elsewhere/bin"));
+        Path link = Files.createSymbolicLink(bin.resolve("runsc-metrics"), Image.launcher());
+        Image.Result r = run(link, Path.of("/"), Map.of(), "--version");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().startsWith(VERSION_PREFIX), r.out());
+        assertEquals("", r.err(), "no FFM, AOT or CDS lines on stderr");
+    }
+
+    @Test
+    void helpWorksThroughAChainOfRelativeSymlinks() throws Exception {
+        Path a = Files.createDirectories(scratch.resolve("a"));
+        Path b = Files.createDirectories(scratch.resolve("b"));
+        Files.createSymbolicLink(a.resolve("real-link"), Image.launcher());
+        Path link = Files.createSymbolicLink(b.resolve("rm"), Path.of("../a/real-link"));
+        Image.Result r = run(link, Path.of("/"), Map.of(), "help");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().startsWith("Usage: runsc-metrics <global flags> <subcommand>"), r.out());
+        assertTrue(r.out().contains("\n  export-metrics "), r.out());
+        assertEquals("", r.err());
+    }
+
+    @Test
+    void usageErrorsExitWith128ThroughTheLauncher() throws Exception {
+        Image.Result unknown = run(Path.of("/"), "frobnicate");
+        assertEquals(128, unknown.status());
+        assertTrue(unknown.err().startsWith("unknown subcommand \"frobnicate\"\nUsage: runsc-metrics "), unknown.err());
+        assertEquals("", unknown.out());
+        Image.Result none = run(Path.of("/"));
+        assertEquals(128, none.status());
+        assertTrue(none.err().startsWith("no subcommand given\n"), none.err());
+    }
+
+    @Test
+    void exportMetricsOfASimulatedSandboxWritesOnlyTheByteCountToStderr() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "rm");
+        try (SimulatedRoot sim = SimulatedRoot.start(dir, scratch)) {
+            Image.Result r = run(Path.of("/"), "--root=" + sim.root(), "export-metrics", "sim-1");
+            assertEquals(0, r.status(), r.err());
+            assertTrue(r.out().startsWith("# Command-line export for sandbox sim-1\n"), r.out());
+            int bytes = r.out().getBytes(StandardCharsets.UTF_8).length;
+            // The only stderr line is runsc's own byte count (moved off stdout, see the spec):
+            // no JVM warnings of any kind.
+            assertEquals("Wrote " + bytes + " bytes of Prometheus metric data to stdout\n", r.err());
+            assertEquals(0, sim.stop(), "simulate exit status after SIGTERM");
+        } finally {
+            SimulatedRoot.deleteTree(dir);
+        }
+    }
+
+    @Test
+    void aotCacheShipsInTheImageAndIsUsed() throws Exception {
+        Path cache = Image.home().resolve("lib/runsc-metrics.aot");
+        assertTrue(Files.isRegularFile(cache), cache + " is missing: make image trains it");
+        Image.Result r = run(Image.launcher(), Path.of("/"), Map.of("RUNSC_METRICS_JAVA_OPTS", "-Xlog:aot"), "--version");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("Using AOT-linked classes: true"), r.out());
+    }
+
+    @Test
+    void unusableAotCachesAreIgnoredSilently() throws Exception {
+        Path cache = Image.home().resolve("lib/runsc-metrics.aot");
+        assumeTrue(Files.isRegularFile(cache), "the image has no AOT cache");
+        Image.Result expected = run(Path.of("/"), "--version");
+        // A copy of the launcher in a home of its own whose bin/java is the image's: the launcher then
+        // finds our lib/runsc-metrics.aot next to it.
+        Path home = scratch.resolve("home");
+        Files.createDirectories(home.resolve("bin"));
+        Files.createDirectories(home.resolve("lib"));
+        Path launcher = Files.copy(Image.launcher(), home.resolve("bin/runsc-metrics"));
+        Files.createSymbolicLink(home.resolve("bin/java"), Image.home().resolve("bin/java"));
+        Path otherJdkCache = scratch.resolve("jdk.aot");
+        Image.Result jdk = Image.run(List.of(Path.of(System.getProperty("java.home"), "bin/java").toString(),
+                "-XX:AOTCacheOutput=" + otherJdkCache, "-Xlog:aot*=off,cds*=off", "-version"), scratch, scratch);
+        assertEquals(0, jdk.status(), jdk.err());
+        byte[] whole = Files.readAllBytes(cache);
+        Map<String, byte[]> bad = Map.of(
+                "empty", new byte[0],
+                "garbage", "not an AOT cache\n".getBytes(StandardCharsets.US_ASCII),
+                "truncated", Arrays.copyOf(whole, 100_000),
+                "made for another runtime image", Files.readAllBytes(otherJdkCache));
+        for (Map.Entry<String, byte[]> e : new TreeMap<>(bad).entrySet()) {
+            Files.write(home.resolve("lib/runsc-metrics.aot"), e.getValue());
+            Image.Result r = run(launcher, Path.of("/"), Map.of(), "--version");
+            assertEquals(expected, r, e.getKey() + " cache");
+        }
+    }
+
+    @Test
+    void sharingOptionsOfTheUserTakeThePlaceOfTheCache() throws Exception {
+        Image.Result expected = run(Path.of("/"), "--version");
+        // -Xshare:off next to -XX:AOTCache would stop the JVM, so the launcher leaves the cache out.
+        for (String opts : List.of("-Xshare:off", "-XX:AOTMode=off", "-Xmx64m -Xshare:auto")) {
+            Image.Result r = run(Image.launcher(), Path.of("/"), Map.of("RUNSC_METRICS_JAVA_OPTS", opts), "--version");
+            assertEquals(expected, r, opts);
+        }
+    }
+
+    @Test
+    void manPageIsInTheImage() throws IOException {
+        Path page = Image.home().resolve("man/man1/runsc-metrics.1");
+        assertArrayEquals(Files.readAllBytes(ManPageTest.MAN), Files.readAllBytes(page));
+    }
+
+    @Test
+    void imageHoldsOnlyTheProductModules() throws Exception {
+        Image.Result r = Image.run(List.of(Image.home().resolve("bin/java").toString(), "--list-modules"),
+                Path.of("/"), scratch);
+        assertEquals(0, r.status(), r.err());
+        List<String> modules = r.out().lines().map(l -> l.replaceFirst("@.*", "")).toList();
+        assertEquals(List.of("java.base", "jdk.httpserver", "jdk.net", "jdk.unsupported", "runsc.metrics"), modules);
+    }
+
+    @Test
+    void imageHoldsNoTestOrBenchmarkClasses() throws Exception {
+        Path jimage = Path.of(System.getProperty("java.home"), "bin/jimage");
+        assumeTrue(Files.isExecutable(jimage), "the JDK running the tests has no jimage tool");
+        Image.Result r = Image.run(List.of(jimage.toString(), "list", Image.home().resolve("lib/modules").toString()),
+                Path.of("/"), scratch);
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("runsc/metrics/cli/Main.class"), "listing has the product classes");
+        List<String> foreign = r.out().lines()
+                .filter(l -> l.matches("(?i).*(junit|jupiter|jqwik|jmh|opentest4j|apiguardian|/testing/).*")).toList();
+        assertEquals(List.of(), foreign);
+    }
+
+    @Test
+    void jdepsFindsNoModuleOutsideTheDeclaredRequires() throws Exception {
+        Path jar = Image.home().resolveSibling("jar/runsc-metrics.jar");
+        assumeTrue(Files.isRegularFile(jar), "no modular jar at " + jar);
+        Path jdeps = Path.of(System.getProperty("java.home"), "bin/jdeps");
+        assumeTrue(Files.isExecutable(jdeps), "the JDK running the tests has no jdeps tool");
+        Image.Result r = Image.run(List.of(jdeps.toString(), "--print-module-deps", jar.toString()), Path.of("/"), scratch);
+        assertEquals(0, r.status(), r.err());
+        Set<String> used = new TreeSet<>(Arrays.asList(r.out().strip().split(",")));
+        ModuleDescriptor descriptor = ModuleFinder.of(jar).findAll().iterator().next().descriptor();
+        Set<String> declared = descriptor.requires().stream().map(ModuleDescriptor.Requires::name)
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertTrue(used.contains("java.base"), r.out());
+        // jdk.unsupported is reached reflectively (sun.misc.Signal), which jdeps cannot see; the check is
+        // that the jar needs nothing the module does not declare.
+        used.removeAll(declared);
+        assertEquals(Set.of(), used, "modules the jar uses without a requires in module-info");
+    }
+
+    @Test
+    void makeInstallLaysOutPrefixWithAWorkingSymlinkAndManPage() throws Exception {
+        Path home = Image.home();
+        Path build = home.getParent();
+        assumeTrue(home.getFileName().toString().equals("image") && Files.exists(home.resolve(".stamp"))
+                && Files.isRegularFile(Path.of("Makefile")), "the image was not built by this checkout's make");
+        // Only when the image is up to date, so that the test never rebuilds it under other tests.
+        Image.Result upToDate = Image.run(List.of("make", "-s", "-q", "BUILD=" + build, "image"), Path.of("").toAbsolutePath(), scratch);
+        assumeTrue(upToDate.status() == 0, "the image is out of date (make -q image: " + upToDate.status() + ")");
+        Path dest = scratch.resolve("dest");
+        Image.Result install = Image.run(List.of("make", "-s", "BUILD=" + build, "DESTDIR=" + dest, "PREFIX=/usr", "install"),
+                Path.of("").toAbsolutePath(), scratch);
+        assertEquals(0, install.status(), install.out() + install.err());
+        assertTrue(Files.isExecutable(dest.resolve("usr/lib/runsc-metrics/bin/runsc-metrics")));
+        assertTrue(Files.isRegularFile(dest.resolve("usr/lib/runsc-metrics/lib/runsc-metrics.aot")));
+        assertTrue(Files.notExists(dest.resolve("usr/lib/runsc-metrics/.stamp")));
+        Path link = dest.resolve("usr/bin/runsc-metrics");
+        assertTrue(Files.isSymbolicLink(link));
+        assertEquals(Path.of("../lib/runsc-metrics/bin/runsc-metrics"), Files.readSymbolicLink(link));
+        assertArrayEquals(Files.readAllBytes(ManPageTest.MAN), Files.readAllBytes(dest.resolve("usr/share/man/man1/runsc-metrics.1")));
+        Image.Result r = run(link, Path.of("/"), Map.of("RUNSC_METRICS_JAVA_OPTS", "-Xlog:aot"), "--version");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains(VERSION_PREFIX), r.out());
+        assertTrue(r.out().contains("Using AOT-linked classes: true"), "the installed copy still uses its AOT cache");
+        assertEquals("", r.err());
+    }
+}
