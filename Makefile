@@ -59,7 +59,7 @@ jar: $(MODJAR) ## the modular jar, byte-for-byte reproducible
 $(MODJAR): $(CLASSES)/.stamp
 	mkdir -p $(dir $@) && rm -f $@
 	cd $(CLASSES) && find . -type f ! -name .stamp | LC_ALL=C sort | \
-	    xargs $(JAR) --create --file $(CURDIR)/$@ --date=$(JAR_DATE) \
+	    xargs $(JAR) --create --file $(abspath $@) --date=$(JAR_DATE) \
 	        --main-class $(MAIN) --module-version $(VERSION)
 
 image: $(IMAGE)/.stamp ## the jlink runtime image with launcher, man page and AOT cache

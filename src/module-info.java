@@ -30,6 +30,5 @@
  */
 module runsc.metrics {
     requires jdk.httpserver;
-    requires jdk.net;
     requires jdk.unsupported; // sun.misc.Signal: exit 0 after a graceful stop on SIGINT or SIGTERM, as runsc
 }
