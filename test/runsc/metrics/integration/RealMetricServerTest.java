@@ -153,6 +153,20 @@ class RealMetricServerTest {
     }
 
     @Test
+    void pausedSandboxIsStillServed() throws IOException, InterruptedException {
+        RunscResult paused = RealRunsc.run(List.of("--root=" + root.path(), "pause", "sb2"));
+        assertEquals(0, paused.exitCode(), paused::describe);
+        try {
+            String body = scrape();
+            assertFalse(ownSeries(body, "sb2").isEmpty(), () -> "paused sb2 not served: " + body);
+            assertEquals("1", value(Exposition.samplesWithLabel(body, "sandbox", "sb2"), "runsc_meta_sandbox_running"));
+        } finally {
+            RunscResult resumed = RealRunsc.run(List.of("--root=" + root.path(), "resume", "sb2"));
+            assertEquals(0, resumed.exitCode(), resumed::describe);
+        }
+    }
+
+    @Test
     void promtoolParsesTheResponseForRealSandboxes() throws IOException, InterruptedException {
         Promtool.assumeInstalled();
         HttpReply reply = Curl.unix(Path.of(root.metricServerAddress()), "/metrics");
