@@ -132,7 +132,8 @@ final class Daemon implements AutoCloseable {
     /** SIGTERM, a grace period, then SIGKILL for it and anything it started. */
     @Override
     public void close() {
-        List<ProcessHandle> children = process.descendants().toList();
+        // Only a live process has descendants we can trust (see Proc.killTree).
+        List<ProcessHandle> children = process.isAlive() ? process.descendants().toList() : List.of();
         if (process.isAlive()) {
             process.destroy();
             try {

@@ -76,9 +76,14 @@ final class Proc {
 
     /**
      * SIGKILLs a process and every descendant still alive, and waits until they are gone. An interrupt
-     * stops the waiting (the flag is kept), not the killing.
+     * stops the waiting (the flag is kept), not the killing. A process that has already exited is left
+     * alone: its PID may belong to another process by now (PIDs wrap at 32768 on these machines), and
+     * that process's children are not ours to kill.
      */
     static void killTree(ProcessHandle root) {
+        if (!root.isAlive()) {
+            return;
+        }
         List<ProcessHandle> all = new ArrayList<>(root.descendants().toList());
         all.add(root);
         all.forEach(ProcessHandle::destroyForcibly);

@@ -44,6 +44,14 @@ class RealExportMetricsTest {
         root = RealRoot.create();
         root.start(SandboxSpec.pod("sb1", "web-0", "prod"));
         root.start(SandboxSpec.plain("sb2"));
+        for (RealSandbox s : root.sandboxes()) {
+            // Every test below needs both: say so once, here, if one did not survive its start.
+            RunscResult probe = RealRunsc.exportMetrics(root.path(), s.id());
+            if (probe.exitCode() != 0) {
+                throw new IOException("sandbox " + s.id() + " does not answer right after its start: " + probe.describe()
+                        + "; state: " + s.status() + ", pid " + s.pid() + " alive: " + ProcessHandle.of(s.pid()).isPresent());
+            }
+        }
     }
 
     @AfterAll
@@ -206,31 +214,33 @@ class RealExportMetricsTest {
     @Test
     void exportWaitsForTheStateFileLockLikeRunsc() throws IOException, InterruptedException {
         RealSandbox sb1 = root.sandboxes().stream().filter(s -> s.id().equals("sb1")).findFirst().orElseThrow();
-        Daemon ours;
-        Daemon real;
-        try (LockHolder _ = LockHolder.hold(sb1.lockFile(), logs.path())) {
-            ours = Daemon.start("ours-locked", Launcher.command("--root=" + root.path(), "export-metrics", "sb1"),
-                    logs.path());
-            real = Daemon.start("real-locked", List.of(RealRunsc.binary().orElseThrow().toString(),
-                    "--root=" + root.path(), "export-metrics", "sb1"), logs.path());
-            try {
+        Daemon ours = null;
+        Daemon real = null;
+        try {
+            try (LockHolder _ = LockHolder.hold(sb1.lockFile(), logs.path())) {
+                ours = Daemon.start("ours-locked", Launcher.command("--root=" + root.path(), "export-metrics", "sb1"),
+                        logs.path());
+                real = Daemon.start("real-locked", List.of(RealRunsc.binary().orElseThrow().toString(),
+                        "--root=" + root.path(), "export-metrics", "sb1"), logs.path());
                 Thread.sleep(2_000);  // long enough for a JVM to start and reach the lock
-                assertTrue(ours.isAlive(), () -> "did not wait for the lock: " + ours.describe());
-                assertTrue(real.isAlive(), () -> "runsc did not wait for the lock: " + real.describe());
+                assertTrue(ours.isAlive(), ours::describe);
+                assertTrue(real.isAlive(), real::describe);
                 assertEquals("", ours.stdout());
-            } catch (IOException | RuntimeException | Error e) {
-                ours.close();
-                real.close();
-                throw e;
             }
-        }
-        try (ours; real) {
-            ours.awaitReady("export to finish after the lock is released", Duration.ofSeconds(20), () -> !ours.isAlive());
+            Daemon o = ours;
+            o.awaitReady("export to finish after the lock is released", Duration.ofSeconds(20), () -> !o.isAlive());
             assertEquals(0, ours.terminate(), ours::describe);
             assertEquals(0, real.terminate(), real::describe);
             String realOut = real.stdout();
             assertEquals(String.join("\n", Exposition.normalise(realOut.substring(0, realOut.lastIndexOf("Wrote ")))),
                     String.join("\n", Exposition.normalise(ours.stdout())));
+        } finally {
+            if (ours != null) {
+                ours.close();
+            }
+            if (real != null) {
+                real.close();
+            }
         }
     }
 

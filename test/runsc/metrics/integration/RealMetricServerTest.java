@@ -197,6 +197,15 @@ class RealMetricServerTest {
         assertTrue(server.isAlive(), server::describe);
     }
 
+    /** Whether the sandbox process lives and its lock is free, for failure messages. */
+    private static String describe(RealSandbox s) throws IOException, InterruptedException {
+        long pid = s.pid();
+        ProcResult free = Proc.run(List.of(Tools.find("flock").orElse(Path.of("flock")).toString(), "-n", "-x",
+                s.lockFile().toString(), "true"));
+        return "sandbox " + s.id() + " pid " + pid + (ProcessHandle.of(pid).isPresent() ? " alive" : " dead")
+                + ", lock " + (free.exitCode() == 0 ? "free" : "held") + ", status " + s.status();
+    }
+
     @Test
     void lockedNewSandboxIsSkippedThenTakenOnOnceReleased() throws IOException, InterruptedException {
         // A sandbox of its own server (same root, another address), so that no earlier scrape has seen it.
@@ -213,7 +222,9 @@ class RealMetricServerTest {
                 }
             }
             String body = scrape(address);
-            assertTrue(namesOf(body, "held").containsAll(PER_SANDBOX), () -> "not taken on after the lock: " + body);
+            String state = describe(held);
+            assertTrue(namesOf(body, "held").containsAll(PER_SANDBOX), () -> "not taken on after the lock (" + state + "): "
+                    + body);
             assertFalse(ownSeries(body, "held").isEmpty(), body);
             assertEquals("1", value(Exposition.samples(body), "runsc_meta_num_sandboxes_total"));
             assertEquals(Set.of(), namesOf(body, "sb1"), "a sandbox of another metric server was served");
