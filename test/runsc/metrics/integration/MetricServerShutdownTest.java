@@ -30,6 +30,10 @@ class MetricServerShutdownTest {
 
             assertEquals(0, sim.simulation().terminate(), sim.simulation()::describe);
             assertEquals(List.of(), list(sim.root()), "simulate left files in its root");
+            String flag = "--root=" + sim.root();
+            assertEquals(List.of(), ProcessHandle.allProcesses()
+                    .filter(p -> p.info().arguments().map(a -> List.of(a).contains(flag)).orElse(false))
+                    .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList(), "processes left running");
         }
     }
 
