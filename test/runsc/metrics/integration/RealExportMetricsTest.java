@@ -42,16 +42,8 @@ class RealExportMetricsTest {
         RealRunsc.assumeAvailable();
         logs = ScratchDir.create("rl");
         root = RealRoot.create();
-        root.start(SandboxSpec.pod("sb1", "web-0", "prod"));
-        root.start(SandboxSpec.plain("sb2"));
-        for (RealSandbox s : root.sandboxes()) {
-            // Every test below needs both: say so once, here, if one did not survive its start.
-            RunscResult probe = RealRunsc.exportMetrics(root.path(), s.id());
-            if (probe.exitCode() != 0) {
-                throw new IOException("sandbox " + s.id() + " does not answer right after its start: " + probe.describe()
-                        + "; state: " + s.status() + ", pid " + s.pid() + " alive: " + ProcessHandle.of(s.pid()).isPresent());
-            }
-        }
+        Sandboxes.startAnswering(root, SandboxSpec.pod("sb1", "web-0", "prod"));
+        Sandboxes.startAnswering(root, SandboxSpec.plain("sb2"));
     }
 
     @AfterAll
@@ -165,7 +157,7 @@ class RealExportMetricsTest {
 
     @Test
     void deadSandboxFailsWithRunscsMessage() throws IOException, InterruptedException {
-        RealSandbox gone = root.start(SandboxSpec.plain("gone"));
+        RealSandbox gone = Sandboxes.startAnswering(root, SandboxSpec.plain("gone"));
         try {
             long pid = gone.pid();
             gone.killSandboxProcess();
