@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
@@ -50,6 +52,21 @@ public final class MetricServer implements AutoCloseable {
     }
 
     /**
+     * Go's {@code os.Open} error text for the common reasons a root cannot be listed, as runsc prints
+     * it ({@code open /var/run/runsc: no such file or directory}); other failures keep our message.
+     */
+    static String openError(String root, IOException e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof NoSuchFileException) {
+            return "open " + root + ": no such file or directory";
+        }
+        if (cause instanceof AccessDeniedException) {
+            return "open " + root + ": permission denied";
+        }
+        return e.getMessage();
+    }
+
+    /**
      * Starts a server whose sandboxes are queried over their control sockets.
      *
      * @param config           the settings; {@code address} not yet substituted
@@ -70,7 +87,7 @@ public final class MetricServer implements AutoCloseable {
                 new RuntimeRoot(config.root()).listSandboxes();
             } catch (IOException e) {
                 throw new ServerStartException("invalid root directory \"" + config.rootText()
-                        + "\": tried to list all entries within it and got: " + e.getMessage(), e);
+                        + "\": tried to list all entries within it and got: " + openError(config.rootText(), e), e);
             }
         }
         long startNanos = System.nanoTime();

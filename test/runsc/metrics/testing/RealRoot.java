@@ -65,7 +65,7 @@ public final class RealRoot implements AutoCloseable {
             throw new IllegalStateException("root " + root + " is closed");
         }
         for (RealSandbox s : sandboxes) {
-            if (s.id().equals(spec.id())) {
+            if (!s.isClosed() && s.id().equals(spec.id())) {  // a closed one is deleted: its ID is free again
                 throw new IllegalArgumentException("sandbox id " + spec.id() + " is already used in " + root);
             }
         }

@@ -64,6 +64,15 @@ public final class RealRunsc {
         Assumptions.assumeTrue(reason.isEmpty(), () -> reason.orElseThrow());
     }
 
+    /**
+     * Skips the calling test unless the process is root and the binary is present, without starting a
+     * probe sandbox: for tests that run runsc commands against simulated sandboxes.
+     */
+    public static void assumeBinary() {
+        Optional<String> reason = staticReason();
+        Assumptions.assumeTrue(reason.isEmpty(), () -> reason.orElseThrow());
+    }
+
     /** Why real sandboxes cannot run here, or empty when they can. See {@link #assumeAvailable()}. */
     public static Optional<String> unavailableReason() {
         Optional<String> fast = staticReason();
