@@ -103,6 +103,30 @@ final class ServerTestSupport {
         throw new AssertionError("no plain counter registered");
     }
 
+    /**
+     * Writes a sandbox made from the real 2024 state file of sb1 (fixed creation time, metadata and
+     * capabilities), renamed, with this JVM's pid so that it counts as alive, and an empty lock file.
+     *
+     * @param extraSandboxMembers JSON members inserted into the {@code sandbox} object, such as
+     *                            {@code "restored":true,}
+     */
+    static void writeRealSandbox(Path root, String id, String pod, String address, String extraSandboxMembers)
+            throws IOException {
+        String text = Files.readString(REAL_STATE, StandardCharsets.UTF_8);
+        for (String part : List.of("\"pid\":4500", "\"namespace\":\"prod\",", "/run/runsc-demo/metrics.sock")) {
+            if (text.indexOf(part) != text.lastIndexOf(part) || !text.contains(part)) {
+                throw new AssertionError("sample changed: " + part);
+            }
+        }
+        text = text.replace("sb1", id).replace("web-0", pod)
+                .replace("\"pid\":4500", "\"pid\":" + ProcessHandle.current().pid())
+                .replace("/run/runsc-demo/metrics.sock", address)
+                .replace("\"namespace\":\"prod\",", "\"namespace\":\"prod\"," + extraSandboxMembers);
+        Files.createDirectories(root);
+        Files.writeString(root.resolve(id + "_sandbox:" + id + ".state"), text, StandardCharsets.UTF_8);
+        Files.write(root.resolve(id + "_sandbox:" + id + ".lock"), new byte[0]);
+    }
+
     /** A response of the raw client. */
     record Response(int status, Map<String, String> headers, String body) {}
 
