@@ -70,7 +70,7 @@ public final class MetricServer implements AutoCloseable {
                 new RuntimeRoot(config.root()).listSandboxes();
             } catch (IOException e) {
                 throw new ServerStartException("invalid root directory \"" + config.rootText()
-                        + "\": tried to list all entries within it and got: " + e.getMessage(), e);
+                        + "\": tried to list all entries within it and got: " + goError(config.rootText(), e), e);
             }
         }
         long startNanos = System.nanoTime();
@@ -91,7 +91,8 @@ public final class MetricServer implements AutoCloseable {
                 writePidFile(pidFile.get());
             } catch (IOException e) {
                 server.close();
-                throw new ServerStartException("cannot write PID to file \"" + pidFile.get() + "\": " + e.getMessage(), e);
+                throw new ServerStartException("cannot write PID to file \"" + pidFile.get() + "\": "
+                        + goError(pidFile.get().toString(), e), e);
             }
         }
         server.refresher = Thread.ofVirtual().name("refresh").start(server::refreshLoop);
@@ -103,7 +104,10 @@ public final class MetricServer implements AutoCloseable {
             try {
                 listener = UnixHttpServer.start(Path.of(address), core, log);
             } catch (IOException e) {
-                throw new ServerStartException("cannot listen on unix domain socket \"" + address + "\": " + e.getMessage(), e);
+                // The transport names the socket itself in most of its errors; do not say it twice.
+                String prefix = "cannot listen on unix domain socket \"" + address + "\": ";
+                String message = String.valueOf(e.getMessage());
+                throw new ServerStartException(message.startsWith(prefix) ? message : prefix + message, e);
             }
             boundAddress = address;
             return;
@@ -134,7 +138,8 @@ public final class MetricServer implements AutoCloseable {
         String portText = address.substring(colon + 1);
         int port;
         try {
-            port = Integer.parseInt(portText);
+            // As Go's net.Listen: an empty port means "pick one", like 0.
+            port = portText.isEmpty() ? 0 : Integer.parseInt(portText);
         } catch (NumberFormatException e) {
             throw new IOException("address " + address + ": invalid port \"" + portText + "\"");
         }
@@ -150,6 +155,22 @@ public final class MetricServer implements AutoCloseable {
             return new InetSocketAddress(port);
         }
         return new InetSocketAddress(InetAddress.getByName(host), port);
+    }
+
+    /**
+     * The text Go's {@code os} package gives for the usual file errors ({@code open P: no such file
+     * or directory}), so start-up errors read as upstream's; other errors keep the JDK's message.
+     * The cause may be wrapped once (the root listing names the root itself).
+     */
+    static String goError(String path, IOException e) {
+        IOException cause = e.getCause() instanceof IOException io && !(e instanceof java.nio.file.FileSystemException) ? io : e;
+        return switch (cause) {
+            case java.nio.file.NoSuchFileException _ -> "open " + path + ": no such file or directory";
+            case java.nio.file.AccessDeniedException _ -> "open " + path + ": permission denied";
+            // Opening a file as a directory succeeds in Go; reading its entries fails.
+            case java.nio.file.NotDirectoryException _ -> "readdirent " + path + ": not a directory";
+            default -> String.valueOf(e.getMessage());
+        };
     }
 
     /** Writes the PID in decimal without a newline, mode 0644, as upstream. */
