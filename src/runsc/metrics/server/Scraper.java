@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 import runsc.metrics.exposition.ExpositionWriter;
@@ -26,7 +27,8 @@ import runsc.metrics.runtime.Liveness;
  * One scrape's fan-out: every served sandbox is queried by at most {@code maxParallel} virtual
  * threads, in a fresh random order each time so that a stalled sandbox cannot keep starving the same
  * ones queued behind it; each query gets max(8 s, time left / sandboxes), capped by the scrape
- * deadline; a sandbox still queued when the deadline passes fails at once. Results come back in
+ * deadline; a sandbox still queued when the deadline passes fails at once. One sandbox is queried by
+ * one scrape at a time, so its snapshots are verified in the order they were taken. Results come back in
  * sandbox ID order, so the output is deterministic (a deliberate difference: upstream's order is
  * random).
  */
@@ -103,6 +105,27 @@ final class Scraper {
             return failed(s, new SocketTimeoutException("context deadline exceeded: the scrape deadline passed before this sandbox's turn"));
         }
         long deadline = Math.min(scrapeDeadline, now + perSandbox);
+        // Deliberate difference: upstream lets concurrent scrapes query one sandbox at once, and
+        // the snapshot taken first but delivered last then fails the verifier's order check, so a
+        // healthy sandbox counts as broken. One query per sandbox at a time, within the deadline.
+        ReentrantLock lock = s.queryLock();
+        try {
+            if (!lock.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                return failed(s, new SocketTimeoutException(
+                        "context deadline exceeded: an earlier scrape of this sandbox is still running"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return failed(s, new SocketTimeoutException("context deadline exceeded: interrupted while waiting for an earlier scrape"));
+        }
+        try {
+            return queryLocked(s, filter, deadline);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private SandboxResult queryLocked(ServedSandbox s, Optional<Re2Pattern> filter, long deadline) {
         try {
             Snapshot snapshot = query.export(s.loaded(), filter, deadline);
             try {

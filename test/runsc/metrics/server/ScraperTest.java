@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -321,6 +322,70 @@ class ScraperTest {
             }, log::add);
             scraper.scrape(served(config), Optional.of(Re2Pattern.compile("fs_.*")), deadlineIn(Duration.ofSeconds(2)));
             assertEquals(List.of("fs_.*", "fs_.*", "fs_.*"), seen);
+        }
+    }
+
+    @Test
+    void concurrentScrapesOfOneSandboxVerifyItsSnapshotsInTheOrderTheyWereTaken() throws Exception {
+        ServerConfig config = ServerTestSupport.fastConfig(root, ADDRESS, 8);
+        try (Simulation _ = simulate(1)) {
+            List<ServedSandbox> sandboxes = served(config);
+            AtomicInteger calls = new AtomicInteger();
+            // The first call takes its snapshot, then is slow to deliver it; the second, started
+            // meanwhile, would deliver a newer one first, and the older one would then fail the
+            // verifier's order check (a healthy sandbox reported broken).
+            Scraper scraper = new Scraper(config, (s, f, d) -> {
+                Snapshot snapshot = ServerTestSupport.validSnapshot(s, 1);
+                if (calls.getAndIncrement() == 0) {
+                    try {
+                        Thread.sleep(300);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return snapshot;
+            }, log::add);
+            var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+            try (pool) {
+                var first = pool.submit(() -> scraper.scrape(sandboxes, Optional.empty(), deadlineIn(Duration.ofSeconds(2))));
+                ServerTestSupport.await("first query", () -> calls.get() == 1);
+                var second = pool.submit(() -> scraper.scrape(sandboxes, Optional.empty(), deadlineIn(Duration.ofSeconds(2))));
+                assertInstanceOf(SandboxResult.Ok.class, first.get().getFirst(), log::toString);
+                assertInstanceOf(SandboxResult.Ok.class, second.get().getFirst(), log::toString);
+            }
+            assertEquals(2, calls.get());
+        }
+    }
+
+    @Test
+    void aScrapeWaitingForAnotherScrapeOfTheSameSandboxGivesUpAtItsDeadline() throws Exception {
+        ServerConfig config = ServerTestSupport.config(root, ADDRESS, 8, Duration.ofMillis(600), Duration.ofMillis(300));
+        try (Simulation _ = simulate(1)) {
+            List<ServedSandbox> sandboxes = served(config);
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicInteger calls = new AtomicInteger();
+            Scraper scraper = new Scraper(config, (s, f, d) -> {
+                calls.incrementAndGet();
+                try {
+                    release.await(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new SocketTimeoutException("sandbox " + s.sandbox().id() + ": too slow");
+            }, log::add);
+            var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+            try (pool) {
+                var first = pool.submit(() -> scraper.scrape(sandboxes, Optional.empty(), deadlineIn(Duration.ofSeconds(5))));
+                ServerTestSupport.await("first query", () -> calls.get() == 1);
+                long start = System.nanoTime();
+                SandboxResult second = scraper.scrape(sandboxes, Optional.empty(), deadlineIn(Duration.ofMillis(600))).getFirst();
+                assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3), "did not wait for the first scrape");
+                assertEquals("context deadline exceeded: an earlier scrape of this sandbox is still running",
+                        assertInstanceOf(SandboxResult.Failed.class, second).error().getMessage());
+                release.countDown();
+                assertInstanceOf(SandboxResult.Failed.class, first.get().getFirst());
+            }
+            assertEquals(1, calls.get());
         }
     }
 }
