@@ -195,4 +195,23 @@ class SandboxDiscoveryTest {
             assertEquals(runsc.metrics.runtime.SandboxLabels.iteration("p", sb.createdAt()), s.identityLabels().get("iteration"));
         }
     }
+
+    @Test
+    void dropsASandboxWhoseProcessDied() throws Exception {
+        Process sleeper = new ProcessBuilder("sleep", "60").start();
+        try {
+            ServerTestSupport.writeRealSandbox(root, "sb1", "web-0", OURS, "", sleeper.pid());
+            SandboxDiscovery d = discovery();
+            assertEquals(List.of("sb1"), ids(d.refresh()));
+            sleeper.destroyForcibly();
+            assertTrue(sleeper.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(List.of(), ids(d.refresh()));
+            assertTrue(log.contains("sandbox sb1 is no longer running; no longer serving it"), log::toString);
+            // Its state file still says running with a dead pid: not taken on again.
+            assertEquals(List.of(), ids(d.refresh()));
+            assertEquals(1, d.numSandboxesTotal());
+        } finally {
+            sleeper.destroyForcibly();
+        }
+    }
 }

@@ -112,6 +112,11 @@ final class ServerTestSupport {
      */
     static void writeRealSandbox(Path root, String id, String pod, String address, String extraSandboxMembers)
             throws IOException {
+        writeRealSandbox(root, id, pod, address, extraSandboxMembers, ProcessHandle.current().pid());
+    }
+
+    static void writeRealSandbox(Path root, String id, String pod, String address, String extraSandboxMembers, long pid)
+            throws IOException {
         String text = Files.readString(REAL_STATE, StandardCharsets.UTF_8);
         for (String part : List.of("\"pid\":4500", "\"namespace\":\"prod\",", "/run/runsc-demo/metrics.sock")) {
             if (text.indexOf(part) != text.lastIndexOf(part) || !text.contains(part)) {
@@ -119,7 +124,7 @@ final class ServerTestSupport {
             }
         }
         text = text.replace("sb1", id).replace("web-0", pod)
-                .replace("\"pid\":4500", "\"pid\":" + ProcessHandle.current().pid())
+                .replace("\"pid\":4500", "\"pid\":" + pid)
                 .replace("/run/runsc-demo/metrics.sock", address)
                 .replace("\"namespace\":\"prod\",", "\"namespace\":\"prod\"," + extraSandboxMembers);
         Files.createDirectories(root);
