@@ -22,6 +22,7 @@ import runsc.metrics.exposition.SnapshotOptions;
 import runsc.metrics.exposition.VerificationException;
 import runsc.metrics.regex.Re2Pattern;
 import runsc.metrics.runtime.Liveness;
+import runsc.metrics.runtime.Sandbox;
 
 /**
  * One scrape's fan-out: every served sandbox is queried by at most {@code maxParallel} virtual
@@ -126,6 +127,7 @@ final class Scraper {
     }
 
     private SandboxResult queryLocked(ServedSandbox s, Optional<Re2Pattern> filter, long deadline) {
+        askSavingsIfNeeded(s, deadline);
         try {
             Snapshot snapshot = query.export(s.loaded(), filter, deadline);
             try {
@@ -141,6 +143,23 @@ final class Scraper {
         } catch (RuntimeException e) {
             // Nothing a sandbox sends may take the scrape down; a bug here costs only this sandbox.
             return failed(s, new IOException("internal error while querying: " + e, e));
+        }
+    }
+
+    /**
+     * Upstream asks a restored sandbox whose state file has no savings for them, just before the
+     * export, until it has an answer; a failure is only logged (sandbox-protocol.md §6.6).
+     */
+    private void askSavingsIfNeeded(ServedSandbox s, long deadline) {
+        Sandbox sandbox = s.loaded().sandbox();
+        if (!sandbox.restored() || sandbox.cpuTimeSavedNanos() != 0 || sandbox.wallTimeSavedNanos() != 0
+                || s.savings() != null) {
+            return;
+        }
+        try {
+            s.savings(query.savings(s.loaded(), deadline));
+        } catch (IOException | RuntimeException e) {
+            log.accept("Could not get savings of sandbox " + s.id() + ": " + e.getMessage());
         }
     }
 

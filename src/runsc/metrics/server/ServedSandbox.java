@@ -4,6 +4,7 @@ package runsc.metrics.server;
 import java.util.SequencedMap;
 import java.util.concurrent.locks.ReentrantLock;
 
+import runsc.metrics.control.Savings;
 import runsc.metrics.exposition.Verifier;
 import runsc.metrics.runtime.LoadedSandbox;
 import runsc.metrics.runtime.SandboxLabels;
@@ -19,6 +20,7 @@ final class ServedSandbox {
     private SequencedMap<String, String> identityLabels;
     private LoadedSandbox loaded;
     private Verifier verifier;
+    private Savings savings;
     // Held from the export call until its snapshot is verified (see Scraper).
     private final ReentrantLock queryLock = new ReentrantLock();
 
@@ -55,6 +57,27 @@ final class ServedSandbox {
      */
     ReentrantLock queryLock() {
         return queryLock;
+    }
+
+    /** The answer of {@code GetSavings}, once asked (kept in memory, as upstream), else null. */
+    synchronized Savings savings() {
+        return savings;
+    }
+
+    synchronized void savings(Savings answer) {
+        this.savings = answer;
+    }
+
+    /** CPU time the restore saved, in ms: from the state file, else from {@code GetSavings}. */
+    synchronized long cpuTimeSavedMillis() {
+        long fromState = loaded.sandbox().cpuTimeSavedMillis();
+        return fromState == 0 && savings instanceof Savings.Known k ? k.cpuTimeSavedNanos() / 1_000_000 : fromState;
+    }
+
+    /** Wall time the restore saved, in ms: from the state file, else from {@code GetSavings}. */
+    synchronized long wallTimeSavedMillis() {
+        long fromState = loaded.sandbox().wallTimeSavedMillis();
+        return fromState == 0 && savings instanceof Savings.Known k ? k.wallTimeSavedNanos() / 1_000_000 : fromState;
     }
 
     synchronized void verifier(Verifier v) {

@@ -388,4 +388,46 @@ class ScraperTest {
             assertEquals(1, calls.get());
         }
     }
+
+    @Test
+    void asksARestoredSandboxWithoutSavingsForThemOnceAndReportsThem() throws Exception {
+        ServerConfig config = ServerTestSupport.fastConfig(root, ADDRESS, 8);
+        ServerTestSupport.writeRealSandbox(root, "asks", "p1", ADDRESS, "\"restored\":true,");
+        ServerTestSupport.writeRealSandbox(root, "fails", "p2", ADDRESS, "\"restored\":true,");
+        ServerTestSupport.writeRealSandbox(root, "known", "p3", ADDRESS, "\"restored\":true,\"cpuTimeSaved\":7000000,\"wallTimeSaved\":9000000,");
+        ServerTestSupport.writeRealSandbox(root, "plain", "p4", ADDRESS, "");
+        List<String> asked = new CopyOnWriteArrayList<>();
+        SandboxQuery query = new SandboxQuery() {
+            @Override
+            public Snapshot export(runsc.metrics.runtime.LoadedSandbox s, Optional<Re2Pattern> f, long d) throws IOException {
+                return ServerTestSupport.validSnapshot(s, 1);
+            }
+
+            @Override
+            public runsc.metrics.control.Savings savings(runsc.metrics.runtime.LoadedSandbox s, long d) throws IOException {
+                asked.add(s.sandbox().id());
+                if (s.sandbox().id().equals("fails")) {
+                    throw new IOException("sandbox fails: connection refused");
+                }
+                return new runsc.metrics.control.Savings.Known(1_500_999_999L, 2_700_000_000L);
+            }
+        };
+        List<ServedSandbox> sandboxes = served(config);
+        Scraper scraper = new Scraper(config, query, log::add);
+        List<SandboxResult> results = List.of();
+        for (int i = 0; i < 2; i++) {
+            results = scraper.scrape(sandboxes, Optional.empty(), deadlineIn(Duration.ofSeconds(2)));
+        }
+        assertEquals(List.of("asks", "fails", "fails"), asked.stream().sorted().toList(), "asked until answered");
+        assertEquals(2, log.stream().filter("Could not get savings of sandbox fails: sandbox fails: connection refused"::equals).count());
+        results.forEach(r -> assertInstanceOf(SandboxResult.Ok.class, r, r.sandbox().id()));
+        Snapshot self = SelfMetrics.selfSnapshot(results, 4, Optional.empty(), Instant.now(), ZoneOffset.UTC, 0);
+        assertEquals(List.of("asks=1500", "fails=0", "known=7", "plain=0"), values(self, SelfMetrics.CPU_TIME_SAVED));
+        assertEquals(List.of("asks=2700", "fails=0", "known=9", "plain=0"), values(self, SelfMetrics.WALL_TIME_SAVED));
+    }
+
+    private static List<String> values(Snapshot self, Metric metric) {
+        return self.data().stream().filter(d -> d.metric().equals(metric))
+                .map(d -> d.externalLabels().get("sandbox") + "=" + ((NumberValue.IntValue) d.number()).value()).toList();
+    }
 }
