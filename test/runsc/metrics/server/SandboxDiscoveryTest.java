@@ -214,4 +214,23 @@ class SandboxDiscoveryTest {
             sleeper.destroyForcibly();
         }
     }
+
+    @Test
+    void countsASandboxOnceWhenASubcontainerIsLockedDuringItsFirstLoad() throws IOException {
+        try (Simulation _ = Simulation.start(root, List.of(SandboxOptions.of("sb", OURS)))) {
+            // The subcontainer's state is never read while its lock is held.
+            Files.writeString(root.resolve("sub_sandbox:sb.state"), "{}");
+            Path subLock = Files.write(root.resolve("sub_sandbox:sb.lock"), new byte[0]);
+            SandboxDiscovery d = discovery();
+            try (ExclusiveFlock _ = ExclusiveFlock.tryAcquire(subLock).orElseThrow()) {
+                assertEquals(List.of(), ids(d.refresh()));
+                assertEquals(List.of(), ids(d.refresh()));
+            }
+            Files.delete(root.resolve("sub_sandbox:sb.state"));
+            Files.delete(subLock);
+            // Retried, not remembered as rejected, and taken on once.
+            assertEquals(List.of("sb"), ids(d.refresh()));
+            assertEquals(1, d.numSandboxesTotal());
+        }
+    }
 }
