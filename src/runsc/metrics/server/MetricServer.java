@@ -122,7 +122,10 @@ public final class MetricServer implements AutoCloseable {
         try {
             TcpHttpServer tcp = TcpHttpServer.start(socketAddress, core, log);
             listener = tcp;
-            boundAddress = tcp.address().getAddress().getHostAddress() + ":" + tcp.address().getPort();
+            InetAddress bound = tcp.address().getAddress();
+            // Go's host:port form: an IPv6 host in brackets, so the port stays apart.
+            String host = bound instanceof java.net.Inet6Address ? "[" + bound.getHostAddress() + "]" : bound.getHostAddress();
+            boundAddress = host + ":" + tcp.address().getPort();
         } catch (IOException e) {
             throw new ServerStartException("cannot listen on TCP address \"" + address + "\": " + e.getMessage(), e);
         }

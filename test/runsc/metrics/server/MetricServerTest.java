@@ -92,6 +92,14 @@ class MetricServerTest {
     }
 
     @Test
+    void namesAnIpv6AddressInBrackets() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/proc/net/if_inet6")), "no IPv6 on this host");
+        MetricServer server = start(ServerTestSupport.fastConfig(root, "[::1]:0", 8), Optional.empty(), false);
+        assertTrue(server.boundAddress().matches("\\[0:0:0:0:0:0:0:1]:[1-9][0-9]*"), server.boundAddress());
+        assertEquals(200, ServerTestSupport.get(server.boundAddress(), "/runsc-metrics/pid").status());
+    }
+
+    @Test
     void warnsAboutAllInterfacesOnlyForAPortWithoutHost() throws Exception {
         MetricServer server = start(ServerTestSupport.fastConfig(root, ":0", 8), Optional.empty(), false);
         assertTrue(server.bindsAllInterfaces());

@@ -147,6 +147,7 @@ final class ServerTestSupport {
     /** One GET with {@code Connection: close}; reads to EOF; decodes a chunked body. */
     static Response request(SocketAddress address, String target) throws IOException {
         StandardProtocolFamily family = address instanceof UnixDomainSocketAddress ? StandardProtocolFamily.UNIX
+                : ((InetSocketAddress) address).getAddress() instanceof java.net.Inet6Address ? StandardProtocolFamily.INET6
                 : StandardProtocolFamily.INET;
         try (SocketChannel ch = SocketChannel.open(family)) {
             ch.connect(address);
