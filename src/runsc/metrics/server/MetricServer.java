@@ -185,12 +185,15 @@ public final class MetricServer implements AutoCloseable {
     private void refreshLoop() {
         try {
             while (!stopped.await(config.refreshInterval().toMillis(), TimeUnit.MILLISECONDS)) {
-                discovery.refresh();
+                try {
+                    discovery.refresh();
+                } catch (RuntimeException e) {
+                    // A bug triggered by one odd state file must not end discovery for good.
+                    log.accept("background refresh failed: " + e);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.accept("background refresh failed: " + e);
         }
     }
 
