@@ -91,7 +91,8 @@ class MetricServerLoadTest {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger cycles = new AtomicInteger();
         try (Simulation _ = Simulation.start(root, Simulation.options(3, "stay", address, "", 0, Map.of()));
-             MetricServer _ = MetricServer.start(ServerTestSupport.fastConfig(root, address, 4), Optional.empty(), false,
+             MetricServer _ = MetricServer.start(new ServerConfig(root, root.toString(), address, "runsc_", 4,
+                     ServerConfig.SCRAPE_DEADLINE, ServerConfig.MIN_SANDBOX_TIMEOUT, ServerConfig.REFRESH_INTERVAL), Optional.empty(), false,
                      log::add, new ControlSandboxQuery(root))) {
             Thread churn = Thread.ofPlatform().name("churn").start(() -> {
                 List<SimulatedSandbox> alive = new ArrayList<>();

@@ -152,7 +152,8 @@ class ScraperTest {
 
     @Test
     void aStalledSandboxAmongTwentyCostsOnlyItself() throws Exception {
-        ServerConfig config = ServerTestSupport.fastConfig(root, ADDRESS, 8);
+        // Budgets roomy enough for a busy CI machine: the stalled query ends at the 1.5 s floor.
+        ServerConfig config = ServerTestSupport.config(root, ADDRESS, 8, Duration.ofSeconds(4), Duration.ofMillis(1500));
         try (Simulation _ = Simulation.start(root, Simulation.options(20, "sb", ADDRESS, "", 0,
                 Map.of("sb7", new Fault(Fault.Kind.STALL, 0))))) {
             Scraper scraper = new Scraper(config, new ControlSandboxQuery(root), log::add);
