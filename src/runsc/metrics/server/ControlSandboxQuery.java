@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import runsc.metrics.control.ControlClient;
 import runsc.metrics.control.FilterCheck;
+import runsc.metrics.control.Savings;
 import runsc.metrics.exposition.Snapshot;
 import runsc.metrics.regex.Re2Pattern;
 import runsc.metrics.regex.RegexMatchLimitException;
@@ -42,6 +43,11 @@ public final class ControlSandboxQuery implements SandboxQuery {
             FilterCheck.requireMatches(id, source, name -> matches(pattern, name), snapshot);
         }
         return snapshot;
+    }
+
+    @Override
+    public Savings savings(LoadedSandbox sandbox, long deadlineNanos) throws IOException {
+        return client.getSavings(sandbox.sandbox().id(), ControlSocket.resolve(sandbox.sandbox(), root), deadlineNanos);
     }
 
     /** A metric name that takes the matcher past its time budget counts as not matching. */

@@ -52,21 +52,6 @@ public final class MetricServer implements AutoCloseable {
     }
 
     /**
-     * Go's {@code os.Open} error text for the common reasons a root cannot be listed, as runsc prints
-     * it ({@code open /var/run/runsc: no such file or directory}); other failures keep our message.
-     */
-    static String openError(String root, IOException e) {
-        Throwable cause = e.getCause() != null ? e.getCause() : e;
-        if (cause instanceof NoSuchFileException) {
-            return "open " + root + ": no such file or directory";
-        }
-        if (cause instanceof AccessDeniedException) {
-            return "open " + root + ": permission denied";
-        }
-        return e.getMessage();
-    }
-
-    /**
      * Starts a server whose sandboxes are queried over their control sockets.
      *
      * @param config           the settings; {@code address} not yet substituted
@@ -87,7 +72,7 @@ public final class MetricServer implements AutoCloseable {
                 new RuntimeRoot(config.root()).listSandboxes();
             } catch (IOException e) {
                 throw new ServerStartException("invalid root directory \"" + config.rootText()
-                        + "\": tried to list all entries within it and got: " + openError(config.rootText(), e), e);
+                        + "\": tried to list all entries within it and got: " + goError(config.rootText(), e), e);
             }
         }
         long startNanos = System.nanoTime();
@@ -108,7 +93,8 @@ public final class MetricServer implements AutoCloseable {
                 writePidFile(pidFile.get());
             } catch (IOException e) {
                 server.close();
-                throw new ServerStartException("cannot write PID to file \"" + pidFile.get() + "\": " + e.getMessage(), e);
+                throw new ServerStartException("cannot write PID to file \"" + pidFile.get() + "\": "
+                        + goError(pidFile.get().toString(), e), e);
             }
         }
         server.refresher = Thread.ofVirtual().name("refresh").start(server::refreshLoop);
@@ -120,7 +106,10 @@ public final class MetricServer implements AutoCloseable {
             try {
                 listener = UnixHttpServer.start(Path.of(address), core, log);
             } catch (IOException e) {
-                throw new ServerStartException("cannot listen on unix domain socket \"" + address + "\": " + e.getMessage(), e);
+                // The transport names the socket itself in most of its errors; do not say it twice.
+                String prefix = "cannot listen on unix domain socket \"" + address + "\": ";
+                String message = String.valueOf(e.getMessage());
+                throw new ServerStartException(message.startsWith(prefix) ? message : prefix + message, e);
             }
             boundAddress = address;
             return;
@@ -135,7 +124,10 @@ public final class MetricServer implements AutoCloseable {
         try {
             TcpHttpServer tcp = TcpHttpServer.start(socketAddress, core, log);
             listener = tcp;
-            boundAddress = tcp.address().getAddress().getHostAddress() + ":" + tcp.address().getPort();
+            InetAddress bound = tcp.address().getAddress();
+            // Go's host:port form: an IPv6 host in brackets, so the port stays apart.
+            String host = bound instanceof java.net.Inet6Address ? "[" + bound.getHostAddress() + "]" : bound.getHostAddress();
+            boundAddress = host + ":" + tcp.address().getPort();
         } catch (IOException e) {
             throw new ServerStartException("cannot listen on TCP address \"" + address + "\": " + e.getMessage(), e);
         }
@@ -151,7 +143,8 @@ public final class MetricServer implements AutoCloseable {
         String portText = address.substring(colon + 1);
         int port;
         try {
-            port = Integer.parseInt(portText);
+            // As Go's net.Listen: an empty port means "pick one", like 0.
+            port = portText.isEmpty() ? 0 : Integer.parseInt(portText);
         } catch (NumberFormatException e) {
             throw new IOException("address " + address + ": invalid port \"" + portText + "\"");
         }
@@ -169,6 +162,22 @@ public final class MetricServer implements AutoCloseable {
         return new InetSocketAddress(InetAddress.getByName(host), port);
     }
 
+    /**
+     * The text Go's {@code os} package gives for the usual file errors ({@code open P: no such file
+     * or directory}), so start-up errors read as upstream's; other errors keep the JDK's message.
+     * The cause may be wrapped once (the root listing names the root itself).
+     */
+    static String goError(String path, IOException e) {
+        IOException cause = e.getCause() instanceof IOException io && !(e instanceof java.nio.file.FileSystemException) ? io : e;
+        return switch (cause) {
+            case NoSuchFileException _ -> "open " + path + ": no such file or directory";
+            case AccessDeniedException _ -> "open " + path + ": permission denied";
+            // Opening a file as a directory succeeds in Go; reading its entries fails.
+            case java.nio.file.NotDirectoryException _ -> "readdirent " + path + ": not a directory";
+            default -> String.valueOf(e.getMessage());
+        };
+    }
+
     /** Writes the PID in decimal without a newline, mode 0644, as upstream. */
     private static void writePidFile(Path file) throws IOException {
         Files.writeString(file, Long.toString(ProcessHandle.current().pid()), StandardCharsets.US_ASCII);
@@ -178,12 +187,15 @@ public final class MetricServer implements AutoCloseable {
     private void refreshLoop() {
         try {
             while (!stopped.await(config.refreshInterval().toMillis(), TimeUnit.MILLISECONDS)) {
-                discovery.refresh();
+                try {
+                    discovery.refresh();
+                } catch (RuntimeException e) {
+                    // A bug triggered by one odd state file must not end discovery for good.
+                    log.accept("background refresh failed: " + e);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.accept("background refresh failed: " + e);
         }
     }
 

@@ -147,15 +147,18 @@ final class SandboxDiscovery {
                     rejected.put(sid, stat);
                     return;
                 }
-                numSandboxesTotal++;
                 ServedSandbox s = new ServedSandbox(sid);
                 switch (load(s)) {
                     case LoadResult.Ok ok -> {
+                        numSandboxesTotal++;
                         served.put(sid, s);
                         log.accept("serving sandbox " + sid);
                     }
+                    // Retried next cycle, so counted then: counting now would count it once per try.
                     case LoadResult.Locked again -> { }
                     case LoadResult.Failed failed -> {
+                        // Counted although it fails, as upstream (it counts before loading).
+                        numSandboxesTotal++;
                         log.accept("not serving sandbox " + sid + ": " + failed.error().getMessage());
                         rejected.put(sid, stat);
                     }

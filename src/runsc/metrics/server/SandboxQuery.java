@@ -4,6 +4,7 @@ package runsc.metrics.server;
 import java.io.IOException;
 import java.util.Optional;
 
+import runsc.metrics.control.Savings;
 import runsc.metrics.exposition.Snapshot;
 import runsc.metrics.regex.Re2Pattern;
 import runsc.metrics.runtime.LoadedSandbox;
@@ -24,4 +25,17 @@ public interface SandboxQuery {
      * @throws IOException any failure, with a message that names the sandbox's problem
      */
     Snapshot export(LoadedSandbox sandbox, Optional<Re2Pattern> filter, long deadlineNanos) throws IOException;
+
+    /**
+     * Asks a restored sandbox how much time its restore saved ({@code containerManager.GetSavings});
+     * the server asks only while its state file says restored with both savings 0.
+     *
+     * @param sandbox       the loaded sandbox
+     * @param deadlineNanos a {@link System#nanoTime()} value: give up then
+     * @return the answer; {@link Savings.Unsupported} if the sandbox does not know the method
+     * @throws IOException any failure
+     */
+    default Savings savings(LoadedSandbox sandbox, long deadlineNanos) throws IOException {
+        return new Savings.Unsupported();
+    }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 import runsc.metrics.exposition.ExpositionWriter;
@@ -21,12 +22,14 @@ import runsc.metrics.exposition.SnapshotOptions;
 import runsc.metrics.exposition.VerificationException;
 import runsc.metrics.regex.Re2Pattern;
 import runsc.metrics.runtime.Liveness;
+import runsc.metrics.runtime.Sandbox;
 
 /**
  * One scrape's fan-out: every served sandbox is queried by at most {@code maxParallel} virtual
  * threads, in a fresh random order each time so that a stalled sandbox cannot keep starving the same
  * ones queued behind it; each query gets max(8 s, time left / sandboxes), capped by the scrape
- * deadline; a sandbox still queued when the deadline passes fails at once. Results come back in
+ * deadline; a sandbox still queued when the deadline passes fails at once. One sandbox is queried by
+ * one scrape at a time, so its snapshots are verified in the order they were taken. Results come back in
  * sandbox ID order, so the output is deterministic (a deliberate difference: upstream's order is
  * random).
  */
@@ -103,6 +106,28 @@ final class Scraper {
             return failed(s, new SocketTimeoutException("context deadline exceeded: the scrape deadline passed before this sandbox's turn"));
         }
         long deadline = Math.min(scrapeDeadline, now + perSandbox);
+        // Deliberate difference: upstream lets concurrent scrapes query one sandbox at once, and
+        // the snapshot taken first but delivered last then fails the verifier's order check, so a
+        // healthy sandbox counts as broken. One query per sandbox at a time, within the deadline.
+        ReentrantLock lock = s.queryLock();
+        try {
+            if (!lock.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                return failed(s, new SocketTimeoutException(
+                        "context deadline exceeded: an earlier scrape of this sandbox is still running"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return failed(s, new SocketTimeoutException("context deadline exceeded: interrupted while waiting for an earlier scrape"));
+        }
+        try {
+            return queryLocked(s, filter, deadline);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private SandboxResult queryLocked(ServedSandbox s, Optional<Re2Pattern> filter, long deadline) {
+        askSavingsIfNeeded(s, deadline);
         try {
             Snapshot snapshot = query.export(s.loaded(), filter, deadline);
             try {
@@ -118,6 +143,23 @@ final class Scraper {
         } catch (RuntimeException e) {
             // Nothing a sandbox sends may take the scrape down; a bug here costs only this sandbox.
             return failed(s, new IOException("internal error while querying: " + e, e));
+        }
+    }
+
+    /**
+     * Upstream asks a restored sandbox whose state file has no savings for them, just before the
+     * export, until it has an answer; a failure is only logged (sandbox-protocol.md §6.6).
+     */
+    private void askSavingsIfNeeded(ServedSandbox s, long deadline) {
+        Sandbox sandbox = s.loaded().sandbox();
+        if (!sandbox.restored() || sandbox.cpuTimeSavedNanos() != 0 || sandbox.wallTimeSavedNanos() != 0
+                || s.savings() != null) {
+            return;
+        }
+        try {
+            s.savings(query.savings(s.loaded(), deadline));
+        } catch (IOException | RuntimeException e) {
+            log.accept("Could not get savings of sandbox " + s.id() + ": " + e.getMessage());
         }
     }
 

@@ -88,8 +88,8 @@ final class SelfMetrics {
             add(data, SANDBOX_RUNNING, Map.of(), identity, bool(r.running()));
             add(data, SANDBOX_CHECKPOINTED, Map.of(), identity, bool(sandbox.checkpointed()));
             add(data, SANDBOX_RESTORED, Map.of(), identity, bool(isRestored));
-            add(data, CPU_TIME_SAVED, Map.of(), identity, NumberValue.ofInt(isRestored ? sandbox.cpuTimeSavedMillis() : 0));
-            add(data, WALL_TIME_SAVED, Map.of(), identity, NumberValue.ofInt(isRestored ? sandbox.wallTimeSavedMillis() : 0));
+            add(data, CPU_TIME_SAVED, Map.of(), identity, NumberValue.ofInt(isRestored ? r.sandbox().cpuTimeSavedMillis() : 0));
+            add(data, WALL_TIME_SAVED, Map.of(), identity, NumberValue.ofInt(isRestored ? r.sandbox().wallTimeSavedMillis() : 0));
             if (r.running()) {
                 running++;
             }

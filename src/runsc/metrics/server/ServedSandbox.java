@@ -2,7 +2,9 @@
 package runsc.metrics.server;
 
 import java.util.SequencedMap;
+import java.util.concurrent.locks.ReentrantLock;
 
+import runsc.metrics.control.Savings;
 import runsc.metrics.exposition.Verifier;
 import runsc.metrics.runtime.LoadedSandbox;
 import runsc.metrics.runtime.SandboxLabels;
@@ -11,13 +13,16 @@ import runsc.metrics.runtime.SandboxLabels;
  * A sandbox the server has taken on. What is read from its state files is read once, at the first
  * successful load, and kept (as upstream: the sandbox is untrusted after start, and its root state is
  * never re-read); the verifier keeps its state across scrapes until the sandbox is dropped.
- * Guarded by the discovery lock, except the verifier, which locks itself.
+ * Guarded by the discovery lock, except the verifier, which locks itself, and the query lock.
  */
 final class ServedSandbox {
     private final String id;
     private SequencedMap<String, String> identityLabels;
     private LoadedSandbox loaded;
     private Verifier verifier;
+    private Savings savings;
+    // Held from the export call until its snapshot is verified (see Scraper).
+    private final ReentrantLock queryLock = new ReentrantLock();
 
     ServedSandbox(String id) {
         this.id = id;
@@ -44,6 +49,35 @@ final class ServedSandbox {
     synchronized void loaded(LoadedSandbox sandbox) {
         this.loaded = sandbox;
         this.identityLabels = sandbox.identityLabels();
+    }
+
+    /**
+     * Serialises the queries of this sandbox across concurrent scrapes, so that its snapshots reach
+     * the verifier in the order they were taken.
+     */
+    ReentrantLock queryLock() {
+        return queryLock;
+    }
+
+    /** The answer of {@code GetSavings}, once asked (kept in memory, as upstream), else null. */
+    synchronized Savings savings() {
+        return savings;
+    }
+
+    synchronized void savings(Savings answer) {
+        this.savings = answer;
+    }
+
+    /** CPU time the restore saved, in ms: from the state file, else from {@code GetSavings}. */
+    synchronized long cpuTimeSavedMillis() {
+        long fromState = loaded.sandbox().cpuTimeSavedMillis();
+        return fromState == 0 && savings instanceof Savings.Known k ? k.cpuTimeSavedNanos() / 1_000_000 : fromState;
+    }
+
+    /** Wall time the restore saved, in ms: from the state file, else from {@code GetSavings}. */
+    synchronized long wallTimeSavedMillis() {
+        long fromState = loaded.sandbox().wallTimeSavedMillis();
+        return fromState == 0 && savings instanceof Savings.Known k ? k.wallTimeSavedNanos() / 1_000_000 : fromState;
     }
 
     synchronized void verifier(Verifier v) {

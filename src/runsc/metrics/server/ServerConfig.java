@@ -42,6 +42,17 @@ public record ServerConfig(Path root, String rootText, String address, String ex
         if (maxParallel < 1 || maxParallel > MAX_PARALLEL_LIMIT) {
             throw new IllegalArgumentException("max parallel queries must be 1 to " + MAX_PARALLEL_LIMIT + ", got " + maxParallel);
         }
+        // A zero refresh interval would make the background loop spin; a zero deadline fails every scrape.
+        requirePositive(scrapeDeadline, "scrape deadline");
+        requirePositive(minSandboxTimeout, "minimum sandbox timeout");
+        requirePositive(refreshInterval, "refresh interval");
+    }
+
+    private static void requirePositive(Duration d, String what) {
+        Objects.requireNonNull(d, what);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive, got " + d);
+        }
     }
 
     /**
