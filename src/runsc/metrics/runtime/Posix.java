@@ -38,17 +38,30 @@ final class Posix {
     private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(PathElement.groupElement("errno"));
     private static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
 
-    // open(2) is variadic; the mode argument is passed (as 0) so the call matches its C prototype.
-    private static final MethodHandle OPEN = downcall("open",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
-                    ValueLayout.JAVA_INT),
-            Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle FLOCK = downcall("flock",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    private static final MethodHandle CLOSE = downcall("close",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    private static final MethodHandle KILL = downcall("kill",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    // Each downcall is linked on first use (holder classes): linking costs milliseconds at start-up,
+    // and export-metrics, for one, never needs kill(2).
+    private static final class Open {
+        // open(2) is variadic; the mode argument is passed (as 0) so the call matches its C prototype.
+        static final MethodHandle HANDLE = downcall("open",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
+                        ValueLayout.JAVA_INT),
+                Linker.Option.firstVariadicArg(2));
+    }
+
+    private static final class Flock {
+        static final MethodHandle HANDLE = downcall("flock",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    }
+
+    private static final class Close {
+        static final MethodHandle HANDLE = downcall("close",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    }
+
+    private static final class Kill {
+        static final MethodHandle HANDLE = downcall("kill",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    }
 
     private Posix() {}
 
@@ -79,7 +92,7 @@ final class Posix {
             MemorySegment cPath = arena.allocateFrom(path);
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
             for (int attempt = 0; ; attempt++) {
-                int fd = (int) OPEN.invokeExact(state, cPath, O_RDONLY | O_CLOEXEC, 0);
+                int fd = (int) Open.HANDLE.invokeExact(state, cPath, O_RDONLY | O_CLOEXEC, 0);
                 Result result = result(fd, state);
                 if (!result.failed() || result.errno() != EINTR || attempt >= MAX_EINTR_RETRIES) {
                     return result;
@@ -104,7 +117,7 @@ final class Posix {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
             for (int attempt = 0; ; attempt++) {
-                Result result = result((int) FLOCK.invokeExact(state, fd, operation), state);
+                Result result = result((int) Flock.HANDLE.invokeExact(state, fd, operation), state);
                 if (!result.failed() || result.errno() != EINTR || attempt >= MAX_EINTR_RETRIES) {
                     return result;
                 }
@@ -118,7 +131,7 @@ final class Posix {
     static Result close(int fd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            return result((int) CLOSE.invokeExact(state, fd), state);
+            return result((int) Close.HANDLE.invokeExact(state, fd), state);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -128,7 +141,7 @@ final class Posix {
     static Result kill(int pid, int signal) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            return result((int) KILL.invokeExact(state, pid, signal), state);
+            return result((int) Kill.HANDLE.invokeExact(state, pid, signal), state);
         } catch (Throwable t) {
             throw rethrow(t);
         }
