@@ -5,7 +5,7 @@
 # Environment: SERIES (filler series per sandbox), SERVER_OPTS (RUNSC_METRICS_JAVA_OPTS for the
 # metric server), SIZES (comma list), NAME (result file name, default scrape).
 . bench/common.sh
-series=${SERIES:-41}
+series=${SERIES:-20}
 sizes=${SIZES:-10,100,1000}
 name=${NAME:-scrape}
 {
