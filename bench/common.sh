@@ -17,7 +17,7 @@ header() {
     echo "# date: $(date -u +%Y-%m-%dT%H:%M:%SZ)  git: $(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)"
     echo "# machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(awk '/MemTotal/ {printf "%.1f GiB RAM", $2/1048576}' /proc/meminfo), $(uname -sr)"
     echo "# JDK (bench driver): $("$JAVA" -version 2>&1 | head -1)"
-    echo "# image JVM: $("$BUILD"/image/bin/java -version 2>&1 | head -1); AOT cache $( [ -f "$BUILD"/image/lib/runsc-metrics.aot ] && echo present || echo absent)"
+    echo "# image JVM: $("$BUILD"/image/bin/java -version 2>&1 | grep -v WARNING | head -1); AOT cache $( [ -f "$BUILD"/image/lib/runsc-metrics.aot ] && echo present || echo absent)"
     echo "# before: $(uptime | sed 's/.*load/load/')"
 }
 
