@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Issue 5: latency of {@code GET /metrics} over TCP against {@code runsc-metrics metric-server}
@@ -33,6 +34,7 @@ public final class ScrapeLatency {
     static final int SECONDS = Integer.getInteger("bench.seconds", 20);
     static final int REQUESTS = Integer.getInteger("bench.requests", 300);
     static final String SERVER_OPTS = System.getProperty("bench.javaOpts", "");
+    private static final AtomicInteger errors = new AtomicInteger();
 
     public static void main(String[] args) throws Exception {
         List<Integer> sizes = new ArrayList<>();
@@ -83,16 +85,17 @@ public final class ScrapeLatency {
                 get(one, address);
             }
             long[] single = run(List.of(one), address);
+            int singleErrors = errors.get();
             List<HttpClient> eight = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 eight.add(client());
             }
             long[] concurrent = run(eight, address);
-            System.out.printf("%4d sandboxes (%d series each, %d bytes)  1 scraper: p50 %s p99 %s (n=%d)"
-                            + "  8 scrapers: p50 %s p99 %s (n=%d)  server VmRSS %s VmHWM %s%n",
+            System.out.printf("%4d sandboxes (%d series each, %d bytes)  1 scraper: p50 %s p99 %s (n=%d, failed %d)"
+                            + "  8 scrapers: p50 %s p99 %s (n=%d, failed %d)  server VmRSS %s VmHWM %s%n",
                     n, perSandbox, body.length(),
-                    Stats.ms(Stats.medianMillis(single)), Stats.ms(Stats.percentileMillis(single, 99)), single.length,
-                    Stats.ms(Stats.medianMillis(concurrent)), Stats.ms(Stats.percentileMillis(concurrent, 99)), concurrent.length,
+                    pct(single, 50), pct(single, 99), single.length, singleErrors,
+                    pct(concurrent, 50), pct(concurrent, 99), concurrent.length, errors.get(),
                     Stats.mib(Stats.statusKib(server.pid(), "VmRSS")), Stats.mib(Stats.statusKib(server.pid(), "VmHWM")));
         } finally {
             ControlRoundTrip.deleteTree(dir);
@@ -107,6 +110,7 @@ public final class ScrapeLatency {
     /** Scrapes with each client in its own thread until the request count or the time budget is used up. */
     private static long[] run(List<HttpClient> clients, String address) throws Exception {
         List<Long> samples = Collections.synchronizedList(new ArrayList<>());
+        errors.set(0);
         long end = System.nanoTime() + SECONDS * 1_000_000_000L;
         int perClient = Math.max(1, REQUESTS / clients.size());
         try (ExecutorService pool = Executors.newFixedThreadPool(clients.size())) {
@@ -115,8 +119,15 @@ public final class ScrapeLatency {
                 futures.add(pool.submit(() -> {
                     for (int i = 0; i < perClient && System.nanoTime() < end; i++) {
                         long t0 = System.nanoTime();
-                        get(c, address);
-                        samples.add(System.nanoTime() - t0);
+                        try {
+                            get(c, address);
+                            samples.add(System.nanoTime() - t0);
+                        } catch (IOException e) {
+                            // A failed scrape is counted and reported, not timed.
+                            if (errors.getAndIncrement() == 0) {
+                                System.out.println("# first failed scrape: " + e);
+                            }
+                        }
                     }
                     return null;
                 }));
@@ -126,6 +137,10 @@ public final class ScrapeLatency {
             }
         }
         return Stats.toArray(samples);
+    }
+
+    private static String pct(long[] samples, double p) {
+        return samples.length == 0 ? "-" : Stats.ms(Stats.percentileMillis(samples, p));
     }
 
     private static HttpClient client() {
