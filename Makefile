@@ -92,6 +92,25 @@ SELECT ?= --scan-class-path
 test: image $(TEST_CLS)/.stamp $(if $(filter --scan-class-path,$(SELECT)),check-repro) ## run every test; ends with "N passed, N failed, N skipped"
 	JAVA=$(JAVA) IMAGE=$(IMAGE) scripts/run-tests.sh $(TEST_DEPS) $(CLASSES):$(TEST_CLS) $(SELECT)
 
+BENCH_DEPS := $(BUILD)/deps/bench
+BENCH_CLS  := $(BUILD)/bench-classes
+BENCH_SRCS := $(shell find bench -name '*.java' 2>/dev/null | LC_ALL=C sort)
+$(BENCH_DEPS)/.stamp: deps.versions scripts/fetch-deps.sh
+	scripts/fetch-deps.sh bench $(BENCH_DEPS)
+	touch $@
+
+# Benchmarks compile against the main classes, the real-runsc fixtures in test/ and JMH (whose
+# annotation processor writes the generated benchmark classes and META-INF/BenchmarkList).
+$(BENCH_CLS)/.stamp: $(BENCH_SRCS) $(TEST_CLS)/.stamp $(BENCH_DEPS)/.stamp
+	rm -rf $(BENCH_CLS) && mkdir -p $(BENCH_CLS)
+	$(JAVAC) --release 25 -encoding UTF-8 -Xlint:all,-processing -Werror -implicit:none \
+	    -cp $(CLASSES):$(TEST_CLS):$$(ls $(BENCH_DEPS)/*.jar | paste -sd:) \
+	    -processorpath $$(ls $(BENCH_DEPS)/*.jar | paste -sd:) -d $(BENCH_CLS) $(BENCH_SRCS)
+	touch $@
+
+bench: image $(BENCH_CLS)/.stamp ## run the benchmarks of BENCHMARKS.md; results in build/bench/*.txt
+	JAVA=$(JAVA) BUILD=$(BUILD) bench/run-all.sh
+
 runsc: ## unpack gVisor runsc 0.0~20240729 from Debian (sid) into build/runsc for the real-sandbox tests
 	scripts/fetch-runsc.sh $(BUILD)/runsc
 
