@@ -118,7 +118,10 @@ public final class ExpositionWriter {
     private String[] labelKeys = new String[8];
     private String[] labelValues = new String[8];
     private long[] order = new long[64];
-    private long[] orderScratch = new long[64];
+    private int[] pointGroup = new int[64];
+    private String[] groupPrefix = new String[64];
+    private String[] groupName = new String[64];
+    private final Map<String, Map<String, Integer>> groupIds = new HashMap<>();
 
     // State of the write in progress.
     private OutputStream out;
@@ -126,7 +129,6 @@ public final class ExpositionWriter {
     private long count;
     private Set<String> written;
     private boolean timestamps;
-    private List<SnapshotExport> current;
     private byte[][] prefixes = new byte[4][];
     private int labelTextLength;
     private int labelCount;
@@ -280,7 +282,6 @@ public final class ExpositionWriter {
         this.count = 0;
         this.written = metricsWritten;
         this.timestamps = options.timestamps();
-        this.current = snapshots;
         try {
             writeHeader(options.commentHeader(), snapshots);
             writeData(snapshots);
@@ -291,7 +292,8 @@ public final class ExpositionWriter {
         } finally {
             this.out = null;
             this.written = null;
-            this.current = null;
+            Arrays.fill(groupPrefix, null);
+            Arrays.fill(groupName, null);
             Arrays.fill(prefixes, null);
         }
     }
@@ -340,7 +342,12 @@ public final class ExpositionWriter {
         return GoText.formatTime(s.when(), s.zone(), s.monotonicNanos());
     }
 
-    /** Sorts (snapshot, point) pairs by group name, then snapshot, then point, and writes them. */
+    /**
+     * Orders (snapshot, point) pairs by group name, then snapshot, then point, and writes them.
+     * A scrape has tens of thousands of points but only a few hundred distinct group names, so the
+     * names are ranked once (two hash lookups per point, no allocation) and the points are placed
+     * by a counting sort on the rank, which keeps snapshot and point order within a group.
+     */
     private void writeData(List<SnapshotExport> snapshots) throws IOException {
         int n = 0;
         if (prefixes.length < snapshots.size()) {
@@ -352,22 +359,71 @@ public final class ExpositionWriter {
         }
         if (order.length < n) {
             order = new long[n];
-            orderScratch = new long[n];
+            pointGroup = new int[n];
+        }
+        int groups = assignGroups(snapshots);
+        int[] rank = rankGroups(groups);
+        int[] next = new int[groups + 1];
+        for (int i = 0; i < n; i++) {
+            next[rank[pointGroup[i]] + 1]++;
+        }
+        for (int r = 0; r < groups; r++) {
+            next[r + 1] += next[r];
         }
         int i = 0;
         for (int s = 0; s < snapshots.size(); s++) {
             int size = snapshots.get(s).snapshot().data().size();
             for (int d = 0; d < size; d++) {
-                order[i++] = (long) s << 32 | d;
+                order[next[rank[pointGroup[i++]]]++] = (long) s << 32 | d;
             }
         }
-        mergeSort(0, n);
         for (int k = 0; k < n; k++) {
             int s = (int) (order[k] >>> 32);
             int d = (int) order[k];
             SnapshotExport e = snapshots.get(s);
             writePoint(e.snapshot(), e.options(), prefixes[s], e.snapshot().data().get(d));
         }
+    }
+
+    /** Gives every distinct (prefix, name) a group number, in {@code pointGroup} per point; returns the count. */
+    private int assignGroups(List<SnapshotExport> snapshots) {
+        groupIds.clear();
+        int groups = 0;
+        int i = 0;
+        for (SnapshotExport e : snapshots) {
+            String prefix = e.options().exporterPrefix();
+            Map<String, Integer> byName = groupIds.computeIfAbsent(prefix, k -> new HashMap<>());
+            for (Data d : e.snapshot().data()) {
+                String name = d.metric().name();
+                Integer g = byName.get(name);
+                if (g == null) {
+                    if (groups == groupPrefix.length) {
+                        groupPrefix = Arrays.copyOf(groupPrefix, groups * 2);
+                        groupName = Arrays.copyOf(groupName, groups * 2);
+                    }
+                    groupPrefix[groups] = prefix;
+                    groupName[groups] = name;
+                    g = groups++;
+                    byName.put(name, g);
+                }
+                pointGroup[i++] = g;
+            }
+        }
+        return groups;
+    }
+
+    /** Ranks the groups by {@code prefix + name} in Go's bytewise string order. */
+    private int[] rankGroups(int groups) {
+        Integer[] sorted = new Integer[groups];
+        for (int g = 0; g < groups; g++) {
+            sorted[g] = g;
+        }
+        Arrays.sort(sorted, (x, y) -> compareGroupNames(groupPrefix[x], groupName[x], groupPrefix[y], groupName[y]));
+        int[] rank = new int[groups];
+        for (int r = 0; r < groups; r++) {
+            rank[sorted[r]] = r;
+        }
+        return rank;
     }
 
     private byte[] prefixBytes(String prefix) {
@@ -382,54 +438,8 @@ public final class ExpositionWriter {
         return bytes;
     }
 
-    /** A stable merge sort of {@code order[from, to)}; keys are unique, so stability is moot. */
-    private void mergeSort(int from, int to) {
-        if (to - from < 2) {
-            return;
-        }
-        if (to - from <= 8) {
-            for (int i = from + 1; i < to; i++) {
-                long v = order[i];
-                int j = i - 1;
-                while (j >= from && compareEntries(order[j], v) > 0) {
-                    order[j + 1] = order[j];
-                    j--;
-                }
-                order[j + 1] = v;
-            }
-            return;
-        }
-        int mid = (from + to) >>> 1;
-        mergeSort(from, mid);
-        mergeSort(mid, to);
-        if (compareEntries(order[mid - 1], order[mid]) <= 0) {
-            return;
-        }
-        System.arraycopy(order, from, orderScratch, from, to - from);
-        int a = from;
-        int b = mid;
-        for (int k = from; k < to; k++) {
-            if (b >= to || (a < mid && compareEntries(orderScratch[a], orderScratch[b]) <= 0)) {
-                order[k] = orderScratch[a++];
-            } else {
-                order[k] = orderScratch[b++];
-            }
-        }
-    }
-
-    private int compareEntries(long x, long y) {
-        int c = compareGroup(x, y);
-        return c != 0 ? c : Long.compare(x, y);
-    }
-
-    /** Compares {@code prefix + name} of two entries bytewise without building the strings. */
-    private int compareGroup(long x, long y) {
-        SnapshotExport ex = current.get((int) (x >>> 32));
-        SnapshotExport ey = current.get((int) (y >>> 32));
-        String px = ex.options().exporterPrefix();
-        String py = ey.options().exporterPrefix();
-        String nx = ex.snapshot().data().get((int) x).metric().name();
-        String ny = ey.snapshot().data().get((int) y).metric().name();
+    /** Compares {@code px + nx} with {@code py + ny} bytewise over UTF-8 without building the strings. */
+    private static int compareGroupNames(String px, String nx, String py, String ny) {
         int lx = px.length() + nx.length();
         int ly = py.length() + ny.length();
         int n = Math.min(lx, ly);
