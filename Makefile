@@ -79,7 +79,6 @@ $(TEST_DEPS)/.stamp: deps.versions scripts/fetch-deps.sh
 	scripts/fetch-deps.sh test $(TEST_DEPS)
 	touch $@
 
-TEST_CP := $(subst $(eval) ,:,$(wildcard $(TEST_DEPS)/*.jar))
 $(TEST_CLS)/.stamp: $(TEST_SRCS) $(CLASSES)/.stamp $(TEST_DEPS)/.stamp $(shell find test/resources -type f)
 	rm -rf $(TEST_CLS) && mkdir -p $(TEST_CLS)
 	$(JAVAC) --release 25 -encoding UTF-8 -Xlint:all,-processing -Werror -implicit:none \
