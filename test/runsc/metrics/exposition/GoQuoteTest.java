@@ -16,5 +16,8 @@ class GoQuoteTest {
         assertEquals("\"é😀\"", GoQuote.quote("é😀"));
         assertEquals("\"\\u00a0\\u2028\"", GoQuote.quote("\u00a0\u2028"));
         assertEquals("\"\\U000e0001\"", GoQuote.quote(new String(Character.toChars(0xe0001))));
+        assertEquals("\"\\u200b\"", GoQuote.quote("\u200b"));
+        assertEquals("\"\\ufffd\"", GoQuote.quote("\ud800"));
+        assertEquals("\"é日本 \"", GoQuote.quote("é日本 "));
     }
 }

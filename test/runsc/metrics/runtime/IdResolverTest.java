@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package runsc.metrics.runtime;
 
-import runsc.metrics.exposition.GoQuote;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -71,16 +70,5 @@ class IdResolverTest {
         IdResolver.AmbiguousException e = assertThrows(IdResolver.AmbiguousException.class, () -> IdResolver.resolve(root, ""));
         assertEquals("id \"\" is ambiguous and could refer to multiple containers: \"sb1/sb1\", {\"sb2\" \"sb2\"}",
                 e.getMessage());
-    }
-
-    @Test
-    void goQuoteEscapesLikeStrconvQuote() {
-        assertEquals("\"sb1\"", GoQuote.quote("sb1"));
-        assertEquals("\"a\\\"b\\\\c\"", GoQuote.quote("a\"b\\c"));
-        assertEquals("\"\\a\\b\\f\\n\\r\\t\\v\\x00\\x7f\"", GoQuote.quote("\u0007\b\f\n\r\t\u000b\u0000\u007f"));
-        assertEquals("\"é日本 \"", GoQuote.quote("é日本 "));
-        assertEquals("\"\\u00a0\\u200b\\U000e0001\"", GoQuote.quote("\u00a0\u200b\udb40\udc01"));
-        assertEquals("\"\\ufffd\"", GoQuote.quote("\ud800"));
-        assertEquals("\"😀\"", GoQuote.quote("😀"));
     }
 }
