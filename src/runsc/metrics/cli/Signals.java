@@ -56,19 +56,13 @@ final class Signals {
     }
 
     /**
-     * Blocks until a signal arrives or {@link #trigger} is called.
+     * Blocks until a signal arrives.
      *
-     * @return what ended the wait, such as {@code SIGTERM}
+     * @return the signal, such as {@code SIGTERM}
      * @throws InterruptedException if the waiting thread is interrupted
      */
     String await() throws InterruptedException {
         received.await();
         return name;
-    }
-
-    /** Ends {@link #await()} as if a signal had come, for a stop from inside the process. */
-    void trigger(String why) {
-        name = why;
-        received.countDown();
     }
 }
