@@ -85,7 +85,8 @@ public final class MetricServer implements AutoCloseable {
         MetricServer server = new MetricServer(substituted, discovery, pidFile, log);
         Scraper scraper = new Scraper(substituted, query, log);
         MetricsEndpoint endpoint = new MetricsEndpoint(substituted, discovery, scraper, clock, startNanos, startTime);
-        HttpCore core = new HttpCore(ServerSettings.of(config.rootText(), ProcessHandle.current().pid()), endpoint,
+        HttpCore core = new HttpCore(new ServerSettings(config.rootText(), ProcessHandle.current().pid(),
+                ServerSettings.DEFAULT_MAX_IN_FLIGHT_METRICS, config.scrapeDeadline()), endpoint,
                 server.shuttingDown::get, log);
         server.listen(address, core);
         if (pidFile.isPresent()) {

@@ -28,6 +28,7 @@ import runsc.metrics.regex.Re2SyntaxException;
  *   <li>{@code /} exactly: the index page; everything else: 404 {@code path not found}</li>
  * </ul>
  * Any method is accepted, as with Go's mux. A path that is not clean gets a 301 to its clean form.
+ * Concurrent {@code /metrics} requests with the same filters share one scrape ({@link ScrapeCoalescer}).
  */
 public final class HttpCore implements RequestHandler {
     /** The {@code Content-Type} of every successful {@code /metrics} response. */
@@ -52,6 +53,7 @@ public final class HttpCore implements RequestHandler {
     private final Consumer<String> log;
     private final Semaphore metricsSlots;
     private final AtomicInteger lastMetricsSize = new AtomicInteger(INITIAL_BUFFER_BYTES);
+    private final ScrapeCoalescer coalescer;
     private final String rootBytes;
 
     /**
@@ -69,6 +71,7 @@ public final class HttpCore implements RequestHandler {
         this.shuttingDown = shuttingDown;
         this.log = log;
         this.metricsSlots = new Semaphore(settings.maxInFlightMetrics());
+        this.coalescer = new ScrapeCoalescer(settings.scrapeDeadline());
         this.rootBytes = new String(settings.rootDir().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     }
 
@@ -126,25 +129,33 @@ public final class HttpCore implements RequestHandler {
                     + settings.maxInFlightMetrics() + ")");
         }
         try {
-            int guess = lastMetricsSize.get();
-            ByteArrayOutputStream body = new ByteArrayOutputStream(guess + guess / 8);
-            try {
-                source.writeMetrics(new MetricsQuery(metricsFilter, capabilityFilter, received), body);
-            } catch (IOException e) {
-                log.accept("Request: /metrics: scrape failed after " + body.size() + " bytes: " + e.getMessage());
-                if (body.size() == 0) {
-                    return HttpResponse.error(503, String.valueOf(e.getMessage()));
-                }
-                // Upstream has already sent these bytes when its writer fails; so do we.
-            } catch (RuntimeException e) {
-                log.accept("Request: /metrics: internal error: " + e);
-                return HttpResponse.error(500, "internal error").closing();
-            }
-            lastMetricsSize.set(Math.max(1024, body.size()));
-            return HttpResponse.of(200, METRICS_CONTENT_TYPE, body.toByteArray());
+            var key = new ScrapeCoalescer.Key(metricsFilter.map(Re2Pattern::source).orElse(""),
+                    capabilityFilter.map(Re2Pattern::source).orElse(""));
+            MetricsQuery metricsQuery = new MetricsQuery(metricsFilter, capabilityFilter, received);
+            return coalescer.scrape(key, received, () -> scrapeOnce(metricsQuery));
         } finally {
             metricsSlots.release();
         }
+    }
+
+    /** Runs one scrape into a buffer sized by the last one; failures become responses. */
+    private HttpResponse scrapeOnce(MetricsQuery query) {
+        int guess = lastMetricsSize.get();
+        ByteArrayOutputStream body = new ByteArrayOutputStream(guess + guess / 8);
+        try {
+            source.writeMetrics(query, body);
+        } catch (IOException e) {
+            log.accept("Request: /metrics: scrape failed after " + body.size() + " bytes: " + e.getMessage());
+            if (body.size() == 0) {
+                return HttpResponse.error(503, String.valueOf(e.getMessage()));
+            }
+            // Upstream has already sent these bytes when its writer fails; so do we.
+        } catch (RuntimeException e) {
+            log.accept("Request: /metrics: internal error: " + e);
+            return HttpResponse.error(500, "internal error").closing();
+        }
+        lastMetricsSize.set(Math.max(1024, body.size()));
+        return HttpResponse.of(200, METRICS_CONTENT_TYPE, body.toByteArray());
     }
 
     private static Optional<Re2Pattern> filter(String bytes) throws Re2SyntaxException {

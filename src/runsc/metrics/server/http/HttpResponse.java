@@ -15,20 +15,23 @@ import java.util.Objects;
  *
  * @param status the status code
  * @param headers the header fields set by the core, in order
- * @param body the whole body (copied on the way in and out)
+ * @param body the whole body, owned by the response from now on: neither the core nor the
+ *     transports modify it, and callers must not either (a scrape body of several megabytes is
+ *     shared by every request that coalesced on it, so copying it in and out would cost a copy
+ *     per reader)
  * @param close true if the connection must be closed after this response
  */
 public record HttpResponse(int status, List<Header> headers, byte[] body, boolean close) {
     /** Go's content type for text it sniffs, and for {@code http.Error}. */
     public static final String TEXT_PLAIN = "text/plain; charset=utf-8";
 
-    /** Checks the status and copies headers and body. */
+    /** Checks the status and copies the header list; the body is taken over, not copied. */
     public HttpResponse {
         if (status < 100 || status > 999) {
             throw new IllegalArgumentException("invalid HTTP status " + status + ": must have 3 digits");
         }
         headers = List.copyOf(headers);
-        body = body.clone();
+        Objects.requireNonNull(body, "body");
     }
 
     /**
@@ -64,16 +67,6 @@ public record HttpResponse(int status, List<Header> headers, byte[] body, boolea
      */
     public HttpResponse closing() {
         return new HttpResponse(status, headers, body, true);
-    }
-
-    /**
-     * Returns a copy of the body.
-     *
-     * @return the body bytes
-     */
-    @Override
-    public byte[] body() {
-        return body.clone();
     }
 
     /**
