@@ -73,14 +73,20 @@ import java.util.function.BiConsumer;
  *
  * <h2>Performance</h2>
  * Output goes through one reusable 32 KiB buffer, flushed to the caller's stream when full and at
- * the end; the stream is flushed but never closed. Strings are encoded to UTF-8 and escaped by one
- * loop straight into the buffer (every character has to be encoded anyway, so a separate
- * {@code indexOf} scan for escapes would read the text twice); numbers are written from a scratch
- * array; each data point's label text is encoded once into a reusable scratch buffer and copied
- * into each of its lines; prefix bytes are cached; the group order is a merge sort of packed
- * (snapshot, point) indices in a reused array, comparing {@code prefix + name} without building it. In steady state nothing is allocated per line or per sample, except
- * {@link java.math.BigDecimal} for non-integral floats. An instance is not thread-safe: use one per
- * thread or per request.
+ * the end; the stream is flushed but never closed. What is the same for many lines is encoded once
+ * per write into a reused scratch array: each group's {@code prefix + name} bytes, each snapshot's
+ * timestamp text (a space and the Unix milliseconds) and its extra labels, sorted once and encoded as
+ * {@code k="v",...}. A line of a point with no data or external labels (the common case) is then a
+ * few array copies and its value's digits; a point with labels of its own has them sorted and
+ * merged with the snapshot's already encoded pairs into a reused scratch buffer, once for all its
+ * lines. The {@code metricsWritten} set is consulted once per group, at its first line. The order
+ * is found by ranking the few hundred distinct group names once (comparing their encoded bytes)
+ * and placing the packed (snapshot, point) indices by a counting sort on the rank. Strings are
+ * encoded to UTF-8 and escaped by one loop with an ASCII fast path; numbers are written two digits
+ * at a time straight into the buffer. Allocation is per write, per snapshot (its summary comment)
+ * or per group (the name index and the sort of the names), never per line or per sample in steady
+ * state, except {@link java.math.BigDecimal} for non-integral floats. An instance is not
+ * thread-safe: use one per thread or per request.
  */
 public final class ExpositionWriter {
     /** Size of the output buffer, as upstream's. */
@@ -152,6 +158,7 @@ public final class ExpositionWriter {
     private int[] groupText = new int[64];
     private int[] groupTextLength = new int[64];
     private boolean[] groupStarted = new boolean[64];
+    private boolean[] groupHasSurrogate = new boolean[64];
     private final Map<String, Map<String, Integer>> groupIds = new HashMap<>();
 
     // The points in output order, packed (snapshot << 32 | point), and each point's group.
@@ -387,7 +394,7 @@ public final class ExpositionWriter {
     /**
      * Orders (snapshot, point) pairs by group name, then snapshot, then point, and writes them.
      * A scrape has tens of thousands of points but only a few hundred distinct group names, so the
-     * names are ranked once (two hash lookups per point, no allocation) and the points are placed
+     * names are ranked once (two hash lookups per point, no allocation per point) and the points are placed
      * by a counting sort on the rank, which keeps snapshot and point order within a group.
      */
     private void writeData(List<SnapshotExport> snapshots) throws IOException {
@@ -540,6 +547,7 @@ public final class ExpositionWriter {
             groupText = Arrays.copyOf(groupText, size);
             groupTextLength = Arrays.copyOf(groupTextLength, size);
             groupStarted = Arrays.copyOf(groupStarted, size);
+            groupHasSurrogate = Arrays.copyOf(groupHasSurrogate, size);
         }
         groupPrefix[g] = prefix;
         groupName[g] = name;
@@ -549,6 +557,9 @@ public final class ExpositionWriter {
         System.arraycopy(prefixBytes, 0, text, textLength, prefixBytes.length);
         textLength = encode(name, 0, name.length(), RAW, text, textLength + prefixBytes.length);
         groupTextLength[g] = textLength - groupText[g];
+        // One byte per char means ASCII, so only longer encodings need the scan.
+        groupHasSurrogate[g] = groupTextLength[g] != prefix.length() + name.length()
+                && (hasSurrogate(prefix) || hasSurrogate(name));
     }
 
     /** {@return the group numbers sorted by {@code prefix + name} in Go's bytewise string order} */
@@ -557,12 +568,35 @@ public final class ExpositionWriter {
         for (int g = 0; g < groups; g++) {
             sorted[g] = g;
         }
-        Arrays.sort(sorted, (x, y) -> compareGroupNames(groupPrefix[x], groupName[x], groupPrefix[y], groupName[y]));
+        Arrays.sort(sorted, this::compareGroups);
         int[] byRank = new int[groups];
         for (int r = 0; r < groups; r++) {
             byRank[r] = sorted[r];
         }
         return byRank;
+    }
+
+    /**
+     * Compares two groups by name. Without surrogates the UTF-8 bytes already in {@link #text}
+     * sort in code point order, and one vectorized mismatch finds the difference (names share
+     * long prefixes such as {@code runsc_netstack_}); a lone surrogate is encoded as U+FFFD, so
+     * names with surrogates are compared char by char, which gives the same order as before.
+     */
+    private int compareGroups(int x, int y) {
+        if (groupHasSurrogate[x] || groupHasSurrogate[y]) {
+            return compareGroupNames(groupPrefix[x], groupName[x], groupPrefix[y], groupName[y]);
+        }
+        return Arrays.compareUnsigned(text, groupText[x], groupText[x] + groupTextLength[x],
+                text, groupText[y], groupText[y] + groupTextLength[y]);
+    }
+
+    private static boolean hasSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isSurrogate(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private byte[] prefixBytes(String prefix) {
@@ -847,14 +881,23 @@ public final class ExpositionWriter {
         long n = v < 0 ? v : -v;
         int end = p + (v < 0 ? 1 : 0) + digitCount(n);
         int i = end;
-        while (n <= -100) {
+        while (n < Integer.MIN_VALUE) {
             long q = n / 100;
             int r = (int) (q * 100 - n);
             dst[--i] = DIGIT_PAIRS[2 * r + 1];
             dst[--i] = DIGIT_PAIRS[2 * r];
             n = q;
         }
-        int r = (int) -n;
+        // The rest in int arithmetic, whose division is cheaper.
+        int m = (int) n;
+        while (m <= -100) {
+            int q = m / 100;
+            int r = q * 100 - m;
+            dst[--i] = DIGIT_PAIRS[2 * r + 1];
+            dst[--i] = DIGIT_PAIRS[2 * r];
+            m = q;
+        }
+        int r = -m;
         dst[--i] = DIGIT_PAIRS[2 * r + 1];
         if (r >= 10) {
             dst[--i] = DIGIT_PAIRS[2 * r];
