@@ -411,7 +411,7 @@ public final class ExpositionWriter {
         for (int r = 0; r < groups; r++) {
             rank[byRank[r]] = r;
         }
-        // end[r] is first where rank r starts, and after the placement where it ends.
+        // end[r] first holds where rank r starts; placing its points moves it to where it ends.
         int[] end = new int[groups + 1];
         for (int i = 0; i < n; i++) {
             end[rank[pointGroup[i]] + 1]++;
@@ -494,7 +494,7 @@ public final class ExpositionWriter {
         for (int i = 0; i < labelCount; i++) {
             String k = labelKeys[i];
             String v = labelValues[i];
-            reserveText(pairBound(k, v));
+            reserveText(1 + pairBound(k, v)); // the comma and the pair
             if (i > 0) {
                 text[textLength++] = ',';
             }
