@@ -73,14 +73,20 @@ import java.util.function.BiConsumer;
  *
  * <h2>Performance</h2>
  * Output goes through one reusable 32 KiB buffer, flushed to the caller's stream when full and at
- * the end; the stream is flushed but never closed. Strings are encoded to UTF-8 and escaped by one
- * loop straight into the buffer (every character has to be encoded anyway, so a separate
- * {@code indexOf} scan for escapes would read the text twice); numbers are written from a scratch
- * array; each data point's label text is encoded once into a reusable scratch buffer and copied
- * into each of its lines; prefix bytes are cached; the group order is a merge sort of packed
- * (snapshot, point) indices in a reused array, comparing {@code prefix + name} without building it. In steady state nothing is allocated per line or per sample, except
- * {@link java.math.BigDecimal} for non-integral floats. An instance is not thread-safe: use one per
- * thread or per request.
+ * the end; the stream is flushed but never closed. What is the same for many lines is encoded once
+ * per write into a reused scratch array: each group's {@code prefix + name} bytes, each snapshot's
+ * timestamp text (a space and the Unix milliseconds) and its extra labels, sorted once and encoded as
+ * {@code k="v",...}. A line of a point with no data or external labels (the common case) is then a
+ * few array copies and its value's digits; a point with labels of its own has them sorted and
+ * merged with the snapshot's already encoded pairs into a reused scratch buffer, once for all its
+ * lines. The {@code metricsWritten} set is consulted once per group, at its first line. The order
+ * is found by ranking the few hundred distinct group names once (comparing their encoded bytes)
+ * and placing the packed (snapshot, point) indices by a counting sort on the rank. Strings are
+ * encoded to UTF-8 and escaped by one loop with an ASCII fast path; numbers are written two digits
+ * at a time straight into the buffer. Allocation is per write, per snapshot (its summary comment)
+ * or per group (the name index and the sort of the names), never per line or per sample in steady
+ * state, except {@link java.math.BigDecimal} for non-integral floats. An instance is not
+ * thread-safe: use one per thread or per request.
  */
 public final class ExpositionWriter {
     /** Size of the output buffer, as upstream's. */
@@ -108,30 +114,67 @@ public final class ExpositionWriter {
     private static final int LABEL_VALUE = 1;
     private static final int HELP_TEXT = 2;
     private static final int COMMENT = 3;
+    /** Per ASCII char, the modes (as bits {@code 1 << mode}) that escape it. */
+    private static final byte[] ESCAPES = escapeTable();
+    /** "00" to "99". */
+    private static final byte[] DIGIT_PAIRS = digitPairs();
+    /** Longest decimal int64: a sign and 19 digits. */
+    private static final int MAX_LONG_LENGTH = 20;
 
     private final byte[] buf = new byte[BUFFER_SIZE];
-    private final byte[] digits = new byte[20];
     private final Map<String, byte[]> prefixCache = new HashMap<>();
     private final BiConsumer<String, String> labelAdder = this::addLabel;
     private final Checker checker = new Checker();
+
+    // Labels of a point that has data or external labels, merged with its snapshot's extra labels.
     private byte[] labelText = new byte[256];
     private String[] labelKeys = new String[8];
     private String[] labelValues = new String[8];
-    private long[] order = new long[64];
-    private int[] pointGroup = new int[64];
+    private int labelCount;
+
+    // The scrape's constant text, encoded once per write: every group's prefix+name, every
+    // snapshot's timestamp text and extra-label text. Offsets below point into it.
+    private byte[] text = new byte[4096];
+    private int textLength;
+
+    // Per snapshot s: its " <millis>\n" (or "\n"), its sorted extra labels k="v",... and the index
+    // of its first extra label in the per-label arrays (snapshotPairs[s + 1] ends them).
+    private int[] snapshotTime = new int[16];
+    private int[] snapshotTimeLength = new int[16];
+    private int[] snapshotLabels = new int[16];
+    private int[] snapshotLabelsLength = new int[16];
+    private int[] snapshotPairs = new int[17];
+
+    // Per extra label of every snapshot, sorted within a snapshot: key, and where its k="v" is in text.
+    private String[] pairKeys = new String[64];
+    private int[] pairStart = new int[64];
+    private int[] pairEnd = new int[64];
+    private int pairCount;
+
+    // Per group (one prefix+name): the strings, where its name bytes are, whether its first line
+    // has been reached (the metricsWritten set is consulted once per group, not per line).
     private String[] groupPrefix = new String[64];
     private String[] groupName = new String[64];
+    private int[] groupText = new int[64];
+    private int[] groupTextLength = new int[64];
+    private boolean[] groupStarted = new boolean[64];
+    private boolean[] groupHasSurrogate = new boolean[64];
     private final Map<String, Map<String, Integer>> groupIds = new HashMap<>();
+
+    // The points in output order, packed (snapshot << 32 | point), and each point's group.
+    private long[] order = new long[64];
+    private int[] pointGroup = new int[64];
 
     // State of the write in progress.
     private OutputStream out;
     private int pos;
-    private long count;
+    private long flushed;
     private Set<String> written;
     private boolean timestamps;
-    private byte[][] prefixes = new byte[4][];
-    private int labelTextLength;
-    private int labelCount;
+    // The label text of the point being written: a range of text or of labelText.
+    private byte[] lineLabels;
+    private int lineLabelsOffset;
+    private int lineLabelsLength;
 
     /** Creates a writer with its buffers. */
     public ExpositionWriter() {}
@@ -174,12 +217,16 @@ public final class ExpositionWriter {
                 if (type < 0 || type > MetricType.HISTOGRAM.code()) {
                     continue;
                 }
-                String problem = keyProblem(d.labels(), "data labels");
-                if (problem == null) {
-                    problem = keyProblem(d.externalLabels(), "external labels");
-                }
-                if (problem == null) {
-                    problem = duplicateProblem(d, options.extraLabels());
+                String problem = null;
+                // Most points have no labels of their own, and then only the extra labels (checked above) count.
+                if (!d.labels().isEmpty() || !d.externalLabels().isEmpty()) {
+                    problem = keyProblem(d.labels(), "data labels");
+                    if (problem == null) {
+                        problem = keyProblem(d.externalLabels(), "external labels");
+                    }
+                    if (problem == null) {
+                        problem = duplicateProblem(d, options.extraLabels());
+                    }
                 }
                 if (problem == null && (type == MetricType.HISTOGRAM.code()) != (d.histogram() != null)) {
                     problem = type == MetricType.HISTOGRAM.code() ? "a histogram metric needs a histogram value"
@@ -279,7 +326,7 @@ public final class ExpositionWriter {
         }
         this.out = out;
         this.pos = 0;
-        this.count = 0;
+        this.flushed = 0;
         this.written = metricsWritten;
         this.timestamps = options.timestamps();
         try {
@@ -288,13 +335,15 @@ public final class ExpositionWriter {
             writeBytes(END_MARKER);
             flushBuffer();
             out.flush();
-            return count;
+            return flushed;
         } finally {
+            // Drop references so that the scratch arrays do not keep the snapshots alive.
             this.out = null;
             this.written = null;
+            this.lineLabels = null;
             Arrays.fill(groupPrefix, null);
             Arrays.fill(groupName, null);
-            Arrays.fill(prefixes, null);
+            Arrays.fill(pairKeys, 0, pairCount, null);
         }
     }
 
@@ -345,65 +394,143 @@ public final class ExpositionWriter {
     /**
      * Orders (snapshot, point) pairs by group name, then snapshot, then point, and writes them.
      * A scrape has tens of thousands of points but only a few hundred distinct group names, so the
-     * names are ranked once (two hash lookups per point, no allocation) and the points are placed
+     * names are ranked once (two hash lookups per point, no allocation per point) and the points are placed
      * by a counting sort on the rank, which keeps snapshot and point order within a group.
      */
     private void writeData(List<SnapshotExport> snapshots) throws IOException {
-        int n = 0;
-        if (prefixes.length < snapshots.size()) {
-            prefixes = new byte[snapshots.size()][];
-        }
-        for (int s = 0; s < snapshots.size(); s++) {
-            prefixes[s] = prefixBytes(snapshots.get(s).options().exporterPrefix());
-            n += snapshots.get(s).snapshot().data().size();
-        }
+        textLength = 0;
+        pairCount = 0;
+        int n = encodeSnapshots(snapshots);
         if (order.length < n) {
             order = new long[n];
             pointGroup = new int[n];
         }
         int groups = assignGroups(snapshots);
-        int[] rank = rankGroups(groups);
-        int[] next = new int[groups + 1];
+        int[] byRank = sortGroups(groups);
+        int[] rank = new int[groups];
+        for (int r = 0; r < groups; r++) {
+            rank[byRank[r]] = r;
+        }
+        // end[r] first holds where rank r starts; placing its points moves it to where it ends.
+        int[] end = new int[groups + 1];
         for (int i = 0; i < n; i++) {
-            next[rank[pointGroup[i]] + 1]++;
+            end[rank[pointGroup[i]] + 1]++;
         }
         for (int r = 0; r < groups; r++) {
-            next[r + 1] += next[r];
+            end[r + 1] += end[r];
         }
         int i = 0;
         for (int s = 0; s < snapshots.size(); s++) {
             int size = snapshots.get(s).snapshot().data().size();
             for (int d = 0; d < size; d++) {
-                order[next[rank[pointGroup[i++]]]++] = (long) s << 32 | d;
+                order[end[rank[pointGroup[i++]]]++] = (long) s << 32 | d;
             }
         }
-        for (int k = 0; k < n; k++) {
-            int s = (int) (order[k] >>> 32);
-            int d = (int) order[k];
-            SnapshotExport e = snapshots.get(s);
-            writePoint(e.snapshot(), e.options(), prefixes[s], e.snapshot().data().get(d));
+        int k = 0;
+        for (int r = 0; r < groups; r++) {
+            int g = byRank[r];
+            for (; k < end[r]; k++) {
+                int s = (int) (order[k] >>> 32);
+                writePoint(g, s, snapshots.get(s).snapshot().data().get((int) order[k]));
+            }
         }
     }
 
-    /** Gives every distinct (prefix, name) a group number, in {@code pointGroup} per point; returns the count. */
+    /**
+     * Encodes what is the same for every line of a snapshot into {@link #text}: the timestamp text
+     * and the extra labels, sorted once; returns the number of data points of all snapshots.
+     */
+    private int encodeSnapshots(List<SnapshotExport> snapshots) {
+        int count = snapshots.size();
+        if (snapshotTime.length < count) {
+            int size = Math.max(count, snapshotTime.length * 2);
+            snapshotTime = new int[size];
+            snapshotTimeLength = new int[size];
+            snapshotLabels = new int[size];
+            snapshotLabelsLength = new int[size];
+            snapshotPairs = new int[size + 1];
+        }
+        int n = 0;
+        for (int s = 0; s < count; s++) {
+            SnapshotExport e = snapshots.get(s);
+            n += e.snapshot().data().size();
+            snapshotTime[s] = textLength;
+            reserveText(22);
+            if (timestamps) {
+                text[textLength++] = ' ';
+                textLength = putLong(unixMillis(e.snapshot()), text, textLength);
+            }
+            text[textLength++] = '\n';
+            snapshotTimeLength[s] = textLength - snapshotTime[s];
+            snapshotPairs[s] = pairCount;
+            snapshotLabels[s] = textLength;
+            encodeExtraLabels(e.options().extraLabels());
+            snapshotLabelsLength[s] = textLength - snapshotLabels[s];
+        }
+        snapshotPairs[count] = pairCount;
+        return n;
+    }
+
+    /** Go's {@code UnixMilli}: seconds times 1000 plus whole milliseconds of the (non-negative) nanos. */
+    private static long unixMillis(Snapshot snapshot) {
+        return snapshot.when().getEpochSecond() * 1000 + snapshot.when().getNano() / 1_000_000;
+    }
+
+    /**
+     * Appends one snapshot's extra labels to the pair arrays sorted bytewise by key, and their text
+     * {@code k="v",...} to {@link #text}, recording where each {@code k="v"} starts and ends.
+     */
+    private void encodeExtraLabels(Map<String, String> extra) {
+        int first = pairCount;
+        labelCount = 0;
+        addLabels(extra);
+        sortLabels();
+        if (pairKeys.length < first + labelCount) {
+            int size = Math.max(first + labelCount, pairKeys.length * 2);
+            pairKeys = Arrays.copyOf(pairKeys, size);
+            pairStart = Arrays.copyOf(pairStart, size);
+            pairEnd = Arrays.copyOf(pairEnd, size);
+        }
+        for (int i = 0; i < labelCount; i++) {
+            String k = labelKeys[i];
+            String v = labelValues[i];
+            reserveText(1 + pairBound(k, v)); // the comma and the pair
+            if (i > 0) {
+                text[textLength++] = ',';
+            }
+            pairKeys[pairCount] = k;
+            pairStart[pairCount] = textLength;
+            textLength = encodePair(k, v, text, textLength);
+            pairEnd[pairCount++] = textLength;
+        }
+        clearLabels();
+    }
+
+    /** Makes room for {@code n} more bytes in {@link #text}. */
+    private void reserveText(int n) {
+        if (textLength + n > text.length) {
+            text = Arrays.copyOf(text, Math.max(textLength + n, text.length * 2));
+        }
+    }
+
+    /**
+     * Gives every distinct (prefix, name) a group number, in {@code pointGroup} per point, and
+     * encodes its {@code prefix + name} into {@link #text}; returns the count.
+     */
     private int assignGroups(List<SnapshotExport> snapshots) {
         groupIds.clear();
         int groups = 0;
         int i = 0;
         for (SnapshotExport e : snapshots) {
             String prefix = e.options().exporterPrefix();
+            byte[] prefixBytes = prefixBytes(prefix);
             Map<String, Integer> byName = groupIds.computeIfAbsent(prefix, k -> new HashMap<>());
             for (Data d : e.snapshot().data()) {
                 String name = d.metric().name();
                 Integer g = byName.get(name);
                 if (g == null) {
-                    if (groups == groupPrefix.length) {
-                        groupPrefix = Arrays.copyOf(groupPrefix, groups * 2);
-                        groupName = Arrays.copyOf(groupName, groups * 2);
-                    }
-                    groupPrefix[groups] = prefix;
-                    groupName[groups] = name;
-                    g = groups++;
+                    g = groups;
+                    addGroup(groups++, prefix, prefixBytes, name);
                     byName.put(name, g);
                 }
                 pointGroup[i++] = g;
@@ -412,18 +539,64 @@ public final class ExpositionWriter {
         return groups;
     }
 
-    /** Ranks the groups by {@code prefix + name} in Go's bytewise string order. */
-    private int[] rankGroups(int groups) {
+    private void addGroup(int g, String prefix, byte[] prefixBytes, String name) {
+        if (g == groupPrefix.length) {
+            int size = g * 2;
+            groupPrefix = Arrays.copyOf(groupPrefix, size);
+            groupName = Arrays.copyOf(groupName, size);
+            groupText = Arrays.copyOf(groupText, size);
+            groupTextLength = Arrays.copyOf(groupTextLength, size);
+            groupStarted = Arrays.copyOf(groupStarted, size);
+            groupHasSurrogate = Arrays.copyOf(groupHasSurrogate, size);
+        }
+        groupPrefix[g] = prefix;
+        groupName[g] = name;
+        groupStarted[g] = false;
+        reserveText(prefixBytes.length + 3 * name.length());
+        groupText[g] = textLength;
+        System.arraycopy(prefixBytes, 0, text, textLength, prefixBytes.length);
+        textLength = encode(name, 0, name.length(), RAW, text, textLength + prefixBytes.length);
+        groupTextLength[g] = textLength - groupText[g];
+        // One byte per char means ASCII, so only longer encodings need the scan.
+        groupHasSurrogate[g] = groupTextLength[g] != prefix.length() + name.length()
+                && (hasSurrogate(prefix) || hasSurrogate(name));
+    }
+
+    /** {@return the group numbers sorted by {@code prefix + name} in Go's bytewise string order} */
+    private int[] sortGroups(int groups) {
         Integer[] sorted = new Integer[groups];
         for (int g = 0; g < groups; g++) {
             sorted[g] = g;
         }
-        Arrays.sort(sorted, (x, y) -> compareGroupNames(groupPrefix[x], groupName[x], groupPrefix[y], groupName[y]));
-        int[] rank = new int[groups];
+        Arrays.sort(sorted, this::compareGroups);
+        int[] byRank = new int[groups];
         for (int r = 0; r < groups; r++) {
-            rank[sorted[r]] = r;
+            byRank[r] = sorted[r];
         }
-        return rank;
+        return byRank;
+    }
+
+    /**
+     * Compares two groups by name. Without surrogates the UTF-8 bytes already in {@link #text}
+     * sort in code point order, and one vectorized mismatch finds the difference (names share
+     * long prefixes such as {@code runsc_netstack_}); a lone surrogate is encoded as U+FFFD, so
+     * names with surrogates are compared char by char, which gives the same order as before.
+     */
+    private int compareGroups(int x, int y) {
+        if (groupHasSurrogate[x] || groupHasSurrogate[y]) {
+            return compareGroupNames(groupPrefix[x], groupName[x], groupPrefix[y], groupName[y]);
+        }
+        return Arrays.compareUnsigned(text, groupText[x], groupText[x] + groupTextLength[x],
+                text, groupText[y], groupText[y] + groupTextLength[y]);
+    }
+
+    private static boolean hasSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isSurrogate(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private byte[] prefixBytes(String prefix) {
@@ -453,17 +626,19 @@ public final class ExpositionWriter {
         return lx - ly;
     }
 
-    private void writePoint(Snapshot snapshot, SnapshotOptions options, byte[] prefix, Data d) throws IOException {
+    /** Writes point {@code d} of snapshot {@code s}, which belongs to group {@code g}. */
+    private void writePoint(int g, int s, Data d) throws IOException {
         Metric metric = d.metric();
         int type = metric.typeCode();
         if (type < 0 || type > 3) {
             return;
         }
-        prepareLabels(d, options.extraLabels());
-        long millis = timestamps ? unixMillis(snapshot) : 0;
+        selectLabels(d, s);
         if (type != MetricType.HISTOGRAM.code()) {
-            preamble(prefix, metric);
-            writeSample(prefix, metric.name(), null, d.number(), millis);
+            preamble(g, metric);
+            writeSeriesName(g, null);
+            writeNumber(d.number());
+            writeTime(s);
             return;
         }
         Histogram h = d.histogram();
@@ -471,13 +646,12 @@ public final class ExpositionWriter {
         long cumulative = 0;
         for (Bucket b : h.buckets()) {
             cumulative += b.samples();
-            preamble(prefix, metric);
-            writeBytes(prefix);
-            writeString(metric.name(), RAW);
+            preamble(g, metric);
+            writeGroupName(g);
             writeBytes(BUCKET);
             writeByte('{');
-            writeBytes(labelText, 0, labelTextLength);
-            if (labelCount > 0) {
+            writeBytes(lineLabels, lineLabelsOffset, lineLabelsLength);
+            if (lineLabelsLength > 0) {
                 writeByte(',');
             }
             writeBytes(LE);
@@ -486,92 +660,148 @@ public final class ExpositionWriter {
             writeByte('}');
             writeByte(' ');
             writeUnsigned(cumulative);
-            writeTimestamp(millis);
+            writeTime(s);
         }
-        preamble(prefix, metric);
-        writeSample(prefix, metric.name(), SUM, h.total(), millis);
-        preamble(prefix, metric);
-        writeCount(prefix, metric.name(), h.count(), millis);
-        preamble(prefix, metric);
-        writeSample(prefix, metric.name(), MIN, h.min(), millis);
-        preamble(prefix, metric);
-        writeSample(prefix, metric.name(), MAX, h.max(), millis);
-        preamble(prefix, metric);
-        writeSample(prefix, metric.name(), SSD, h.ssd(), millis);
+        preamble(g, metric);
+        writeSample(g, SUM, h.total(), s);
+        writeSeriesName(g, COUNT);
+        writeUnsigned(h.count());
+        writeTime(s);
+        writeSample(g, MIN, h.min(), s);
+        writeSample(g, MAX, h.max(), s);
+        writeSample(g, SSD, h.ssd(), s);
         writeByte('\n');
     }
 
-    /** Go's {@code UnixMilli}: seconds times 1000 plus whole milliseconds of the (non-negative) nanos. */
-    private static long unixMillis(Snapshot snapshot) {
-        return snapshot.when().getEpochSecond() * 1000 + snapshot.when().getNano() / 1_000_000;
-    }
-
-    private void preamble(byte[] prefix, Metric metric) throws IOException {
+    /**
+     * Writes the HELP/TYPE preamble before the first line of group {@code g} unless its unprefixed
+     * name is already in the set. Every later line of the group would find the name in the set (it
+     * only grows), so the set is asked once per group.
+     */
+    private void preamble(int g, Metric metric) throws IOException {
+        if (groupStarted[g]) {
+            return;
+        }
+        groupStarted[g] = true;
         if (written.contains(metric.name())) {
             return;
         }
         writeByte('\n');
         if (!metric.help().isEmpty()) {
             writeBytes(HELP);
-            writeBytes(prefix);
-            writeString(metric.name(), RAW);
+            writeGroupName(g);
             writeByte(' ');
             writeString(metric.help(), HELP_TEXT);
             writeByte('\n');
         }
         writeBytes(TYPE);
-        writeBytes(prefix);
-        writeString(metric.name(), RAW);
+        writeGroupName(g);
         writeByte(' ');
         writeBytes(TYPE_WORDS[metric.typeCode()]);
         writeByte('\n');
         written.add(metric.name());
     }
 
-    private void writeSample(byte[] prefix, String name, byte[] suffix, NumberValue value, long millis)
-            throws IOException {
-        writeSeriesName(prefix, name, suffix);
+    private void writeSample(int g, byte[] suffix, NumberValue value, int s) throws IOException {
+        writeSeriesName(g, suffix);
         writeNumber(value);
-        writeTimestamp(millis);
+        writeTime(s);
     }
 
-    private void writeCount(byte[] prefix, String name, long value, long millis) throws IOException {
-        writeSeriesName(prefix, name, COUNT);
-        writeUnsigned(value);
-        writeTimestamp(millis);
-    }
-
-    private void writeSeriesName(byte[] prefix, String name, byte[] suffix) throws IOException {
-        writeBytes(prefix);
-        writeString(name, RAW);
+    /** Writes {@code prefix+name[suffix][{labels}] }. */
+    private void writeSeriesName(int g, byte[] suffix) throws IOException {
+        writeGroupName(g);
         if (suffix != null) {
             writeBytes(suffix);
         }
-        if (labelCount > 0) {
+        if (lineLabelsLength > 0) {
             writeByte('{');
-            writeBytes(labelText, 0, labelTextLength);
+            writeBytes(lineLabels, lineLabelsOffset, lineLabelsLength);
             writeByte('}');
         }
         writeByte(' ');
     }
 
-    private void writeTimestamp(long millis) throws IOException {
-        if (timestamps) {
-            writeByte(' ');
-            writeLong(millis);
-        }
-        writeByte('\n');
+    private void writeGroupName(int g) throws IOException {
+        writeBytes(text, groupText[g], groupTextLength[g]);
+    }
+
+    /** Ends a sample line: the snapshot's timestamp text (if timestamps are on) and LF. */
+    private void writeTime(int s) throws IOException {
+        writeBytes(text, snapshotTime[s], snapshotTimeLength[s]);
     }
 
     /**
-     * Merges the three label sources, sorts the keys bytewise and encodes {@code k="v",...} into
-     * {@link #labelText}. {@link #check} has ruled out duplicates, empty keys and {@code le}.
+     * Points {@code lineLabels} at the label text of point {@code d} of snapshot {@code s}. Most
+     * points have only the snapshot's extra labels, whose text was encoded once; the others are
+     * merged with it into {@link #labelText}. {@link #check} has ruled out duplicates, empty keys
+     * and {@code le}.
      */
-    private void prepareLabels(Data d, Map<String, String> extra) {
+    private void selectLabels(Data d, int s) {
+        if (d.labels().isEmpty() && d.externalLabels().isEmpty()) {
+            lineLabels = text;
+            lineLabelsOffset = snapshotLabels[s];
+            lineLabelsLength = snapshotLabelsLength[s];
+            return;
+        }
         labelCount = 0;
         addLabels(d.labels());
         addLabels(d.externalLabels());
-        addLabels(extra);
+        sortLabels();
+        int p = mergeLabels(snapshotPairs[s], snapshotPairs[s + 1]);
+        clearLabels();
+        lineLabels = labelText;
+        lineLabelsOffset = 0;
+        lineLabelsLength = p;
+    }
+
+    /**
+     * Merges the sorted point labels in {@code labelKeys} with the extra labels
+     * {@code [from, to)} of the pair arrays into {@link #labelText}, encoding the former and
+     * copying the encoded text of the latter; returns the length.
+     */
+    private int mergeLabels(int from, int to) {
+        int p = 0;
+        int i = 0;
+        int j = from;
+        while (i < labelCount || j < to) {
+            boolean own = j == to || i < labelCount && GoText.compareBytewise(labelKeys[i], pairKeys[j]) < 0;
+            int need = p + 1 + (own ? pairBound(labelKeys[i], labelValues[i]) : pairEnd[j] - pairStart[j]);
+            if (need > labelText.length) {
+                labelText = Arrays.copyOf(labelText, Math.max(need, labelText.length * 2));
+            }
+            if (p > 0) {
+                labelText[p++] = ',';
+            }
+            if (own) {
+                p = encodePair(labelKeys[i], labelValues[i], labelText, p);
+                i++;
+            } else {
+                System.arraycopy(text, pairStart[j], labelText, p, pairEnd[j] - pairStart[j]);
+                p += pairEnd[j] - pairStart[j];
+                j++;
+            }
+        }
+        return p;
+    }
+
+    /** Worst case of {@link #encodePair}: 3 bytes per char (an escape takes 2, a surrogate pair 4 for 2 chars). */
+    private static int pairBound(String key, String value) {
+        return 3 * (key.length() + value.length()) + 3;
+    }
+
+    /** Encodes {@code k="v"} at {@code p}; the caller has made room for {@link #pairBound}. */
+    private static int encodePair(String key, String value, byte[] dst, int p) {
+        p = encode(key, 0, key.length(), RAW, dst, p);
+        dst[p++] = '=';
+        dst[p++] = '"';
+        p = encode(value, 0, value.length(), LABEL_VALUE, dst, p);
+        dst[p++] = '"';
+        return p;
+    }
+
+    /** Sorts the collected labels by key, bytewise; there are few, so insertion sort. */
+    private void sortLabels() {
         for (int i = 1; i < labelCount; i++) {
             String k = labelKeys[i];
             String v = labelValues[i];
@@ -584,28 +814,6 @@ public final class ExpositionWriter {
             labelKeys[j + 1] = k;
             labelValues[j + 1] = v;
         }
-        int p = 0;
-        for (int i = 0; i < labelCount; i++) {
-            String k = labelKeys[i];
-            String v = labelValues[i];
-            // Worst case: 3 bytes per char (an escape takes 2 bytes, a surrogate pair 4 for 2 chars).
-            int need = p + 3 * (k.length() + v.length()) + 4;
-            if (need > labelText.length) {
-                labelText = Arrays.copyOf(labelText, Math.max(need, labelText.length * 2));
-            }
-            if (i > 0) {
-                labelText[p++] = ',';
-            }
-            p = encode(k, 0, k.length(), RAW, labelText, p);
-            labelText[p++] = '=';
-            labelText[p++] = '"';
-            p = encode(v, 0, v.length(), LABEL_VALUE, labelText, p);
-            labelText[p++] = '"';
-        }
-        labelTextLength = p;
-        // Drop references so that the scratch arrays do not keep old snapshots alive.
-        Arrays.fill(labelKeys, 0, labelCount, null);
-        Arrays.fill(labelValues, 0, labelCount, null);
     }
 
     private void addLabels(Map<String, String> labels) {
@@ -625,6 +833,12 @@ public final class ExpositionWriter {
         labelKeys[labelCount] = key;
         labelValues[labelCount] = value;
         labelCount++;
+    }
+
+    /** Drops references so that the scratch arrays do not keep old snapshots alive. */
+    private void clearLabels() {
+        Arrays.fill(labelKeys, 0, labelCount, null);
+        Arrays.fill(labelValues, 0, labelCount, null);
     }
 
     private void writeNumber(NumberValue value) throws IOException {
@@ -652,21 +866,58 @@ public final class ExpositionWriter {
     }
 
     private void writeLong(long v) throws IOException {
-        if (v == 0) {
-            writeByte('0');
-            return;
+        if (buf.length - pos < MAX_LONG_LENGTH) {
+            flushBuffer();
         }
+        pos = putLong(v, buf, pos);
+    }
+
+    /**
+     * Writes {@code v} in decimal at {@code p} (room for {@link #MAX_LONG_LENGTH} bytes needed) and
+     * returns the new position: two digits per division, from the end.
+     */
+    private static int putLong(long v, byte[] dst, int p) {
         // Digits of the negated value, so that Long.MIN_VALUE needs no special case.
         long n = v < 0 ? v : -v;
-        int i = digits.length;
-        while (n != 0) {
-            digits[--i] = (byte) ('0' - (int) (n % 10));
-            n /= 10;
+        int end = p + (v < 0 ? 1 : 0) + digitCount(n);
+        int i = end;
+        while (n < Integer.MIN_VALUE) {
+            long q = n / 100;
+            int r = (int) (q * 100 - n);
+            dst[--i] = DIGIT_PAIRS[2 * r + 1];
+            dst[--i] = DIGIT_PAIRS[2 * r];
+            n = q;
+        }
+        // The rest in int arithmetic, whose division is cheaper.
+        int m = (int) n;
+        while (m <= -100) {
+            int q = m / 100;
+            int r = q * 100 - m;
+            dst[--i] = DIGIT_PAIRS[2 * r + 1];
+            dst[--i] = DIGIT_PAIRS[2 * r];
+            m = q;
+        }
+        int r = -m;
+        dst[--i] = DIGIT_PAIRS[2 * r + 1];
+        if (r >= 10) {
+            dst[--i] = DIGIT_PAIRS[2 * r];
         }
         if (v < 0) {
-            digits[--i] = '-';
+            dst[--i] = '-';
         }
-        writeBytes(digits, i, digits.length - i);
+        return end;
+    }
+
+    /** {@return the number of decimal digits of {@code -n}, for {@code n <= 0}} */
+    private static int digitCount(long n) {
+        long limit = -10;
+        for (int d = 1; d < 19; d++) {
+            if (n > limit) {
+                return d;
+            }
+            limit *= 10;
+        }
+        return 19;
     }
 
     private void writeAscii(String s) throws IOException {
@@ -688,9 +939,7 @@ public final class ExpositionWriter {
             if (end < to && Character.isHighSurrogate(s.charAt(end - 1))) {
                 end++; // keep a surrogate pair together; the slack of one char covers it
             }
-            int before = pos;
             pos = encode(s, from, end, mode, buf, pos);
-            count += pos - before;
             from = end;
         }
     }
@@ -700,10 +949,21 @@ public final class ExpositionWriter {
      * says, and returns the new position. The caller guarantees {@code 3 * (to - from)} free bytes.
      */
     private static int encode(String s, int from, int to, int mode, byte[] dst, int p) {
-        for (int i = from; i < to; i++) {
+        int escapes = 1 << mode;
+        int i = from;
+        // ASCII that needs no escape, the common case, in a tight loop.
+        while (i < to) {
+            char c = s.charAt(i);
+            if (c >= 0x80 || (ESCAPES[c] & escapes) != 0) {
+                break;
+            }
+            dst[p++] = (byte) c;
+            i++;
+        }
+        for (; i < to; i++) {
             char c = s.charAt(i);
             if (c < 0x80) {
-                if (mode != RAW && (c == '\n' || c == '\\' && mode != COMMENT || c == '"' && mode == LABEL_VALUE)) {
+                if ((ESCAPES[c] & escapes) != 0) {
                     dst[p++] = '\\';
                     dst[p++] = (byte) (c == '\n' ? 'n' : c);
                 } else {
@@ -736,12 +996,29 @@ public final class ExpositionWriter {
         return p;
     }
 
+    /** For each ASCII char, bit {@code 1 << mode} is set if that escaping mode escapes it. */
+    private static byte[] escapeTable() {
+        byte[] t = new byte[0x80];
+        t['\n'] = 1 << LABEL_VALUE | 1 << HELP_TEXT | 1 << COMMENT;
+        t['\\'] = 1 << LABEL_VALUE | 1 << HELP_TEXT;
+        t['"'] = 1 << LABEL_VALUE;
+        return t;
+    }
+
+    private static byte[] digitPairs() {
+        byte[] t = new byte[200];
+        for (int i = 0; i < 100; i++) {
+            t[2 * i] = (byte) ('0' + i / 10);
+            t[2 * i + 1] = (byte) ('0' + i % 10);
+        }
+        return t;
+    }
+
     private void writeByte(char b) throws IOException {
         if (pos == buf.length) {
             flushBuffer();
         }
         buf[pos++] = (byte) b;
-        count++;
     }
 
     private void writeBytes(byte[] bytes) throws IOException {
@@ -749,7 +1026,12 @@ public final class ExpositionWriter {
     }
 
     private void writeBytes(byte[] bytes, int off, int len) throws IOException {
-        count += len;
+        if (len <= buf.length - pos) {
+            // The usual case: it fits.
+            System.arraycopy(bytes, off, buf, pos, len);
+            pos += len;
+            return;
+        }
         while (len > 0) {
             if (pos == buf.length) {
                 flushBuffer();
@@ -765,6 +1047,7 @@ public final class ExpositionWriter {
     private void flushBuffer() throws IOException {
         if (pos > 0) {
             out.write(buf, 0, pos);
+            flushed += pos;
             pos = 0;
         }
     }
