@@ -200,6 +200,7 @@ final class RegistrationJson {
     }
 
     private static InvalidRegistrationException wrongType(String path, String expected, JsonValue value) {
-        return new InvalidRegistrationException(path + ": expected " + expected + " but was " + value.typeName());
+        return new InvalidRegistrationException(path + ": expected " + expected + " but was "
+                + (value == null ? "missing" : value.typeName()));
     }
 }

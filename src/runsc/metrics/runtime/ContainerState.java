@@ -25,6 +25,16 @@ public record ContainerState(String id, ContainerSpec spec, Instant createdAt, C
     }
 
     /**
+     * Returns this state without the sandbox's registration (see {@link Sandbox#withoutRegisteredMetrics()}).
+     *
+     * @return the state with {@code sandbox.registeredMetrics()} null
+     */
+    public ContainerState withoutRegisteredMetrics() {
+        Sandbox reduced = sandbox.withoutRegisteredMetrics();
+        return reduced == sandbox ? this : new ContainerState(id, spec, createdAt, status, reduced);
+    }
+
+    /**
      * Tells whether this is the root container by ID: {@code id == sandbox.id} (the check when a
      * sandbox's root state file is loaded by its exact name).
      *

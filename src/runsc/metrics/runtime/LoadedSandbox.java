@@ -22,6 +22,17 @@ public record LoadedSandbox(ContainerState root, List<ContainerState> containers
     }
 
     /**
+     * Returns the containers without the sandbox's registration, which a served sandbox no longer
+     * needs once its verifier is built (see {@link Sandbox#withoutRegisteredMetrics()}).
+     *
+     * @return the same containers, each with {@code sandbox.registeredMetrics()} null
+     */
+    public LoadedSandbox withoutRegisteredMetrics() {
+        List<ContainerState> reduced = containers.stream().map(ContainerState::withoutRegisteredMetrics).toList();
+        return new LoadedSandbox(reduced.get(containers.indexOf(root)), reduced);
+    }
+
+    /**
      * Returns the root container's sandbox object.
      *
      * @return the sandbox

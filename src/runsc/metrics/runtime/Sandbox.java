@@ -41,6 +41,17 @@ public record Sandbox(String id, String podName, String namespace, long pid, Jso
     }
 
     /**
+     * Returns this sandbox without its registration. A served sandbox keeps its verifier, built
+     * from the registration once; the raw JSON (tens of kilobytes per sandbox) need not stay.
+     *
+     * @return a copy whose {@link #registeredMetrics()} is null, or this if it already is
+     */
+    public Sandbox withoutRegisteredMetrics() {
+        return registeredMetrics == null ? this : new Sandbox(id, podName, namespace, pid, null, metricMetadata,
+                metricServerAddress, controlSocketPath, checkpointed, restored, cpuTimeSavedNanos, wallTimeSavedNanos);
+    }
+
+    /**
      * Returns the CPU time saved by a restore, in whole milliseconds (truncated toward zero).
      *
      * @return {@code cpuTimeSavedNanos / 1_000_000}

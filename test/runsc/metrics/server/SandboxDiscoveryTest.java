@@ -2,6 +2,8 @@
 package runsc.metrics.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -193,6 +195,19 @@ class SandboxDiscoveryTest {
             assertEquals("web", s.identityLabels().get("pod_name"));
             assertEquals("prod", s.identityLabels().get("namespace_name"));
             assertEquals(runsc.metrics.runtime.SandboxLabels.iteration("p", sb.createdAt()), s.identityLabels().get("iteration"));
+        }
+    }
+
+    @Test
+    void aServedSandboxKeepsItsVerifierButNotItsRegistrationJson() throws IOException {
+        try (Simulation sim = Simulation.start(root, List.of(SandboxOptions.of("p", OURS)))) {
+            ServedSandbox s = discovery().refresh().getFirst();
+            assertTrue(sim.sandbox("p").isPresent());
+            assertNotNull(s.verifier());
+            for (var c : s.loaded().containers()) {
+                assertNull(c.sandbox().registeredMetrics(), "registration of " + c.id() + " still held");
+            }
+            assertEquals("p", s.loaded().sandbox().id());
         }
     }
 

@@ -32,6 +32,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import runsc.metrics.exposition.Data;
+import runsc.metrics.json.Json;
+import runsc.metrics.json.JsonObject;
+import runsc.metrics.json.JsonValue;
 import runsc.metrics.exposition.Metric;
 import runsc.metrics.exposition.MetricRegistration;
 import runsc.metrics.exposition.MetricType;
@@ -90,9 +93,26 @@ final class ServerTestSupport {
         });
     }
 
+    /**
+     * The registration a sandbox was created with. A served sandbox drops the registration JSON once
+     * its verifier is built, so it is read again from the state file: a simulated sandbox's sits next
+     * to its control socket; the real-sample sandboxes of {@link #writeRealSandbox} all have the
+     * registration of {@link #REAL_STATE}.
+     */
+    static MetricRegistration registration(LoadedSandbox sandbox) throws IOException {
+        JsonValue json = sandbox.sandbox().registeredMetrics();
+        if (json == null) {
+            String id = sandbox.sandbox().id();
+            Path beside = Path.of(sandbox.sandbox().controlSocketPath()).resolveSibling(id + "_sandbox:" + id + ".state");
+            JsonValue state = Json.parse(Files.readAllBytes(Files.exists(beside) ? beside : REAL_STATE));
+            json = ((JsonObject) ((JsonObject) state).get("sandbox")).get("registeredMetrics");
+        }
+        return MetricRegistration.fromJson(json);
+    }
+
     /** A valid snapshot for any sandbox: its first registered counter without fields, at a fresh time. */
     static Snapshot validSnapshot(LoadedSandbox sandbox, long value) throws IOException {
-        MetricRegistration registration = MetricRegistration.fromJson(sandbox.sandbox().registeredMetrics());
+        MetricRegistration registration = registration(sandbox);
         for (RegisteredMetric m : registration.metrics()) {
             if (m.cumulative() && m.fields().isEmpty() && m.type().orElse(null) == ValueType.UINT64) {
                 Metric metric = new Metric(m.prometheusName(), MetricType.COUNTER, m.description());
