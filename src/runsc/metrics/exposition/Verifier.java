@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Checks the snapshots of one sandbox against the metrics it registered at creation, as gVisor's
@@ -49,6 +51,15 @@ public final class Verifier {
      */
     public static final long MAX_LARGE_NUMBERS = (1L << 30) - 1;
 
+    /**
+     * Most registrations whose tables are shared. Sandboxes of one runsc build register the same
+     * metrics, so a thousand sandboxes share one immutable table instead of holding a thousand
+     * copies of every name, help text and allowed field value (tens of megabytes); only the
+     * per-sandbox state below is their own.
+     */
+    static final int SHARED_TABLES_LIMIT = 64;
+    private static final Map<MetricRegistration, Map<String, Expected>> SHARED_TABLES = new ConcurrentHashMap<>();
+
     private final Map<String, Expected> metrics;
     private final Clock clock;
     private final long maxLargeNumbers;
@@ -60,8 +71,8 @@ public final class Verifier {
     private final Map<String, Map<String, Histogram>> lastHistograms = new HashMap<>();
 
     /** What a registered metric must look like in a snapshot. */
-    private record Expected(RegisteredMetric registration, Metric metric, Map<String, Set<String>> allowed,
-                            List<NumberValue> upperBounds) {}
+    private record Expected(RegisteredMetric registration, Metric metric, MetricType type,
+                            Map<String, Set<String>> allowed, List<NumberValue> upperBounds) {}
 
     private Verifier(Map<String, Expected> metrics, Clock clock, long maxLargeNumbers) {
         this.metrics = metrics;
@@ -85,6 +96,19 @@ public final class Verifier {
     static Verifier create(MetricRegistration registration, Clock clock, long maxLargeNumbers)
             throws VerificationException {
         Objects.requireNonNull(clock, "clock");
+        Map<String, Expected> metrics = SHARED_TABLES.get(registration);
+        if (metrics == null) {
+            metrics = table(registration);
+            if (SHARED_TABLES.size() >= SHARED_TABLES_LIMIT) {
+                SHARED_TABLES.clear(); // a bound, not a policy: hosts run a handful of runsc builds
+            }
+            SHARED_TABLES.put(registration, metrics);
+        }
+        return new Verifier(metrics, clock, maxLargeNumbers);
+    }
+
+    /** The expected definitions of a registration, by Prometheus name; unmodifiable. */
+    private static Map<String, Expected> table(MetricRegistration registration) throws VerificationException {
         var metrics = new HashMap<String, Expected>();
         for (RegisteredMetric m : registration.metrics()) {
             String p = m.prometheusName();
@@ -97,7 +121,7 @@ public final class Verifier {
                 throw new VerificationException("metric " + GoQuote.quote(p) + ": " + e.getMessage(), e);
             }
         }
-        return new Verifier(metrics, clock, maxLargeNumbers);
+        return Map.copyOf(metrics);
     }
 
     private static Expected expected(RegisteredMetric m) throws VerificationException {
@@ -161,7 +185,8 @@ public final class Verifier {
         } else {
             throw new VerificationException("invalid type: " + m.typeCode());
         }
-        return new Expected(m, new Metric(p, type, m.description()), allowed, List.copyOf(bounds));
+        return new Expected(m, new Metric(p, type, m.description()), type, Collections.unmodifiableMap(allowed),
+                List.copyOf(bounds));
     }
 
     private static int firstUtf8Byte(int codePoint) {
@@ -200,16 +225,20 @@ public final class Verifier {
                     + time(oldest) + " (" + MAX_STALENESS.toSeconds() + "s from now)");
         }
         List<Data> data = snapshot.data();
-        String[] combinations = new String[data.size()];
-        var seen = new HashMap<String, Set<String>>();
-        for (int i = 0; i < data.size(); i++) {
+        int n = data.size();
+        Expected[] expected = new Expected[n];
+        String[] combinations = new String[n];
+        // Field combinations already seen: a metric without fields has just one, so its name is the key.
+        var seen = new HashSet<String>();
+        for (int i = 0; i < n; i++) {
             Data d = data.get(i);
             Expected e = metrics.get(d.metric().name());
             if (e == null) {
                 throw new VerificationException("snapshot contains unknown metric " + GoQuote.quote(d.metric().name()));
             }
+            expected[i] = e;
             try {
-                combinations[i] = checkPoint(d, e, seen.computeIfAbsent(e.metric().name(), k -> new HashSet<>()));
+                combinations[i] = checkPoint(d, e, seen);
             } catch (VerificationException ex) {
                 throw wrap(d, ex);
             }
@@ -218,24 +247,24 @@ public final class Verifier {
             throw new VerificationException("consecutive snapshots are not chronologically ordered: last verified"
                     + " snapshot was exported at " + time(lastWhen) + ", this one is from " + time(when));
         }
-        for (int i = 0; i < data.size(); i++) {
+        for (int i = 0; i < n; i++) {
             Data d = data.get(i);
             try {
-                checkIncrement(d, metrics.get(d.metric().name()), combinations[i]);
+                checkIncrement(d, expected[i], combinations[i]);
             } catch (VerificationException ex) {
                 throw wrap(d, ex);
             }
         }
-        long large = countLargeNumbers(data, combinations);
+        long large = countLargeNumbers(data, expected, combinations);
         if (large > maxLargeNumbers) {
             throw new VerificationException("snapshot contains too many large numbers: " + large
                     + " values need 64-bit storage, the limit is " + maxLargeNumbers);
         }
         lastWhen = when;
         storedLarge = large;
-        for (int i = 0; i < data.size(); i++) {
+        for (int i = 0; i < n; i++) {
             Data d = data.get(i);
-            switch (metrics.get(d.metric().name()).metric().type().orElseThrow()) {
+            switch (expected[i].type()) {
                 case COUNTER -> lastCounters.computeIfAbsent(d.metric().name(), k -> new HashMap<>())
                         .put(combinations[i], d.number());
                 case HISTOGRAM -> lastHistograms.computeIfAbsent(d.metric().name(), k -> new HashMap<>())
@@ -251,51 +280,38 @@ public final class Verifier {
 
     /** Read-only checks of one point; returns its field combination. */
     private static String checkPoint(Data d, Expected e, Set<String> seen) throws VerificationException {
-        if (!d.metric().equals(e.metric())) {
+        if (d.metric() != e.metric() && !d.metric().equals(e.metric())) {
             throw new VerificationException("invalid metric definition: got &" + definition(d.metric())
                     + " want " + definition(e.metric()));
         }
         if (!d.externalLabels().isEmpty()) {
             throw new VerificationException("external labels are not allowed: got " + d.externalLabels().size());
         }
-        for (String key : d.labels().keySet()) {
-            if (key.isEmpty()) {
-                throw new VerificationException("empty label key");
-            }
-            if (key.equals("le")) {
-                throw new VerificationException("label \"le\" is reserved for histogram buckets");
-            }
-            if (IDENTITY_LABELS.contains(key)) {
-                throw new VerificationException("label " + GoQuote.quote(key)
-                        + " collides with the identity label of the same name");
+        if (!d.labels().isEmpty()) {
+            for (String key : d.labels().keySet()) {
+                if (key.isEmpty()) {
+                    throw new VerificationException("empty label key");
+                }
+                if (key.equals("le")) {
+                    throw new VerificationException("label \"le\" is reserved for histogram buckets");
+                }
+                if (IDENTITY_LABELS.contains(key)) {
+                    throw new VerificationException("label " + GoQuote.quote(key)
+                            + " collides with the identity label of the same name");
+                }
             }
         }
         if (d.labels().size() != e.allowed().size()) {
             throw new VerificationException("invalid number of fields: got " + d.labels().size()
                     + " want " + e.allowed().size());
         }
-        var combination = new StringBuilder();
-        boolean first = true;
-        for (Map.Entry<String, Set<String>> field : e.allowed().entrySet()) {
-            String value = d.labels().get(field.getKey());
-            if (value == null) {
-                throw new VerificationException("did not specify field " + GoQuote.quote(field.getKey()));
-            }
-            if (!field.getValue().contains(value)) {
-                throw new VerificationException("value " + GoQuote.quote(value) + " is not allowed for field "
-                        + field.getKey());
-            }
-            if (!first) {
-                combination.append(',');
-            }
-            combination.append(value);
-            first = false;
-        }
-        String key = combination.toString();
-        if (seen.contains(key)) {
+        String key = e.allowed().isEmpty() ? "" : combination(d, e);
+        // Names cannot contain a NUL, so name + NUL + combination keys one metric's combination.
+        String seenKey = key.isEmpty() ? e.metric().name() : e.metric().name() + '\0' + key;
+        if (seen.contains(seenKey)) {
             throw new VerificationException("combination of field values " + GoQuote.quote(key) + " was already seen");
         }
-        switch (e.metric().type().orElseThrow()) {
+        switch (e.type()) {
             case GAUGE, COUNTER, UNTYPED -> {
                 if (d.number() == null) {
                     throw new VerificationException("expected number value for gauge or counter");
@@ -326,8 +342,30 @@ public final class Verifier {
                 }
             }
         }
-        seen.add(key);
+        seen.add(seenKey);
         return key;
+    }
+
+    /** The point's field values in registration order, comma-separated (upstream's key text). */
+    private static String combination(Data d, Expected e) throws VerificationException {
+        var combination = new StringBuilder();
+        boolean first = true;
+        for (Map.Entry<String, Set<String>> field : e.allowed().entrySet()) {
+            String value = d.labels().get(field.getKey());
+            if (value == null) {
+                throw new VerificationException("did not specify field " + GoQuote.quote(field.getKey()));
+            }
+            if (!field.getValue().contains(value)) {
+                throw new VerificationException("value " + GoQuote.quote(value) + " is not allowed for field "
+                        + field.getKey());
+            }
+            if (!first) {
+                combination.append(',');
+            }
+            combination.append(value);
+            first = false;
+        }
+        return combination.toString();
     }
 
     private static String definition(Metric m) {
@@ -336,7 +374,7 @@ public final class Verifier {
 
     /** Monotonicity against the last accepted values (guarded by this). */
     private void checkIncrement(Data d, Expected e, String combination) throws VerificationException {
-        switch (e.metric().type().orElseThrow()) {
+        switch (e.type()) {
             case COUNTER -> {
                 NumberValue last = lastCounters.getOrDefault(d.metric().name(), Map.of())
                         .getOrDefault(combination, NumberValue.ZERO);
@@ -409,12 +447,12 @@ public final class Verifier {
      * Counts the values upstream would keep in 64-bit slots if this snapshot were accepted: the
      * stored count, adjusted for each value this snapshot replaces (guarded by this).
      */
-    private long countLargeNumbers(List<Data> data, String[] combinations) {
+    private long countLargeNumbers(List<Data> data, Expected[] expected, String[] combinations) {
         long large = storedLarge;
         for (int i = 0; i < data.size(); i++) {
             Data d = data.get(i);
             String name = d.metric().name();
-            switch (metrics.get(name).metric().type().orElseThrow()) {
+            switch (expected[i].type()) {
                 case COUNTER -> {
                     NumberValue last = lastCounters.getOrDefault(name, Map.of()).get(combinations[i]);
                     large += largeCount(d.number()) - (last == null ? 0 : largeCount(last));

@@ -451,4 +451,29 @@ class VerifierTest {
         labels.put("a", "1");
         v.verify(at(T, gaugePoint("g", labels, 1)));
     }
+
+    @Test
+    void sandboxesWithTheSameRegistrationKeepTheirOwnState() throws VerificationException {
+        // Equal registrations share one definition table; the remembered values must stay per sandbox.
+        Verifier a = verifier(counter("c"), gauge("g", new MetricField("f", List.of("x", "y"))));
+        Verifier b = verifier(counter("c"), gauge("g", new MetricField("f", List.of("x", "y"))));
+        a.verify(at(T, counterPoint("c", NumberValue.ofInt(10))));
+        b.verify(at(T, counterPoint("c", NumberValue.ofInt(2))));
+        assertEquals("metric \"c\": counter value decreased from 10 to 9", verifyFails(a, at(T, counterPoint("c", NumberValue.ofInt(9)))));
+        b.verify(at(T, counterPoint("c", NumberValue.ofInt(3))));
+        assertEquals("metric \"g\": value \"z\" is not allowed for field f",
+                verifyFails(b, at(T, gaugePoint("g", Map.of("f", "z"), 1))));
+        a.verify(at(T, counterPoint("c", NumberValue.ofInt(10)), gaugePoint("g", Map.of("f", "x"), 1)));
+    }
+
+    @Test
+    void aRepeatedCombinationIsCaughtWithAndWithoutFields() throws VerificationException {
+        Verifier v = verifier(counter("c"), gauge("g", new MetricField("f", List.of("x", "y"))));
+        assertEquals("metric \"c\": combination of field values \"\" was already seen",
+                verifyFails(v, at(T, counterPoint("c", NumberValue.ofInt(1)), counterPoint("c", NumberValue.ofInt(1)))));
+        assertEquals("metric \"g\": combination of field values \"x\" was already seen",
+                verifyFails(v, at(T, gaugePoint("g", Map.of("f", "x"), 1), gaugePoint("g", Map.of("f", "y"), 1),
+                        gaugePoint("g", Map.of("f", "x"), 2))));
+        v.verify(at(T, gaugePoint("g", Map.of("f", "x"), 1), gaugePoint("g", Map.of("f", "y"), 1), counterPoint("c", NumberValue.ofInt(1))));
+    }
 }
