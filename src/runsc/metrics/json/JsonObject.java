@@ -1,26 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 package runsc.metrics.json;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * A JSON object; its members keep document order (a write after a parse gives the same order).
  *
- * @param members the members, copied into an unmodifiable insertion-ordered map
+ * @param members the members, copied into an unmodifiable insertion-ordered map (not copied again
+ *     when they come from another object or from the parser)
  */
 public record JsonObject(Map<String, JsonValue> members) implements JsonValue {
 
     /** The empty object. */
-    public static final JsonObject EMPTY = new JsonObject(Map.of());
+    public static final JsonObject EMPTY = new JsonObject(Members.EMPTY);
 
     /** Copies the members, keeping their iteration order; rejects null keys and values. */
     public JsonObject {
-        LinkedHashMap<String, JsonValue> copy = new LinkedHashMap<>(Math.max(4, members.size() * 4 / 3 + 1));
-        members.forEach((k, v) -> copy.put(Objects.requireNonNull(k, "key"), Objects.requireNonNull(v, "value")));
-        members = Collections.unmodifiableMap(copy);
+        members = Members.copyOf(members);
     }
 
     // equals and hashCode are written out for the stack's sake, as in JsonArray.
@@ -56,13 +52,7 @@ public record JsonObject(Map<String, JsonValue> members) implements JsonValue {
      * @return the value or null
      */
     public JsonValue memberIgnoringCase(String name) {
-        JsonValue found = null;
-        for (Map.Entry<String, JsonValue> e : members.entrySet()) {
-            if (e.getKey().equalsIgnoreCase(name)) {
-                found = e.getValue();
-            }
-        }
-        return found;
+        return ((Members) members).lastIgnoringCase(name);
     }
 
     /** The compact JSON text, as {@link Json#write(JsonValue)} gives it. */

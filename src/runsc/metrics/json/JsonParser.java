@@ -3,9 +3,7 @@ package runsc.metrics.json;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Recursive-descent parser for one RFC 8259 document held in a byte array (UTF-8). One method per
@@ -67,12 +65,12 @@ final class JsonParser {
     private JsonObject parseObject() throws JsonException {
         enter();
         pos++; // '{'
-        Map<String, JsonValue> members = new LinkedHashMap<>();
+        Members.Builder members = new Members.Builder();
         skipWhitespace();
         if (pos < end && in[pos] == '}') {
             pos++;
             depth--;
-            return new JsonObject(members);
+            return JsonObject.EMPTY;
         }
         while (true) {
             pathKeys[depth] = null; // until the name is read, the path is the object's own
@@ -83,7 +81,7 @@ final class JsonParser {
             int keyStart = pos;
             String key = parseString();
             pathKeys[depth] = key;
-            if (limits.duplicateKeys() == JsonLimits.DuplicateKeys.REJECT && members.containsKey(key)) {
+            if (limits.duplicateKeys() == JsonLimits.DuplicateKeys.REJECT && members.contains(key)) {
                 pos = keyStart;
                 StringBuilder quoted = new StringBuilder(key.length() + 2);
                 JsonWriter.string(key, quoted);
@@ -103,7 +101,7 @@ final class JsonParser {
             byte b = in[pos++];
             if (b == '}') {
                 depth--;
-                return new JsonObject(members);
+                return new JsonObject(members.build());
             }
             if (b != ',') {
                 pos--;

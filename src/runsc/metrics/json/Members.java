@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: Apache-2.0
+package runsc.metrics.json;
+
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * The members of a {@link JsonObject}: an immutable map in document order, kept as two arrays.
+ *
+ * <p>Sandbox replies are mostly small objects ({@code {"metric":..,"val":..}}, {@code {"int":12}})
+ * read once and thrown away, thousands per scrape. A {@code LinkedHashMap} behind an unmodifiable
+ * view costs a node per member, a copy when the record is built, and a wrapper object per entry on
+ * every iteration; here a member is two array slots, and lookups of small objects scan the keys.
+ * Objects with more than {@link #INDEX_FROM} members get a hash index for {@link #get}.
+ */
+final class Members extends AbstractMap<String, JsonValue> {
+    /** From this many members on, {@link #get} uses a hash index instead of a scan. */
+    static final int INDEX_FROM = 9;
+
+    static final Members EMPTY = new Members(new String[0], new JsonValue[0], 0, null);
+
+    private final String[] keys;
+    private final JsonValue[] values;
+    private final int size;
+    private final Map<String, Integer> index;
+
+    /** Takes the arrays over; {@code index} maps every key to its slot, or is null below {@link #INDEX_FROM}. */
+    private Members(String[] keys, JsonValue[] values, int size, Map<String, Integer> index) {
+        this.keys = keys;
+        this.values = values;
+        this.size = size;
+        this.index = index;
+    }
+
+    private static Map<String, Integer> indexOf(String[] keys, int size) {
+        Map<String, Integer> index = HashMap.newHashMap(size);
+        for (int i = 0; i < size; i++) {
+            index.put(keys[i], i);
+        }
+        return index;
+    }
+
+    /** {@return an immutable copy of {@code map} in its iteration order; rejects null keys and values} */
+    static Members copyOf(Map<String, JsonValue> map) {
+        if (map instanceof Members m) {
+            return m;
+        }
+        Builder b = new Builder();
+        map.forEach((k, v) -> b.put(Objects.requireNonNull(k, "key"), Objects.requireNonNull(v, "value")));
+        return b.build();
+    }
+
+    /**
+     * Returns the value of the last member whose name equals {@code name} ignoring case, or null
+     * (Go's {@code encoding/json} field matching; see {@link JsonObject#memberIgnoringCase}).
+     */
+    JsonValue lastIgnoringCase(String name) {
+        for (int i = size - 1; i >= 0; i--) {
+            if (keys[i].equalsIgnoreCase(name)) {
+                return values[i];
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+        return find(key) >= 0;
+    }
+
+    @Override
+    public JsonValue get(Object key) {
+        int i = find(key);
+        return i < 0 ? null : values[i];
+    }
+
+    private int find(Object key) {
+        if (index != null) {
+            Integer i = index.get(key);
+            return i == null ? -1 : i;
+        }
+        for (int i = 0; i < size; i++) {
+            if (keys[i].equals(key)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public void forEach(BiConsumer<? super String, ? super JsonValue> action) {
+        for (int i = 0; i < size; i++) {
+            action.accept(keys[i], values[i]);
+        }
+    }
+
+    @Override
+    public Set<Entry<String, JsonValue>> entrySet() {
+        return new AbstractSet<>() {
+            @Override
+            public int size() {
+                return size;
+            }
+
+            @Override
+            public Iterator<Entry<String, JsonValue>> iterator() {
+                return new Iterator<>() {
+                    private int next;
+
+                    @Override
+                    public boolean hasNext() {
+                        return next < size;
+                    }
+
+                    @Override
+                    public Entry<String, JsonValue> next() {
+                        if (next >= size) {
+                            throw new NoSuchElementException();
+                        }
+                        int i = next++;
+                        return Map.entry(keys[i], values[i]);
+                    }
+                };
+            }
+        };
+    }
+
+    /**
+     * Collects members in document order. A repeated name keeps its first position and takes the
+     * last value, as a {@code LinkedHashMap} would (Go's decoder, too, keeps the last value).
+     */
+    static final class Builder {
+        private String[] keys = new String[4];
+        private JsonValue[] values = new JsonValue[4];
+        private int size;
+        private Map<String, Integer> index;
+
+        /** {@return whether a member of this name was put} */
+        boolean contains(String key) {
+            return find(key) >= 0;
+        }
+
+        void put(String key, JsonValue value) {
+            int i = find(key);
+            if (i >= 0) {
+                values[i] = value;
+                return;
+            }
+            if (size == keys.length) {
+                keys = Arrays.copyOf(keys, size * 2);
+                values = Arrays.copyOf(values, size * 2);
+            }
+            keys[size] = key;
+            values[size] = value;
+            if (index != null) {
+                index.put(key, size);
+            } else if (size + 1 >= INDEX_FROM) {
+                index = indexOf(keys, size + 1);
+            }
+            size++;
+        }
+
+        private int find(String key) {
+            if (index != null) {
+                Integer i = index.get(key);
+                return i == null ? -1 : i;
+            }
+            for (int i = 0; i < size; i++) {
+                if (keys[i].equals(key)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        /** {@return the members; the builder must not be used afterwards} */
+        Members build() {
+            return size == 0 ? EMPTY : new Members(keys, values, size, index);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: Apache-2.0
+package runsc.metrics.json;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class MembersTest {
+    private static JsonObject parse(String text) throws JsonException {
+        return (JsonObject) Json.parse(text);
+    }
+
+    @Test
+    void behavesAsAnOrderedMapBelowAndAboveTheIndexSize() throws JsonException {
+        for (int n : new int[] {0, 1, Members.INDEX_FROM - 1, Members.INDEX_FROM, 40}) {
+            var expected = new LinkedHashMap<String, JsonValue>();
+            var text = new StringBuilder("{");
+            for (int i = n - 1; i >= 0; i--) { // descending, so that order is not sorted order
+                expected.put("k" + i, new JsonNumber(Integer.toString(i)));
+                text.append(text.length() > 1 ? "," : "").append("\"k").append(i).append("\":").append(i);
+            }
+            JsonObject o = parse(text.append('}').toString());
+            assertEquals(expected, o.members(), "n=" + n);
+            assertEquals(o.members(), expected, "n=" + n);
+            assertEquals(expected.hashCode(), o.members().hashCode());
+            assertEquals(List.copyOf(expected.keySet()), new ArrayList<>(o.members().keySet()));
+            for (int i = 0; i < n; i++) {
+                assertEquals(new JsonNumber(Integer.toString(i)), o.get("k" + i));
+                assertTrue(o.members().containsKey("k" + i));
+            }
+            assertNull(o.get("absent"));
+            assertFalse(o.members().containsKey("absent"));
+        }
+    }
+
+    @Test
+    void aRepeatedNameKeepsItsFirstPlaceAndItsLastValueAtAnySize() throws JsonException {
+        for (int filler : new int[] {0, 20}) {
+            var text = new StringBuilder("{\"a\":1,");
+            for (int i = 0; i < filler; i++) {
+                text.append("\"f").append(i).append("\":0,");
+            }
+            byte[] bytes = text.append("\"b\":2,\"a\":3}").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            JsonObject o = (JsonObject) Json.parse(bytes, new JsonLimits(JsonLimits.DEFAULT_MAX_DEPTH,
+                    JsonLimits.DEFAULT_MAX_BYTES, JsonLimits.DuplicateKeys.KEEP_LAST));
+            assertEquals(new JsonNumber("3"), o.get("a"));
+            assertEquals("a", o.members().keySet().iterator().next());
+            assertEquals(filler + 2, o.members().size());
+        }
+    }
+
+    @Test
+    void memberIgnoringCaseTakesTheLastMatchAsGoDoes() throws JsonException {
+        JsonObject o = parse("{\"Success\":true,\"other\":1,\"SUCCESS\":false}"); // distinct names
+        assertEquals(JsonBool.FALSE, o.memberIgnoringCase("success"));
+        assertNull(o.memberIgnoringCase("missing"));
+    }
+
+    @Test
+    void isImmutableThroughEveryView() throws JsonException {
+        Map<String, JsonValue> m = parse("{\"a\":1}").members();
+        assertThrows(UnsupportedOperationException.class, () -> m.put("b", JsonNull.INSTANCE));
+        assertThrows(UnsupportedOperationException.class, () -> m.remove("a"));
+        assertThrows(UnsupportedOperationException.class, () -> m.entrySet().iterator().next().setValue(JsonNull.INSTANCE));
+        var it = m.entrySet().iterator();
+        it.next();
+        assertThrows(UnsupportedOperationException.class, it::remove);
+        assertThrows(UnsupportedOperationException.class, m::clear);
+    }
+
+    @Test
+    void objectsBuiltFromOtherObjectsShareTheirMembersAndOthersAreCopied() throws JsonException {
+        JsonObject parsed = parse("{\"a\":1}");
+        assertSame(parsed.members(), new JsonObject(parsed.members()).members());
+        var source = new LinkedHashMap<String, JsonValue>();
+        source.put("x", JsonNull.INSTANCE);
+        JsonObject built = new JsonObject(source);
+        source.put("y", JsonNull.INSTANCE);
+        assertEquals(1, built.members().size(), "a later change of the source does not show");
+        assertThrows(NullPointerException.class, () -> new JsonObject(java.util.Collections.singletonMap("k", null)));
+    }
+}
