@@ -51,6 +51,16 @@ final class ReplyDecoder {
         BadReply(String message) {
             super(message);
         }
+
+        /**
+         * The same error seen from the enclosing value: messages start with their path, so the
+         * enclosing path goes in front. Paths are built this way, on failure only, because a
+         * scrape decodes thousands of data points and building each one's path up front would
+         * cost several strings per point.
+         */
+        BadReply under(String path) {
+            return new BadReply(path + getMessage());
+        }
     }
 
     /** The decoded envelope {@code {"success":..,"err":..,"result":..}}. */
@@ -99,7 +109,11 @@ final class ReplyDecoder {
                 throw wrongType("result.snapshot.data", d, "array");
             }
             for (int i = 0; i < array.elements().size(); i++) {
-                data.add(data(array.elements().get(i), "result.snapshot.data[" + i + "]"));
+                try {
+                    data.add(data(array.elements().get(i)));
+                } catch (BadReply e) {
+                    throw e.under("result.snapshot.data[" + i + "]");
+                }
             }
         }
         return new Snapshot(when, data, zone, OptionalLong.empty());
@@ -119,88 +133,114 @@ final class ReplyDecoder {
                 int64(o.memberIgnoringCase("WallTimeSaved"), "result.WallTimeSaved"));
     }
 
-    private static Data data(JsonValue v, String path) throws BadReply {
+    /** One element of {@code data}; error paths are relative to it (see {@link BadReply#under}). */
+    private static Data data(JsonValue v) throws BadReply {
         if (v instanceof JsonNull) {
-            throw new BadReply(path + " is null");
+            throw new BadReply(" is null");
         }
-        JsonObject o = object(v, path);
+        JsonObject o = object(v, "");
         JsonValue m = o.memberIgnoringCase("metric");
         if (m == null || m instanceof JsonNull) {
-            throw new BadReply(path + ".metric is " + (m == null ? "missing" : "null"));
+            throw new BadReply(".metric is " + (m == null ? "missing" : "null"));
         }
-        JsonObject mo = object(m, path + ".metric");
-        long type = int64(mo.memberIgnoringCase("type"), path + ".metric.type");
+        JsonObject mo = object(m, ".metric");
+        long type = int64(mo.memberIgnoringCase("type"), ".metric.type");
         if (type != (int) type) {
-            throw new BadReply(path + ".metric.type: " + type + " is outside the int range");
+            throw new BadReply(".metric.type: " + type + " is outside the int range");
         }
-        Metric metric = new Metric(string(mo.memberIgnoringCase("name"), path + ".metric.name"), (int) type,
-                string(mo.memberIgnoringCase("help"), path + ".metric.help"));
-        Map<String, String> labels = labels(o.memberIgnoringCase("labels"), path + ".labels");
+        Metric metric = new Metric(string(mo.memberIgnoringCase("name"), ".metric.name"), (int) type,
+                string(mo.memberIgnoringCase("help"), ".metric.help"));
+        Map<String, String> labels = labels(o.memberIgnoringCase("labels"));
         JsonValue external = o.memberIgnoringCase("external_labels");
         if (external != null && !(external instanceof JsonNull)) {
-            throw new BadReply(path + ".external_labels: a sandbox may not send external labels (metric "
+            throw new BadReply(".external_labels: a sandbox may not send external labels (metric "
                     + metric.name() + ")");
         }
         JsonValue val = present(o.memberIgnoringCase("val"));
         JsonValue histogram = present(o.memberIgnoringCase("histogram"));
         if ((val == null) == (histogram == null)) {
-            throw new BadReply(path + ": invalid number of value fields specified: " + (val == null ? 0 : 2)
+            throw new BadReply(": invalid number of value fields specified: " + (val == null ? 0 : 2)
                     + " (exactly one of val and histogram is required, metric " + metric.name() + ")");
         }
         if (val != null) {
-            return new Data(metric, labels, Map.of(), number(val, path + ".val"), null);
+            return new Data(metric, labels, Map.of(), number(val, ".val"), null);
         }
-        return new Data(metric, labels, Map.of(), null, histogram(histogram, path + ".histogram"));
+        try {
+            return new Data(metric, labels, Map.of(), null, histogram(histogram));
+        } catch (BadReply e) {
+            throw e.under(".histogram");
+        }
     }
 
-    private static Histogram histogram(JsonValue v, String path) throws BadReply {
-        JsonObject o = object(v, path);
+    /** A {@code histogram} value; error paths are relative to it. */
+    private static Histogram histogram(JsonValue v) throws BadReply {
+        JsonObject o = object(v, "");
         List<Bucket> buckets = new ArrayList<>();
         JsonValue b = o.memberIgnoringCase("buckets");
         if (b != null && !(b instanceof JsonNull)) {
             if (!(b instanceof JsonArray array)) {
-                throw wrongType(path + ".buckets", b, "array");
+                throw wrongType(".buckets", b, "array");
             }
             for (int i = 0; i < array.elements().size(); i++) {
-                String bp = path + ".buckets[" + i + "]";
-                JsonValue e = array.elements().get(i);
-                if (e instanceof JsonNull) {
-                    throw new BadReply(bp + " is null");
+                try {
+                    buckets.add(bucket(array.elements().get(i)));
+                } catch (BadReply e) {
+                    throw e.under(".buckets[" + i + "]");
                 }
-                JsonObject bucket = object(e, bp);
-                buckets.add(new Bucket(number(bucket.memberIgnoringCase("le"), bp + ".le"),
-                        uint64(bucket.memberIgnoringCase("n"), bp + ".n")));
             }
         }
-        return new Histogram(number(o.memberIgnoringCase("total"), path + ".total"), number(o.memberIgnoringCase("min"), path + ".min"),
-                number(o.memberIgnoringCase("max"), path + ".max"), number(o.memberIgnoringCase("ssd"), path + ".ssd"), buckets);
+        return new Histogram(number(o.memberIgnoringCase("total"), ".total"), number(o.memberIgnoringCase("min"), ".min"),
+                number(o.memberIgnoringCase("max"), ".max"), number(o.memberIgnoringCase("ssd"), ".ssd"), buckets);
     }
 
-    /** A Number struct; absent or null is zero. */
+    private static Bucket bucket(JsonValue e) throws BadReply {
+        if (e instanceof JsonNull) {
+            throw new BadReply(" is null");
+        }
+        JsonObject bucket = object(e, "");
+        return new Bucket(number(bucket.memberIgnoringCase("le"), ".le"), uint64(bucket.memberIgnoringCase("n"), ".n"));
+    }
+
+    /** A Number struct at {@code path} (a constant, so that nothing is built unless it fails). */
     private static NumberValue number(JsonValue v, String path) throws BadReply {
+        try {
+            return number(v);
+        } catch (BadReply e) {
+            throw e.under(path);
+        }
+    }
+
+    /** A Number struct; absent or null is zero; error paths are relative to it. */
+    private static NumberValue number(JsonValue v) throws BadReply {
         if (v == null || v instanceof JsonNull) {
             return NumberValue.ZERO;
         }
-        JsonObject o = object(v, path);
-        long i = int64(o.memberIgnoringCase("int"), path + ".int");
+        JsonObject o = object(v, "");
+        long i = int64(o.memberIgnoringCase("int"), ".int");
         double f = 0;
         JsonValue fv = o.memberIgnoringCase("float");
         if (fv instanceof JsonNumber n) {
             f = n.doubleValue();
         } else if (fv != null && !(fv instanceof JsonNull)) {
-            throw wrongType(path + ".float", fv, "number");
+            throw wrongType(".float", fv, "number");
         }
         return NumberValue.of(i, f);
     }
 
-    private static Map<String, String> labels(JsonValue v, String path) throws BadReply {
+    /** The {@code labels} map of a data point; error paths are relative to the point. */
+    private static Map<String, String> labels(JsonValue v) throws BadReply {
         if (v == null || v instanceof JsonNull) {
             return Map.of();
         }
-        JsonObject o = object(v, path);
+        JsonObject o = object(v, ".labels");
         Map<String, String> out = new LinkedHashMap<>();
         for (var e : o.members().entrySet()) {
-            out.put(e.getKey(), string(e.getValue(), path + "." + e.getKey()));
+            String value = switch (e.getValue()) {
+                case JsonString(String text) -> text;
+                case JsonNull n -> ""; // Go leaves the zero value
+                case JsonValue other -> throw wrongType(".labels." + e.getKey(), other, "string");
+            };
+            out.put(e.getKey(), value);
         }
         return out;
     }

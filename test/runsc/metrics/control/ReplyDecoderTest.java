@@ -152,6 +152,25 @@ class ReplyDecoderTest {
     }
 
     @Test
+    void namesTheFullPathOfAnErrorDeepInTheSecondPoint() {
+        String ok = "{\"metric\":{\"name\":\"a\"},\"val\":{}},";
+        assertEquals("result.snapshot.data[1].histogram.buckets[1].le.float is a boolean, not a number",
+                exportError("{\"data\":[" + ok + "{\"metric\":{\"name\":\"h\"},\"histogram\":{\"buckets\":"
+                        + "[{\"n\":1},{\"le\":{\"float\":true}}]}}]}"));
+        assertEquals("result.snapshot.data[1].histogram.ssd is a string, not an object",
+                exportError("{\"data\":[" + ok + "{\"metric\":{\"name\":\"h\"},\"histogram\":{\"ssd\":\"x\"}}]}"));
+        assertEquals("result.snapshot.data[1].labels is an array, not an object",
+                exportError("{\"data\":[" + ok + "{\"metric\":{\"name\":\"a\"},\"labels\":[],\"val\":{}}]}"));
+    }
+
+    @Test
+    void aNullLabelValueIsTheEmptyStringAsInGo() throws Exception {
+        Snapshot s = export("{\"success\":true,\"result\":{\"snapshot\":{\"data\":[{\"metric\":{\"name\":\"a\"},"
+                + "\"labels\":{\"k\":null},\"val\":{\"int\":1}}]}}}");
+        assertEquals(java.util.Map.of("k", ""), s.data().getFirst().labels());
+    }
+
+    @Test
     void decodesRuntimeStatesAndSavings() throws Exception {
         assertEquals(ContainerState.STOPPED, ReplyDecoder.runtimeStateResult(parse("3")));
         assertEquals("result: 4 is not a container state (0 to 3)", assertThrows(ReplyDecoder.BadReply.class,
