@@ -84,7 +84,11 @@ public final class RuntimeRoot {
         List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
-                names.add(entry.getFileName().toString());
+                String name = entry.getFileName().toString();
+                // Every sandbox also has a lock file and a socket here: sort only what can parse.
+                if (name.endsWith(".state")) {
+                    names.add(name);
+                }
             }
         } catch (IOException | DirectoryIteratorException e) {
             IOException cause = e instanceof DirectoryIteratorException d ? d.getCause() : (IOException) e;

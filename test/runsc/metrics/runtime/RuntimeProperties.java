@@ -39,6 +39,25 @@ class RuntimeProperties {
                 }));
     }
 
+    /** runsc's pattern, anchored: the reference the hand-written parser must agree with. */
+    private static final java.util.regex.Pattern RUNSC_NAME =
+            java.util.regex.Pattern.compile("([\\w+,.-]+)_sandbox:([\\w+,.-]+)\\.state");
+
+    @Test
+    void theParserAgreesWithRunscsPatternOnAnyName() {
+        String parts = ID_CHARS + ",:_ sandbox.state";
+        Property.forAll(g -> switch (g.intIn(0, 2)) {
+            case 0 -> g.stringOf(parts, 0, 40);
+            case 1 -> g.stringOf(ID_CHARS + ",:", 0, 12) + "_sandbox:" + g.stringOf(ID_CHARS + ",:_", 0, 12) + ".state";
+            default -> g.anyString(30) + "_sandbox:" + g.anyString(5) + ".state";
+        }, name -> {
+            var m = RUNSC_NAME.matcher(name);
+            Optional<FullId> expected = m.matches() && FullId.isValidId(m.group(1)) && FullId.isValidId(m.group(2))
+                    ? Optional.of(new FullId(m.group(2), m.group(1))) : Optional.empty();
+            assertEquals(expected, StateFileName.parse(name), name);
+        });
+    }
+
     @Test
     void goTimeTextAgreesWithAFormatterAndParsesBack() {
         checkGoTime(Instant.ofEpochSecond(MIN_SECONDS, 0));
