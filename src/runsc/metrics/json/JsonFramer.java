@@ -69,6 +69,12 @@ public final class JsonFramer {
         int stop = offset + length;
         try {
             while (i < stop && state != State.DONE) {
+                if (state == State.STRING) {
+                    i = copyStringRun(bytes, i, stop);
+                    if (i == stop) {
+                        break;
+                    }
+                }
                 byte b = bytes[i];
                 if (state == State.SCALAR && !continuesScalar(b)) {
                     state = State.DONE; // the delimiter belongs to whatever follows
@@ -159,6 +165,28 @@ public final class JsonFramer {
         if (buf.length > KEPT_BUFFER) {
             buf = new byte[Math.min(INITIAL_BUFFER, limits.maxBytes())]; // do not keep a huge reply's buffer alive
         }
+    }
+
+    /**
+     * Copies the bytes of a string literal up to its next quote or backslash in one go and returns
+     * where it stopped; most of a reply's bytes are inside strings (names, help texts). A run that
+     * would pass the size limit is left to the byte-by-byte path, which reports it at its position.
+     */
+    private int copyStringRun(byte[] bytes, int i, int stop) {
+        int j = i;
+        while (j < stop && bytes[j] != '"' && bytes[j] != '\\') {
+            j++;
+        }
+        int run = j - i;
+        if ((long) size + run > limits.maxBytes()) {
+            return i;
+        }
+        if (size + run > buf.length) {
+            buf = Arrays.copyOf(buf, (int) Math.min(Math.max((long) buf.length * 2, size + run), limits.maxBytes()));
+        }
+        System.arraycopy(bytes, i, buf, size, run);
+        size += run;
+        return j;
     }
 
     private void container(byte b, byte[] bytes, int i, int stop) throws JsonException {

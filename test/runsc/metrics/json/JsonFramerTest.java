@@ -147,6 +147,23 @@ class JsonFramerTest {
     }
 
     @Test
+    void framesLongStringsWithEscapesInAnyChunking() throws JsonException {
+        // Strings are copied in runs up to the next quote or backslash; runs must survive chunk
+        // boundaries and buffer growth, and a quote after a backslash must not end the string.
+        String text = "{\"help\":\"" + "a\\\"b\\\\c ".repeat(700) + "\",\"k\":[\"" + "é".repeat(900) + "\"]}";
+        byte[] bytes = utf8(text + " ");
+        for (int chunk : new int[] {1, 7, 1000, bytes.length}) {
+            JsonFramer framer = new JsonFramer(JsonLimits.DEFAULT);
+            int at = 0;
+            while (!framer.complete()) {
+                at += framer.feed(bytes, at, Math.min(chunk, bytes.length - at));
+            }
+            assertEquals(bytes.length - 1, at, "chunk " + chunk);
+            assertEquals(Json.parse(text), framer.take(), "chunk " + chunk);
+        }
+    }
+
+    @Test
     void cutsOffEndlessWhitespace() throws JsonException {
         JsonFramer framer = new JsonFramer(JsonLimits.DEFAULT.withMaxBytes(1000));
         byte[] blanks = utf8(" ".repeat(600));
