@@ -159,17 +159,20 @@ final class JsonParser {
         int start = pos;
         pos++; // opening quote
         int runStart = pos;
-        // Fast path: printable ASCII without escapes, the common case for names and IDs.
+        // Fast path: printable ASCII without escapes, the common case for names and IDs, which
+        // repeat so often that a shared cache hands out one String for each.
+        int hash = 0;
         while (pos < end) {
             byte b = in[pos];
             if (b == '"') {
-                String s = new String(in, runStart, pos - runStart, StandardCharsets.ISO_8859_1);
+                String s = AsciiStrings.of(in, runStart, pos, hash);
                 pos++;
                 return s;
             }
             if (b == '\\' || b < 0x20) {
                 break; // negative bytes (non-ASCII) are < 0x20 too: the slow path decodes them
             }
+            hash = AsciiStrings.hash(hash, b);
             pos++;
         }
         StringBuilder sb = new StringBuilder(pos - runStart + 16);
