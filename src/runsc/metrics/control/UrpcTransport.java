@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package runsc.metrics.control;
 
-import java.io.EOFException;
 import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -13,16 +11,19 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import runsc.metrics.json.JsonChannelReader;
 import runsc.metrics.json.JsonException;
+import runsc.metrics.json.JsonFramer;
 import runsc.metrics.json.JsonLimits;
 import runsc.metrics.json.JsonValue;
 
 /**
  * One urpc exchange on a fresh connection: connect, write the request, read exactly one JSON value,
- * close. Every step is non-blocking and waits on a selector, so one deadline bounds the whole
- * exchange: a Unix {@code connect(2)} normally completes at once, but a blocking one waits for room in
- * a full listen backlog, which a stalled sandbox never makes; non-blocking, that case fails at once
- * with EAGAIN and is retried here until the deadline. The channel is closed on every
- * path, which is what frees a sandbox that keeps the connection open.
+ * close. One deadline bounds the whole exchange. The connect is non-blocking: a Unix
+ * {@code connect(2)} normally completes at once, but a blocking one waits for room in a full listen
+ * backlog, which a stalled sandbox never makes; non-blocking, that case fails at once with EAGAIN
+ * and is retried here until the deadline. Writing and reading then block, and a
+ * {@link DeadlineWatch} closes the channel when the deadline passes, which ends either at once (no
+ * selector per exchange). The channel is closed on every path, which is what frees a sandbox that
+ * keeps the connection open.
  */
 final class UrpcTransport {
     /** strerror(EAGAIN), the JDK's message when a non-blocking Unix connect finds the backlog full. */
@@ -40,20 +41,24 @@ final class UrpcTransport {
             throw new ControlException(sandboxId, ControlException.Kind.CONNECT, "connecting to " + socket
                     + ": cannot make a short link to this long socket path: " + e.getMessage(), null, e);
         }
-        try (link; SocketChannel channel = connect(sandboxId, socket, link, deadlineNanos, budgetMillis)) {
-            write(sandboxId, socket, method, channel, request, deadlineNanos, budgetMillis);
+        try (link; SocketChannel channel = connect(sandboxId, socket, link, deadlineNanos, budgetMillis);
+             DeadlineWatch watch = DeadlineWatch.start(channel, deadlineNanos)) {
+            // Blocking from here on, bounded by the watch closing the channel at the deadline.
+            channel.configureBlocking(true);
+            write(sandboxId, socket, method, channel, request, watch, budgetMillis);
+            JsonFramer framer = new JsonFramer(limits);
             try {
-                return JsonChannelReader.read(channel, limits, deadlineNanos);
-            } catch (SocketTimeoutException e) {
-                throw new ControlException(sandboxId, ControlException.Kind.TIMEOUT, "no reply to " + method
-                        + " from " + socket + " within " + budgetMillis + " ms: " + e.getMessage(), null, e);
-            } catch (EOFException e) {
-                throw new ControlException(sandboxId, ControlException.Kind.TRANSPORT,
-                        "reading reply from " + socket + ": " + e.getMessage(), null, e);
+                return JsonChannelReader.readBlocking(channel, framer);
             } catch (JsonException e) {
                 throw new ControlException(sandboxId, ControlException.Kind.PROTOCOL,
                         "reading reply from " + socket + ": " + e.getMessage(), null, e);
             } catch (IOException e) {
+                if (watch.expired()) {
+                    throw new ControlException(sandboxId, ControlException.Kind.TIMEOUT, "no reply to " + method
+                            + " from " + socket + " within " + budgetMillis + " ms: no complete JSON value before the"
+                            + " deadline (" + framer.buffered() + " bytes received)", null, e);
+                }
+                // EOF (the sandbox closed early) or a failed read.
                 throw new ControlException(sandboxId, ControlException.Kind.TRANSPORT,
                         "reading reply from " + socket + ": " + e.getMessage(), null, e);
             }
@@ -138,31 +143,17 @@ final class UrpcTransport {
     }
 
     private static void write(String sandboxId, Path socket, String method, SocketChannel channel, byte[] request,
-                              long deadlineNanos, long budgetMillis) throws ControlException {
+                              DeadlineWatch watch, long budgetMillis) throws ControlException {
         ByteBuffer buffer = ByteBuffer.wrap(request);
-        try (Selector selector = Selector.open()) {
-            SelectionKey key = null;
+        try {
             while (buffer.hasRemaining()) {
-                if (channel.write(buffer) > 0) {
-                    continue;
-                }
-                long left = deadlineNanos - System.nanoTime();
-                if (left <= 0) {
-                    throw new ControlException(sandboxId, ControlException.Kind.TIMEOUT, "sending " + method
-                            + " to " + socket + ": not sent within " + budgetMillis + " ms", null, null);
-                }
-                if (key == null) {
-                    key = channel.register(selector, SelectionKey.OP_WRITE);
-                }
-                selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-                selector.selectedKeys().clear();
+                channel.write(buffer);
             }
-            if (key != null) {
-                key.cancel();
-            }
-        } catch (ControlException e) {
-            throw e;
         } catch (IOException e) {
+            if (watch.expired()) {
+                throw new ControlException(sandboxId, ControlException.Kind.TIMEOUT, "sending " + method
+                        + " to " + socket + ": not sent within " + budgetMillis + " ms", null, e);
+            }
             throw new ControlException(sandboxId, ControlException.Kind.TRANSPORT,
                     "sending " + method + " to " + socket + ": " + e.getMessage(), null, e);
         }

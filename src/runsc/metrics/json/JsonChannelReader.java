@@ -22,8 +22,43 @@ import java.util.concurrent.TimeUnit;
  */
 public final class JsonChannelReader {
     private static final int READ_CHUNK = 16 << 10;
+    /** A typical sandbox reply is a few kilobytes; larger ones take a few more reads. */
+    private static final int BLOCKING_READ_CHUNK = 8 << 10;
 
     private JsonChannelReader() {}
+
+    /**
+     * Reads one value from a channel in blocking mode. There is no deadline here: the caller bounds
+     * the wait by closing the channel from another thread, which ends a blocked read at once.
+     *
+     * @param channel a channel in blocking mode
+     * @param framer  a fresh framer with the size and depth caps; {@link JsonFramer#buffered()}
+     *                tells the caller how much had arrived if the read fails
+     * @return the value
+     * @throws JsonException if the bytes are not valid JSON or break a limit
+     * @throws EOFException  if the peer closes before the value is complete
+     * @throws IOException   if reading fails, for example because the channel was closed
+     */
+    public static JsonValue readBlocking(ReadableByteChannel channel, JsonFramer framer) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(BLOCKING_READ_CHUNK);
+        while (true) {
+            buffer.clear();
+            int n = channel.read(buffer);
+            if (n < 0) {
+                framer.endOfInput();
+                if (framer.complete()) {
+                    return framer.take();
+                }
+                throw new EOFException(framer.buffered() == 0
+                        ? "connection closed before a JSON value arrived"
+                        : "connection closed after " + framer.buffered() + " bytes, before the JSON value was complete");
+            }
+            framer.feed(buffer.array(), 0, n);
+            if (framer.complete()) {
+                return framer.take();
+            }
+        }
+    }
 
     /**
      * Reads one value.

@@ -84,6 +84,50 @@ class JsonChannelReaderTest {
     }
 
     @Test
+    void readBlockingReturnsAValueThatArrivesInPiecesWithoutWaitingForEof() throws IOException {
+        peerThread = Thread.ofPlatform().start(() -> {
+            try {
+                send("{\"success\":");
+                Thread.sleep(50);
+                send("true,\"result\":\"" + "x".repeat(20_000) + "\"} trailing");
+            } catch (IOException | InterruptedException e) {
+                // the test fails on its own if the value never completes
+            }
+        });
+        JsonFramer framer = new JsonFramer(JsonLimits.DEFAULT);
+        JsonValue reply = JsonChannelReader.readBlocking(ours, framer);
+        assertEquals(20_000, ((JsonString) ((JsonObject) reply).get("result")).value().length());
+        assertTrue(peer.isOpen() && ours.isOpen());
+    }
+
+    @Test
+    void readBlockingEndsAtOnceWhenAnotherThreadClosesTheChannel() throws Exception {
+        send("{\"success\":tr");
+        JsonFramer framer = new JsonFramer(JsonLimits.DEFAULT);
+        long start = System.nanoTime();
+        peerThread = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(200);
+                ours.close(); // what the control client's deadline watch does
+            } catch (IOException | InterruptedException e) {
+                // the read then blocks and the assertion below fails
+            }
+        });
+        assertThrows(java.nio.channels.AsynchronousCloseException.class, () -> JsonChannelReader.readBlocking(ours, framer));
+        assertEquals(13, framer.buffered(), "the caller can still say how much had arrived");
+        assertOnTime(start, 200);
+    }
+
+    @Test
+    void readBlockingGivesEofWhenThePeerClosesMidValue() throws IOException {
+        send("[1,2");
+        peer.close();
+        EOFException e = assertThrows(EOFException.class,
+                () -> JsonChannelReader.readBlocking(ours, new JsonFramer(JsonLimits.DEFAULT)));
+        assertEquals("connection closed after 4 bytes, before the JSON value was complete", e.getMessage());
+    }
+
+    @Test
     void timesOutAtTheDeadlineWhenThePeerSendsHalfAValueAndStalls() throws IOException {
         send("{\"success\":tr");
         long start = System.nanoTime();
