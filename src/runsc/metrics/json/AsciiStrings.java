@@ -2,6 +2,7 @@
 package runsc.metrics.json;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * A small shared cache of short ASCII strings, so that parsing the same member names and values
@@ -9,8 +10,9 @@ import java.nio.charset.StandardCharsets;
  * times per scrape) returns one {@link String} instead of allocating a new one each time.
  *
  * <p>Direct-mapped by hash, bounded ({@link #SLOTS} entries of at most {@link #MAX_LENGTH} bytes),
- * and safe without locks: a slot holds an immutable {@code String} or null, so a racing reader sees
- * some complete entry and checks it byte for byte before using it. A hostile peer that sends only
+ * and safe without locks: a slot holds an immutable entry or null (the bytes of an entry are never
+ * written after it is published), so a racing reader sees some complete entry and checks it byte for
+ * byte before using it. A hostile peer that sends only
  * distinct strings merely evicts entries.
  */
 final class AsciiStrings {
@@ -19,7 +21,10 @@ final class AsciiStrings {
     /** Longest string that is cached (longer ones are rarely repeated and costly to compare). */
     static final int MAX_LENGTH = 128;
 
-    private static final String[] CACHE = new String[SLOTS];
+    /** A cached string with its bytes, so that a lookup compares arrays (a vectorised intrinsic). */
+    private record Entry(byte[] bytes, String string) {}
+
+    private static final Entry[] CACHE = new Entry[SLOTS];
 
     private AsciiStrings() {}
 
@@ -38,29 +43,17 @@ final class AsciiStrings {
             return new String(in, from, length, StandardCharsets.ISO_8859_1);
         }
         int slot = (hash ^ hash >>> 12) & (SLOTS - 1);
-        String cached = CACHE[slot];
-        if (cached != null && equal(cached, in, from, length)) {
-            return cached;
+        Entry cached = CACHE[slot];
+        if (cached != null && Arrays.equals(cached.bytes(), 0, cached.bytes().length, in, from, to)) {
+            return cached.string();
         }
         String s = new String(in, from, length, StandardCharsets.ISO_8859_1);
-        CACHE[slot] = s;
+        CACHE[slot] = new Entry(Arrays.copyOfRange(in, from, to), s);
         return s;
     }
 
     /** The hash {@link #of} expects: {@code h = 31 * h + b} over the bytes, from 0. */
     static int hash(int h, byte b) {
         return 31 * h + b;
-    }
-
-    private static boolean equal(String s, byte[] in, int from, int length) {
-        if (s.length() != length) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            if (s.charAt(i) != in[from + i]) {
-                return false;
-            }
-        }
-        return true;
     }
 }

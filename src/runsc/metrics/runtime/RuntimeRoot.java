@@ -81,18 +81,19 @@ public final class RuntimeRoot {
      * @throws IOException if the directory cannot be listed; the message names it
      */
     public List<FullId> listContainers() throws IOException {
-        List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                // Every sandbox also has a lock file and a socket here: sort only what can parse.
-                if (name.endsWith(".state")) {
-                    names.add(name);
-                }
+        // File.list gives bare names, without a Path object per entry: the server lists the root,
+        // three entries per sandbox, on every scrape. It says nothing about a failure, so the
+        // directory stream is asked again for the reason.
+        String[] entries = dir.toFile().list();
+        if (entries == null) {
+            throw listingFailure();
+        }
+        List<String> names = new ArrayList<>(entries.length / 2);
+        for (String name : entries) {
+            // Every sandbox also has a lock file and a socket here: sort only what can parse.
+            if (name.endsWith(".state")) {
+                names.add(name);
             }
-        } catch (IOException | DirectoryIteratorException e) {
-            IOException cause = e instanceof DirectoryIteratorException d ? d.getCause() : (IOException) e;
-            throw new IOException("cannot list runtime root " + dir + ": " + cause, cause);
         }
         Collections.sort(names);
         List<FullId> ids = new ArrayList<>(names.size());
@@ -100,6 +101,16 @@ public final class RuntimeRoot {
             StateFileName.parse(name).ifPresent(ids::add);
         }
         return List.copyOf(ids);
+    }
+
+    private IOException listingFailure() {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            entries.iterator().hasNext();
+            return new IOException("cannot list runtime root " + dir + ": it could not be read");
+        } catch (IOException | DirectoryIteratorException e) {
+            IOException cause = e instanceof DirectoryIteratorException d ? d.getCause() : (IOException) e;
+            return new IOException("cannot list runtime root " + dir + ": " + cause, cause);
+        }
     }
 
     /**
