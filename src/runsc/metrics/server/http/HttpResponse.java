@@ -24,6 +24,8 @@ import java.util.Objects;
 public record HttpResponse(int status, List<Header> headers, byte[] body, boolean close) {
     /** Go's content type for text it sniffs, and for {@code http.Error}. */
     public static final String TEXT_PLAIN = "text/plain; charset=utf-8";
+    /** Most bytes handed to the transport's stream in one write; see {@link #writeBody}. */
+    public static final int WRITE_SLICE = 64 << 10;
 
     /** Checks the status and copies the header list; the body is taken over, not copied. */
     public HttpResponse {
@@ -103,13 +105,18 @@ public record HttpResponse(int status, List<Header> headers, byte[] body, boolea
     }
 
     /**
-     * Writes the body to a stream without copying it.
+     * Writes the body to a stream without copying it, in slices of {@link #WRITE_SLICE} bytes: the
+     * JDK sends a heap array through a temporary native buffer of the size of each write, and keeps
+     * it, so one multi-megabyte write would pin that much native memory per carrier thread (and
+     * leave the C heap grown after it is freed).
      *
      * @param out the stream
      * @throws IOException if writing fails
      */
     public void writeBody(OutputStream out) throws IOException {
-        out.write(body);
+        for (int off = 0; off < body.length; off += WRITE_SLICE) {
+            out.write(body, off, Math.min(WRITE_SLICE, body.length - off));
+        }
     }
 
     @Override

@@ -360,6 +360,26 @@ class HttpCoreTest {
     }
 
     @Test
+    void writesTheBodyInBoundedSlices() throws IOException {
+        for (int size : new int[] {0, 1, HttpResponse.WRITE_SLICE, HttpResponse.WRITE_SLICE + 1, 3 * HttpResponse.WRITE_SLICE + 7}) {
+            byte[] body = new byte[size];
+            new java.util.Random(size).nextBytes(body);
+            var writes = new java.util.ArrayList<Integer>();
+            var sink = new java.io.ByteArrayOutputStream() {
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    writes.add(len);
+                    super.write(b, off, len);
+                }
+            };
+            HttpResponse.of(200, "x", body).writeBody(sink);
+            assertArrayEquals(body, sink.toByteArray(), "size " + size);
+            assertTrue(writes.stream().allMatch(n -> n <= HttpResponse.WRITE_SLICE), "writes " + writes);
+            assertEquals((size + HttpResponse.WRITE_SLICE - 1) / HttpResponse.WRITE_SLICE, writes.size());
+        }
+    }
+
+    @Test
     void responseRecordsTakeTheirBodyOverWithoutACopy() {
         // A multi-megabyte scrape body is shared by coalesced requests: no copy on the way in or out.
         byte[] body = {1, 2};
