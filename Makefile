@@ -62,12 +62,20 @@ $(MODJAR): $(CLASSES)/.stamp
 	    xargs $(JAR) --create --file $(abspath $@) --date=$(JAR_DATE) \
 	        --main-class $(MAIN) --module-version $(VERSION)
 
+# Options every JVM of the image starts with (jlink --add-options), the AOT training run included,
+# so that the cache always matches them:
+#  --enable-native-access  Posix's flock(2)/kill(2) downcalls, without a warning on stderr.
+#  -XX:+UseSerialGC        G1 is the JVM's choice on 2 or more CPUs, but its set-up (regions,
+#                          remembered sets, concurrent threads) costs short commands such as
+#                          export-metrics ~10 ms of wall and CPU (BENCHMARKS.md run 4); the metric
+#                          server, a small heap with short-lived objects, does not need it either.
+IMAGE_JVM_OPTS := --enable-native-access=$(MODULE) -XX:+UseSerialGC
 image: $(IMAGE)/.stamp ## the jlink runtime image with launcher, man page and AOT cache
-$(IMAGE)/.stamp: $(MODJAR) jlink/runsc-metrics $(MANPAGE) scripts/aot-train.sh scripts/AotScrape.java
+$(IMAGE)/.stamp: $(MODJAR) jlink/runsc-metrics $(MANPAGE) scripts/aot-train.sh scripts/AotScrape.java Makefile
 	rm -rf $(IMAGE)
 	$(JLINK) --module-path $(MODJAR) --add-modules $(MODULE) \
 	    --output $(IMAGE) --strip-debug --no-header-files --no-man-pages --compress=zip-6 \
-	    --add-options='--enable-native-access=$(MODULE)'
+	    --add-options='$(IMAGE_JVM_OPTS)'
 	rm -f $(IMAGE)/bin/jwebserver $(IMAGE)/bin/keytool  # tools of the linked modules, not ours
 	install -m 0755 jlink/runsc-metrics $(IMAGE)/bin/runsc-metrics
 	install -D -m 0644 $(MANPAGE) $(IMAGE)/man/man1/runsc-metrics.1
