@@ -5,15 +5,14 @@
 # The JDK writes one cache per training process, from the classes that process loaded and linked,
 # so the training is one JVM of the image itself, with the launcher's module options, that runs
 # the image's commands one after the other (runsc.metrics.cli.AotTraining):
-#  1. `export-metrics` of one sandbox that a second JVM of the image simulates (`simulate`): the
+#  1. `--version` and `help`, which are over in a few milliseconds;
+#  2. `export-metrics` of one sandbox that a second JVM of the image simulates (`simulate`): the
 #     state file under its flock, the FFM downcall, the control-socket client, the exposition
 #     writer, i.e. the path of the short command whose start-up matters most (BENCHMARKS.md run 4);
-#  2. `demo` on a private Unix socket: simulated sandboxes, the control-socket client, the
+#  3. `demo` on a private Unix socket: simulated sandboxes, the control-socket client, the
 #     exposition encoder and the HTTP server all run while BUILD_JAVA scrapes /metrics a few
 #     times; then SIGTERM takes the orderly exit path and, at exit, the JVM writes the cache (one
 #     step, JEP 514).
-# help and --version share the cache where their classes overlap (start-up, flags); the JDK
-# classes they need are all there.
 set -eu
 image=$1; build_java=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -50,10 +49,10 @@ sim=$!
 wait_for 'grep -q "^simulating" "$tmp/sim.log"' "$sim" "the simulated sandbox (simulate)"
 # The same module options as jlink/runsc-metrics: the cache is only valid for them.
 "$image/bin/java" -XX:AOTCacheOutput="$tmp/cache.aot" -Xlog:aot*=warning,cds*=warning:stderr \
-    -m runsc.metrics/runsc.metrics.cli.AotTraining --root="$tmp/root" export-metrics sim-1 \
-    -- demo --metric-server="$tmp/s.sock" >"$tmp/log" 2>&1 &
+    -m runsc.metrics/runsc.metrics.cli.AotTraining --version -- help \
+    -- --root="$tmp/root" export-metrics sim-1 -- demo --metric-server="$tmp/s.sock" >"$tmp/log" 2>&1 &
 pid=$!
-wait_for '[ -S "$tmp/s.sock" ]' "$pid" "the training run (export-metrics, then demo)"
+wait_for '[ -S "$tmp/s.sock" ]' "$pid" "the training run (--version, help, export-metrics, then demo)"
 "$build_java" "$here/AotScrape.java" "$tmp/s.sock" 5 >>"$tmp/log" 2>&1 || fail "scraping the training run failed"
 kill -TERM "$pid"
 status=0; wait "$pid" || status=$?

@@ -20,7 +20,7 @@ public final class AotTraining {
     private AotTraining() {}
 
     /**
-     * Runs each {@code --}-separated command line through {@link Cli#run} and exits with the
+     * Runs each {@code --}-separated command line as the launcher does and exits with the
      * status of the last one run.
      *
      * @param args command lines separated by {@code --}
@@ -28,8 +28,8 @@ public final class AotTraining {
     public static void main(String... args) {
         int status = Cli.EXIT_OK;
         for (List<String> line : split(args)) {
-            status = new Cli(System.out, System.err, System.getenv()).run(line.toArray(String[]::new));
-            System.out.flush();
+            // Through Main, as the launcher runs it, so that the cache holds Main too.
+            status = Main.run(line.toArray(String[]::new));
             if (status != Cli.EXIT_OK) {
                 System.err.println("aot-training: " + line + " exited with status " + status);
                 break;
