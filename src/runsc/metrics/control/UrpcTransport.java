@@ -30,6 +30,20 @@ final class UrpcTransport {
 
     private UrpcTransport() {}
 
+    /**
+     * Opens and closes an unconnected Unix socket and a selector, which initialises the JDK's side
+     * of both; see {@link ControlClient#prepare()}. Failures are left to the real exchange.
+     */
+    static void prepare() {
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+             Selector selector = Selector.open()) {
+            channel.configureBlocking(false);
+            channel.register(selector, SelectionKey.OP_CONNECT);
+        } catch (IOException | RuntimeException e) {
+            // Nothing prepared; the exchange will meet and report the same problem.
+        }
+    }
+
     static JsonValue exchange(String sandboxId, Path socket, String method, byte[] request, JsonLimits limits,
                               long deadlineNanos) throws ControlException {
         long budgetMillis = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
