@@ -62,14 +62,11 @@ $(MODJAR): $(CLASSES)/.stamp
 	    xargs $(JAR) --create --file $(abspath $@) --date=$(JAR_DATE) \
 	        --main-class $(MAIN) --module-version $(VERSION)
 
-# Options every JVM of the image starts with (jlink --add-options), the AOT training run included,
-# so that the cache always matches them:
-#  --enable-native-access  Posix's flock(2)/kill(2) downcalls, without a warning on stderr.
-#  -XX:+UseSerialGC        G1 is the JVM's choice on 2 or more CPUs, but its set-up (regions,
-#                          remembered sets, concurrent threads) costs short commands such as
-#                          export-metrics ~10 ms of wall and CPU (BENCHMARKS.md run 4); the metric
-#                          server, a small heap with short-lived objects, does not need it either.
-IMAGE_JVM_OPTS := --enable-native-access=$(MODULE) -XX:+UseSerialGC
+# Options every JVM of the image starts with (jlink --add-options), the AOT training run included:
+# --enable-native-access for Posix's flock(2)/kill(2) downcalls, without a warning on stderr.
+# Start-up options that a user may want to change (the GC) are in the launcher instead, since a
+# second collector in RUNSC_METRICS_JAVA_OPTS would stop the JVM.
+IMAGE_JVM_OPTS := --enable-native-access=$(MODULE)
 image: $(IMAGE)/.stamp ## the jlink runtime image with launcher, man page and AOT cache
 $(IMAGE)/.stamp: $(MODJAR) jlink/runsc-metrics $(MANPAGE) scripts/aot-train.sh scripts/AotScrape.java Makefile
 	rm -rf $(IMAGE)

@@ -47,8 +47,10 @@ rm -f "$out"
     >"$tmp/sim.log" 2>&1 &
 sim=$!
 wait_for 'grep -q "^simulating" "$tmp/sim.log"' "$sim" "the simulated sandbox (simulate)"
-# The same module options as jlink/runsc-metrics: the cache is only valid for them.
-"$image/bin/java" -XX:AOTCacheOutput="$tmp/cache.aot" -Xlog:aot*=warning,cds*=warning:stderr \
+# The same module options as jlink/runsc-metrics: the cache is only valid for them. The launcher's
+# default collector too: a cache made with another one still works, but the JVM then copies its
+# archived objects into the heap instead of mapping them.
+"$image/bin/java" -XX:+UseSerialGC -XX:AOTCacheOutput="$tmp/cache.aot" -Xlog:aot*=warning,cds*=warning:stderr \
     -m runsc.metrics/runsc.metrics.cli.AotTraining --version -- help \
     -- --root="$tmp/root" export-metrics sim-1 -- demo --metric-server="$tmp/s.sock" >"$tmp/log" 2>&1 &
 pid=$!
@@ -64,7 +66,7 @@ wait "$sim" || fail "the simulated sandbox exited with status $?"
 sim=
 [ -s "$tmp/cache.aot" ] || fail "the training run wrote no AOT cache"
 # Check the cache is accepted by the image, so that a silently ignored cache fails the build instead.
-"$image/bin/java" -XX:AOTCache="$tmp/cache.aot" -XX:AOTMode=on -Xlog:aot*=off,cds*=off \
+"$image/bin/java" -XX:+UseSerialGC -XX:AOTCache="$tmp/cache.aot" -XX:AOTMode=on -Xlog:aot*=off,cds*=off \
     -m runsc.metrics/runsc.metrics.cli.Main --version >/dev/null 2>>"$tmp/log" \
     || fail "the image does not accept the cache it trained (-XX:AOTMode=on)"
 mv "$tmp/cache.aot" "$out"
