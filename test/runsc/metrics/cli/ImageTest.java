@@ -154,6 +154,19 @@ class ImageTest {
     }
 
     @Test
+    void aCollectorOfTheUserTakesThePlaceOfTheLaunchersSerialGc() throws Exception {
+        Image.Result expected = run(Path.of("/"), "--version");
+        // Two collectors would stop the JVM ("Multiple garbage collectors selected").
+        for (String opts : List.of("-XX:+UseG1GC", "-XX:+UseParallelGC", "-Xmx64m -XX:+UseSerialGC")) {
+            Image.Result r = run(Image.launcher(), Path.of("/"), Map.of("RUNSC_METRICS_JAVA_OPTS", opts), "--version");
+            assertEquals(expected, r, opts);
+        }
+        Image.Result flags = run(Image.launcher(), Path.of("/"),
+                Map.of("RUNSC_METRICS_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "--version");
+        assertTrue(flags.out().lines().anyMatch(l -> l.matches("\\s*bool UseSerialGC\\s+= true.*")), "SerialGC by default");
+    }
+
+    @Test
     void manPageIsInTheImage() throws IOException {
         Path page = Image.home().resolve("man/man1/runsc-metrics.1");
         assertArrayEquals(Files.readAllBytes(ManPageTest.MAN), Files.readAllBytes(page));
