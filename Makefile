@@ -76,7 +76,7 @@ $(IMAGE)/.stamp: $(MODJAR) jlink/runsc-metrics $(MANPAGE) scripts/aot-train.sh s
 	rm -f $(IMAGE)/bin/jwebserver $(IMAGE)/bin/keytool  # tools of the linked modules, not ours
 	install -m 0755 jlink/runsc-metrics $(IMAGE)/bin/runsc-metrics
 	install -D -m 0644 $(MANPAGE) $(IMAGE)/man/man1/runsc-metrics.1
-	scripts/aot-train.sh $(IMAGE) $(JAVA)  # start-up: lib/runsc-metrics.aot, see the script
+	scripts/aot-train.sh $(IMAGE) $(JAVA)  # start-up: lib/runsc-metrics.aot and lib/export-metrics.aot, see the script
 	touch $@
 
 deps: $(TEST_DEPS)/.stamp ## fetch the pinned test jars (Maven, SHA-256 checked)
