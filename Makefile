@@ -62,16 +62,21 @@ $(MODJAR): $(CLASSES)/.stamp
 	    xargs $(JAR) --create --file $(abspath $@) --date=$(JAR_DATE) \
 	        --main-class $(MAIN) --module-version $(VERSION)
 
+# Options every JVM of the image starts with (jlink --add-options), the AOT training run included:
+# --enable-native-access for Posix's flock(2)/kill(2) downcalls, without a warning on stderr.
+# Start-up options that a user may want to change (the GC) are in the launcher instead, since a
+# second collector in RUNSC_METRICS_JAVA_OPTS would stop the JVM.
+IMAGE_JVM_OPTS := --enable-native-access=$(MODULE)
 image: $(IMAGE)/.stamp ## the jlink runtime image with launcher, man page and AOT cache
-$(IMAGE)/.stamp: $(MODJAR) jlink/runsc-metrics $(MANPAGE) scripts/aot-train.sh scripts/AotScrape.java
+$(IMAGE)/.stamp: $(MODJAR) jlink/runsc-metrics $(MANPAGE) scripts/aot-train.sh scripts/AotScrape.java Makefile
 	rm -rf $(IMAGE)
 	$(JLINK) --module-path $(MODJAR) --add-modules $(MODULE) \
 	    --output $(IMAGE) --strip-debug --no-header-files --no-man-pages --compress=zip-6 \
-	    --add-options='--enable-native-access=$(MODULE)'
+	    --add-options='$(IMAGE_JVM_OPTS)'
 	rm -f $(IMAGE)/bin/jwebserver $(IMAGE)/bin/keytool  # tools of the linked modules, not ours
 	install -m 0755 jlink/runsc-metrics $(IMAGE)/bin/runsc-metrics
 	install -D -m 0644 $(MANPAGE) $(IMAGE)/man/man1/runsc-metrics.1
-	scripts/aot-train.sh $(IMAGE) $(JAVA)  # start-up: lib/runsc-metrics.aot, see the script
+	scripts/aot-train.sh $(IMAGE) $(JAVA)  # start-up: lib/runsc-metrics.aot and lib/export-metrics.aot, see the script
 	touch $@
 
 deps: $(TEST_DEPS)/.stamp ## fetch the pinned test jars (Maven, SHA-256 checked)

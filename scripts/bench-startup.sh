@@ -38,5 +38,5 @@ for _ in $(seq 300); do grep -q '^simulating' "$dir/sim.out" 2>/dev/null && brea
 grep -q '^simulating' "$dir/sim.out" || { echo "bench-startup: simulate did not start within 30 s" >&2; exit 1; }
 bench "export-metrics" --root="$dir/root" export-metrics sim-1
 size=$(du -sk "$image" | cut -f1)
-aot=0; [ -f "$image/lib/runsc-metrics.aot" ] && aot=$(du -sk "$image/lib/runsc-metrics.aot" | cut -f1)
-echo "image size: $size KiB, of which the AOT cache $aot KiB"
+aot=$(cat /dev/null "$image"/lib/*.aot 2>/dev/null | wc -c)
+echo "image size: $size KiB, of which the AOT caches (lib/*.aot) $((aot / 1024)) KiB"

@@ -76,6 +76,10 @@ final class ExportMetricsCommand implements Command {
 
     private static int export(Invocation invocation, String partialId, String prefix, String filterText,
                               boolean timestamps) throws CliException, InterruptedException {
+        // Start-up: the JDK's Unix-socket set-up needs nothing from the sandbox, so a second thread
+        // does it while this one links the flock downcall and reads the state file. A daemon: it
+        // never holds up the exit.
+        Thread.ofPlatform().daemon().name("export-prepare").start(ControlClient::prepare);
         RuntimeRoot root = new RuntimeRoot(invocation.globals().root());
         ContainerState container = load(root, partialId);
         var sandbox = container.sandbox();

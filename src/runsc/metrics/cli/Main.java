@@ -11,8 +11,13 @@ public final class Main {
      * @param args the command line
      */
     public static void main(String... args) {
+        System.exit(run(args));
+    }
+
+    /** Runs one command line on the process's streams; {@link AotTraining} runs several in one JVM. */
+    static int run(String... args) {
         int status = new Cli(System.out, System.err, System.getenv()).run(args);
         System.out.flush();
-        System.exit(status);
+        return status;
     }
 }

@@ -48,6 +48,17 @@ public final class ControlClient {
     }
 
     /**
+     * Does, ahead of a first call, the one-time Unix-socket and deadline-timer set-up, which depends
+     * on no sandbox: the first Unix socket seeds a {@code SecureRandom} (for the names of bound
+     * sockets), which reads {@code java.security} and initialises the security providers. A short
+     * command calls this on a second thread while its main thread is busy with other work (about
+     * 10 ms at start-up, BENCHMARKS.md run 4b). Never throws; problems are left to the call.
+     */
+    public static void prepare() {
+        UrpcTransport.prepare();
+    }
+
+    /**
      * Asks a sandbox for its metric snapshot ({@code Metrics.Export}).
      *
      * <p>The filter is passed on as it is; this method does not check the reply against it (see

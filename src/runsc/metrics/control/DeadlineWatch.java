@@ -36,6 +36,11 @@ final class DeadlineWatch implements Runnable, AutoCloseable {
         this.task = Timer.INSTANCE.schedule(this, Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
+    /** Starts the timer thread ahead of the first exchange (a short command's start-up). */
+    static void prepare() {
+        Timer.INSTANCE.prestartCoreThread();
+    }
+
     /**
      * Starts watching.
      *

@@ -31,6 +31,20 @@ final class UrpcTransport {
 
     private UrpcTransport() {}
 
+    /**
+     * Opens and closes an unconnected Unix socket and starts the deadline timer, which initialises
+     * the JDK's side of both; see {@link ControlClient#prepare()}. Failures are left to the real
+     * exchange.
+     */
+    static void prepare() {
+        DeadlineWatch.prepare();
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.configureBlocking(false);
+        } catch (IOException | RuntimeException e) {
+            // Nothing prepared; the exchange will meet and report the same problem.
+        }
+    }
+
     static JsonValue exchange(String sandboxId, Path socket, String method, byte[] request, JsonLimits limits,
                               long deadlineNanos) throws ControlException {
         long budgetMillis = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));

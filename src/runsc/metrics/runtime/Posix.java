@@ -4,20 +4,26 @@ package runsc.metrics.runtime;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout.PathElement;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 /**
- * The only owner of native downcalls: {@code open}, {@code flock}, {@code close} and {@code kill},
- * each with {@code errno} captured by the linker (a later JDK call could otherwise overwrite it).
+ * The only owner of native downcalls: {@code openat}, {@code flock}, {@code close} and
+ * {@code kill}, each with {@code errno} captured by the linker (a later JDK call could otherwise
+ * overwrite it).
  *
  * <p>The JDK cannot take {@code flock(2)} locks ({@code FileChannel.lock} takes POSIX record locks,
- * which runsc does not see), nor send signal 0, so these four calls go through FFM. Constants are
- * the Linux values, identical on x86-64 and AArch64.
+ * which runsc does not see), nor send signal 0, so these four calls go through FFM. All four go
+ * through one downcall handle of the C library's {@code syscall(2)}: linking a handle is the main
+ * start-up cost of a short command (each one spins method-handle and stub classes that no AOT
+ * cache holds; about 30 ms for three handles against one, measured in BENCHMARKS.md run 4b), and
+ * every call here takes at most four integer arguments. The C library still sets {@code errno}
+ * from the kernel's result, as its wrappers do. Syscall numbers differ by architecture: those of
+ * x86-64 and AArch64 are here, the two that gVisor (and so runsc) runs on; flag and errno values
+ * are the same on both.
  */
 final class Posix {
     static final int ENOENT = 2;
@@ -25,55 +31,61 @@ final class Posix {
     static final int EACCES = 13;
     static final int EWOULDBLOCK = 11;
 
-    private static final int O_RDONLY = 0;
-    private static final int O_CLOEXEC = 0x80000;
-    private static final int LOCK_EX = 2;
-    private static final int LOCK_NB = 4;
-    private static final int LOCK_UN = 8;
+    private static final long AT_FDCWD = -100;
+    private static final long O_RDONLY = 0;
+    private static final long O_CLOEXEC = 0x80000;
+    private static final long LOCK_EX = 2;
+    private static final long LOCK_NB = 4;
+    private static final long LOCK_UN = 8;
     /** EINTR can only come from a signal handler; a bounded retry keeps every wait finite. */
     private static final int MAX_EINTR_RETRIES = 100;
 
-    private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO = CAPTURE_LAYOUT.varHandle(PathElement.groupElement("errno"));
-    private static final Linker.Option CAPTURE = Linker.Option.captureCallState("errno");
 
-    // Each downcall is linked on first use (holder classes): linking costs milliseconds at start-up,
-    // and export-metrics, for one, never needs kill(2).
-    private static final class Open {
-        // open(2) is variadic; the mode argument is passed (as 0) so the call matches its C prototype.
-        static final MethodHandle HANDLE = downcall("open",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
-                        ValueLayout.JAVA_INT),
-                Linker.Option.firstVariadicArg(2));
+    /** Linked on first use (holder class): {@link #describe} and the constants need no native code. */
+    private static final class Native {
+        static final Sys SYS = Sys.of(System.getProperty("os.arch", ""));
+        // long syscall(long number, ...): the four arguments after the number are variadic.
+        static final MethodHandle SYSCALL = downcall("syscall",
+                FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                        ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
+                Linker.Option.captureCallState("errno"), Linker.Option.firstVariadicArg(1));
+        // errno's offset found by walking the members, which costs nothing; a layout path (a
+        // VarHandle or byteOffset) would initialise more method-handle machinery at start-up.
+        static final long ERRNO_OFFSET = errnoOffset();
     }
 
-    private static final class Flock {
-        static final MethodHandle HANDLE = downcall("flock",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    }
-
-    private static final class Close {
-        static final MethodHandle HANDLE = downcall("close",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-    }
-
-    private static final class Kill {
-        static final MethodHandle HANDLE = downcall("kill",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    /** Syscall numbers of one architecture. */
+    private record Sys(long openat, long close, long flock, long kill) {
+        static Sys of(String arch) {
+            return switch (arch) {
+                case "amd64", "x86_64" -> new Sys(257, 3, 73, 62);
+                case "aarch64" -> new Sys(56, 57, 32, 129);
+                default -> throw new UnsupportedOperationException(
+                        "no syscall numbers for architecture " + arch + " (runsc runs on amd64 and arm64)");
+            };
+        }
     }
 
     private Posix() {}
 
     @SuppressWarnings("restricted") // the module is run with --enable-native-access (jlink image option)
-    private static MethodHandle downcall(String name, FunctionDescriptor descriptor,
-            Linker.Option... extra) {
-        MemorySegment symbol = LINKER.defaultLookup().find(name)
+    private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+        Linker linker = Linker.nativeLinker();
+        MemorySegment symbol = linker.defaultLookup().find(name)
                 .orElseThrow(() -> new UnsatisfiedLinkError("no C library function " + name));
-        Linker.Option[] options = new Linker.Option[extra.length + 1];
-        options[0] = CAPTURE;
-        System.arraycopy(extra, 0, options, 1, extra.length);
-        return LINKER.downcallHandle(symbol, descriptor, options);
+        return linker.downcallHandle(symbol, descriptor, options);
+    }
+
+    private static long errnoOffset() {
+        long offset = 0;
+        for (MemoryLayout member : CAPTURE_LAYOUT.memberLayouts()) {
+            if (member.name().filter("errno"::equals).isPresent()) {
+                return offset;
+            }
+            offset += member.byteSize();
+        }
+        throw new IllegalStateException("the linker captures no errno: " + CAPTURE_LAYOUT);
     }
 
     /** Result of a call: the return value and, if it was -1, the captured errno. */
@@ -92,8 +104,7 @@ final class Posix {
             MemorySegment cPath = arena.allocateFrom(path);
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
             for (int attempt = 0; ; attempt++) {
-                int fd = (int) Open.HANDLE.invokeExact(state, cPath, O_RDONLY | O_CLOEXEC, 0);
-                Result result = result(fd, state);
+                Result result = call(state, Native.SYS.openat(), AT_FDCWD, cPath.address(), O_RDONLY | O_CLOEXEC, 0);
                 if (!result.failed() || result.errno() != EINTR || attempt >= MAX_EINTR_RETRIES) {
                     return result;
                 }
@@ -113,11 +124,11 @@ final class Posix {
         return flock(fd, LOCK_UN);
     }
 
-    private static Result flock(int fd, int operation) {
+    private static Result flock(int fd, long operation) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
             for (int attempt = 0; ; attempt++) {
-                Result result = result((int) Flock.HANDLE.invokeExact(state, fd, operation), state);
+                Result result = call(state, Native.SYS.flock(), fd, operation, 0, 0);
                 if (!result.failed() || result.errno() != EINTR || attempt >= MAX_EINTR_RETRIES) {
                     return result;
                 }
@@ -131,7 +142,7 @@ final class Posix {
     static Result close(int fd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            return result((int) Close.HANDLE.invokeExact(state, fd), state);
+            return call(state, Native.SYS.close(), fd, 0, 0, 0);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -141,7 +152,7 @@ final class Posix {
     static Result kill(int pid, int signal) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
-            return result((int) Kill.HANDLE.invokeExact(state, pid, signal), state);
+            return call(state, Native.SYS.kill(), pid, signal, 0, 0);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -166,8 +177,11 @@ final class Posix {
         };
     }
 
-    private static Result result(int value, MemorySegment state) {
-        return new Result(value, value == -1 ? (int) ERRNO.get(state, 0L) : 0);
+    /** One system call; every result here (a descriptor or 0) fits an int, and -1 means errno is set. */
+    private static Result call(MemorySegment state, long number, long a1, long a2, long a3, long a4)
+            throws Throwable {
+        int value = (int) (long) Native.SYSCALL.invokeExact(state, number, a1, a2, a3, a4);
+        return new Result(value, value == -1 ? state.get(ValueLayout.JAVA_INT, Native.ERRNO_OFFSET) : 0);
     }
 
     private static RuntimeException rethrow(Throwable t) {

@@ -115,6 +115,23 @@ class ImageTest {
     }
 
     @Test
+    void exportMetricsUsesItsOwnLeanAotCache() throws Exception {
+        Path cache = Image.home().resolve("lib/export-metrics.aot");
+        assertTrue(Files.isRegularFile(cache), cache + " is missing: make image trains it");
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "rm");
+        try (SimulatedRoot sim = SimulatedRoot.start(dir, scratch)) {
+            Image.Result r = run(Image.launcher(), Path.of("/"), Map.of("RUNSC_METRICS_JAVA_OPTS", "-Xlog:aot"),
+                    "--root=" + sim.root(), "export-metrics", "sim-1");
+            assertEquals(0, r.status(), r.err());
+            assertTrue(r.out().contains("Opened AOT cache " + cache.toRealPath() + "."), r.out());
+            assertTrue(r.out().contains("Using AOT-linked classes: true"), r.out());
+            assertEquals(0, sim.stop(), "simulate exit status after SIGTERM");
+        } finally {
+            SimulatedRoot.deleteTree(dir);
+        }
+    }
+
+    @Test
     void unusableAotCachesAreIgnoredSilently() throws Exception {
         Path cache = Image.home().resolve("lib/runsc-metrics.aot");
         assumeTrue(Files.isRegularFile(cache), "the image has no AOT cache");
@@ -151,6 +168,19 @@ class ImageTest {
             Image.Result r = run(Image.launcher(), Path.of("/"), Map.of("RUNSC_METRICS_JAVA_OPTS", opts), "--version");
             assertEquals(expected, r, opts);
         }
+    }
+
+    @Test
+    void aCollectorOfTheUserTakesThePlaceOfTheLaunchersSerialGc() throws Exception {
+        Image.Result expected = run(Path.of("/"), "--version");
+        // Two collectors would stop the JVM ("Multiple garbage collectors selected").
+        for (String opts : List.of("-XX:+UseG1GC", "-XX:+UseParallelGC", "-Xmx64m -XX:+UseSerialGC")) {
+            Image.Result r = run(Image.launcher(), Path.of("/"), Map.of("RUNSC_METRICS_JAVA_OPTS", opts), "--version");
+            assertEquals(expected, r, opts);
+        }
+        Image.Result flags = run(Image.launcher(), Path.of("/"),
+                Map.of("RUNSC_METRICS_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "--version");
+        assertTrue(flags.out().lines().anyMatch(l -> l.matches("\\s*bool UseSerialGC\\s+= true.*")), "SerialGC by default");
     }
 
     @Test
