@@ -57,8 +57,6 @@ final class UrpcTransport {
         }
         try (link; SocketChannel channel = connect(sandboxId, socket, link, deadlineNanos, budgetMillis);
              DeadlineWatch watch = DeadlineWatch.start(channel, deadlineNanos)) {
-            // Blocking from here on, bounded by the watch closing the channel at the deadline.
-            channel.configureBlocking(true);
             write(sandboxId, socket, method, channel, request, watch, budgetMillis);
             JsonFramer framer = new JsonFramer(limits);
             try {
@@ -160,6 +158,9 @@ final class UrpcTransport {
                               DeadlineWatch watch, long budgetMillis) throws ControlException {
         ByteBuffer buffer = ByteBuffer.wrap(request);
         try {
+            // Blocking from here on, bounded by the watch closing the channel at the deadline (which
+            // may already have passed while connecting: then this fails as a timeout too).
+            channel.configureBlocking(true);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
