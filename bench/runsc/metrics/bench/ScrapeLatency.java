@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * scrapers (each its own HTTP/1.1 keep-alive connection), and the server's resident memory idle
  * (empty root) and after serving each size. Properties: bench.sizes (10,100,1000), bench.series
  * (filler series per sandbox), bench.seconds (time budget per run, 20), bench.requests (most
- * requests per run, 300), bench.javaOpts (RUNSC_METRICS_JAVA_OPTS for the metric server only).
+ * requests per run, 300), bench.warmup (untimed scrapes first, 10), bench.javaOpts (RUNSC_METRICS_JAVA_OPTS for the metric server only).
  */
 public final class ScrapeLatency {
     private ScrapeLatency() {}
@@ -33,6 +33,8 @@ public final class ScrapeLatency {
     static final int SERIES = Integer.getInteger("bench.series", 0);
     static final int SECONDS = Integer.getInteger("bench.seconds", 20);
     static final int REQUESTS = Integer.getInteger("bench.requests", 300);
+    /** Scrapes before timing; more of them measure the JIT-compiled steady state. */
+    static final int WARMUP = Integer.getInteger("bench.warmup", 10);
     static final String SERVER_OPTS = System.getProperty("bench.javaOpts", "");
     private static final AtomicInteger errors = new AtomicInteger();
 
@@ -43,7 +45,7 @@ public final class ScrapeLatency {
         }
         System.out.println("# GET /metrics over TCP, metric-server JVM options: "
                 + (SERVER_OPTS.isEmpty() ? "(none)" : SERVER_OPTS) + "; simulate --series=" + SERIES
-                + "; each run: up to " + REQUESTS + " requests or " + SECONDS + " s after 10 warm-up scrapes");
+                + "; each run: up to " + REQUESTS + " requests or " + SECONDS + " s after " + WARMUP + " warm-up scrapes");
         System.out.println("# " + Stats.loadAverage());
         idle();
         for (int n : sizes) {
@@ -81,7 +83,7 @@ public final class ScrapeLatency {
             HttpClient one = client();
             String body = awaitSandboxes(one, address, n);
             long perSandbox = body.lines().filter(l -> !l.startsWith("#") && l.contains("sandbox=\"sim-1\"")).count();
-            for (int i = 0; i < 10; i++) {
+            for (int i = 0; i < WARMUP; i++) {
                 get(one, address);
             }
             long[] single = run(List.of(one), address);

@@ -45,13 +45,7 @@ public final class JsonChannelReader {
             buffer.clear();
             int n = channel.read(buffer);
             if (n < 0) {
-                framer.endOfInput();
-                if (framer.complete()) {
-                    return framer.take();
-                }
-                throw new EOFException(framer.buffered() == 0
-                        ? "connection closed before a JSON value arrived"
-                        : "connection closed after " + framer.buffered() + " bytes, before the JSON value was complete");
+                return atEndOfStream(framer);
             }
             framer.feed(buffer.array(), 0, n);
             if (framer.complete()) {
@@ -84,13 +78,7 @@ public final class JsonChannelReader {
                 buffer.clear();
                 int n = channel.read(buffer);
                 if (n < 0) {
-                    framer.endOfInput();
-                    if (framer.complete()) {
-                        return framer.take();
-                    }
-                    throw new EOFException(framer.buffered() == 0
-                            ? "connection closed before a JSON value arrived"
-                            : "connection closed after " + framer.buffered() + " bytes, before the JSON value was complete");
+                    return atEndOfStream(framer);
                 }
                 if (n > 0) {
                     framer.feed(buffer.array(), 0, n);
@@ -110,5 +98,16 @@ public final class JsonChannelReader {
                 }
             }
         }
+    }
+
+    /** The peer closed: a top-level scalar is complete now; anything else is cut short. */
+    private static JsonValue atEndOfStream(JsonFramer framer) throws IOException {
+        framer.endOfInput();
+        if (framer.complete()) {
+            return framer.take();
+        }
+        throw new EOFException(framer.buffered() == 0
+                ? "connection closed before a JSON value arrived"
+                : "connection closed after " + framer.buffered() + " bytes, before the JSON value was complete");
     }
 }

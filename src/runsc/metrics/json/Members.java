@@ -88,6 +88,11 @@ final class Members extends AbstractMap<String, JsonValue> {
     }
 
     private int find(Object key) {
+        return find(keys, size, index, key);
+    }
+
+    /** The slot of {@code key} among the first {@code size} keys, by the index if there is one; -1 if absent. */
+    private static int find(String[] keys, int size, Map<String, Integer> index, Object key) {
         if (index != null) {
             Integer i = index.get(key);
             return i == null ? -1 : i;
@@ -174,16 +179,7 @@ final class Members extends AbstractMap<String, JsonValue> {
         }
 
         private int find(String key) {
-            if (index != null) {
-                Integer i = index.get(key);
-                return i == null ? -1 : i;
-            }
-            for (int i = 0; i < size; i++) {
-                if (keys[i].equals(key)) {
-                    return i;
-                }
-            }
-            return -1;
+            return Members.find(keys, size, index, key);
         }
 
         /** {@return the members; the builder must not be used afterwards} */
