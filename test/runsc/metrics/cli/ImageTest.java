@@ -160,24 +160,25 @@ class ImageTest {
         }
     }
 
-    @Test
-    void sharingOptionsOfTheUserTakeThePlaceOfTheCache() throws Exception {
+    /** {@code --version} through the launcher prints the same with each of these JVM option strings. */
+    private void assertVersionUnchangedWith(String... optionStrings) throws Exception {
         Image.Result expected = run(Path.of("/"), "--version");
-        // -Xshare:off next to -XX:AOTCache would stop the JVM, so the launcher leaves the cache out.
-        for (String opts : List.of("-Xshare:off", "-XX:AOTMode=off", "-Xmx64m -Xshare:auto")) {
+        for (String opts : optionStrings) {
             Image.Result r = run(Image.launcher(), Path.of("/"), Map.of("RUNSC_METRICS_JAVA_OPTS", opts), "--version");
             assertEquals(expected, r, opts);
         }
     }
 
     @Test
+    void sharingOptionsOfTheUserTakeThePlaceOfTheCache() throws Exception {
+        // -Xshare:off next to -XX:AOTCache would stop the JVM, so the launcher leaves the cache out.
+        assertVersionUnchangedWith("-Xshare:off", "-XX:AOTMode=off", "-Xmx64m -Xshare:auto");
+    }
+
+    @Test
     void aCollectorOfTheUserTakesThePlaceOfTheLaunchersSerialGc() throws Exception {
-        Image.Result expected = run(Path.of("/"), "--version");
         // Two collectors would stop the JVM ("Multiple garbage collectors selected").
-        for (String opts : List.of("-XX:+UseG1GC", "-XX:+UseParallelGC", "-Xmx64m -XX:+UseSerialGC")) {
-            Image.Result r = run(Image.launcher(), Path.of("/"), Map.of("RUNSC_METRICS_JAVA_OPTS", opts), "--version");
-            assertEquals(expected, r, opts);
-        }
+        assertVersionUnchangedWith("-XX:+UseG1GC", "-XX:+UseParallelGC", "-Xmx64m -XX:+UseSerialGC");
         Image.Result flags = run(Image.launcher(), Path.of("/"),
                 Map.of("RUNSC_METRICS_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "--version");
         assertTrue(flags.out().lines().anyMatch(l -> l.matches("\\s*bool UseSerialGC\\s+= true.*")), "SerialGC by default");
