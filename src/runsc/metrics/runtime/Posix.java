@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.util.Objects;
 
 /**
  * The only owner of native downcalls: {@code openat}, {@code flock}, {@code close} and
@@ -156,6 +157,11 @@ final class Posix {
         } catch (Throwable t) {
             throw rethrow(t);
         }
+    }
+
+    /** Links the downcall now, on the calling thread; a thread that calls in meanwhile waits for it. */
+    static void link() {
+        Objects.requireNonNull(Native.SYSCALL);
     }
 
     /** A short text for an errno value, for messages, e.g. "permission denied (EACCES)". */

@@ -106,6 +106,61 @@ class ImageTest {
     }
 
     @Test
+    void exportMetricsPrintsTheStateReadUnderTheLockNotTheOneItWorkedAheadFrom() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/flock")), "flock(1) from util-linux is not installed");
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "rm");
+        try (SimulatedRoot sim = SimulatedRoot.start(dir, scratch)) {
+            Path state = sim.root().resolve("sim-1_sandbox:sim-1.state");
+            Path lock = sim.root().resolve("sim-1_sandbox:sim-1.lock");
+            String before = iterationLabel(run(Path.of("/"), "--root=" + sim.root(), "export-metrics", "sim-1"));
+            // Hold the lock as runsc would while it rewrites the state file, so that export-metrics
+            // works ahead from the old state and then waits for the lock.
+            Process holder = new ProcessBuilder("flock", "-x", lock.toString(), "sh", "-c", "echo held; read _")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Path out = scratch.resolve("export.out");
+            Path err = scratch.resolve("export.err");
+            Process export;
+            try {
+                assertEquals("held", new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream(),
+                        StandardCharsets.UTF_8)).readLine());
+                ProcessBuilder builder = new ProcessBuilder(Image.launcher().toString(), "--debug",
+                        "--root=" + sim.root(), "export-metrics", "sim-1")
+                        .redirectOutput(out.toFile()).redirectError(err.toFile());
+                builder.environment().remove("RUNSC_METRICS_JAVA_OPTS");
+                export = builder.start();
+                Image.await(SimulatedRoot.DEADLINE, "export-metrics working ahead",
+                        () -> Files.readString(err, StandardCharsets.UTF_8).contains("exporting metrics of sandbox sim-1"));
+                // The rewrite: a new creation time, hence a new iteration label.
+                String json = Files.readString(state, StandardCharsets.UTF_8);
+                String rewritten = json.replaceAll("\"createdAt\":\"[^\"]*\"", "\"createdAt\":\"2030-01-02T03:04:05.000000006Z\"");
+                assertTrue(!rewritten.equals(json), "the simulator's state file has a createdAt");
+                Files.writeString(state, rewritten, StandardCharsets.UTF_8);
+            } finally {
+                holder.getOutputStream().close(); // ends `read`, which releases the lock
+            }
+            assertTrue(export.waitFor(SimulatedRoot.DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+            String log = Files.readString(err, StandardCharsets.UTF_8);
+            assertEquals(0, export.exitValue(), log);
+            String printed = iterationLabel(new Image.Result(0, Files.readString(out, StandardCharsets.UTF_8), log));
+            String after = iterationLabel(run(Path.of("/"), "--root=" + sim.root(), "export-metrics", "sim-1"));
+            assertTrue(!before.equals(after), "the rewrite changes the label: " + before);
+            assertEquals(after, printed, "what export-metrics printed came from the locked read");
+            // The sandbox was asked twice: once ahead, once again for the state read under the lock.
+            assertEquals(2, log.split("exporting metrics of sandbox sim-1", -1).length - 1, log);
+        } finally {
+            SimulatedRoot.deleteTree(dir);
+        }
+    }
+
+    /** The iteration label of an export's first series, which the container's creation time decides. */
+    private static String iterationLabel(Image.Result r) {
+        assertEquals(0, r.status(), r.err());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("iteration=\"([^\"]*)\"").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        return m.group(1);
+    }
+
+    @Test
     void aotCacheShipsInTheImageAndIsUsed() throws Exception {
         Path cache = Image.home().resolve("lib/runsc-metrics.aot");
         assertTrue(Files.isRegularFile(cache), cache + " is missing: make image trains it");

@@ -1,7 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package runsc.metrics.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -19,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import runsc.metrics.json.Json;
+import runsc.metrics.json.JsonNumber;
 import runsc.metrics.json.JsonString;
 
 class StateReaderTest {
@@ -248,5 +255,72 @@ class StateReaderTest {
     @Test
     void lockLessReadOfAMissingFileIsGone() {
         assertInstanceOf(ReadOutcome.Gone.class, StateReader.readUnlocked(dir.resolve("none.state"), FileStat::of));
+    }
+
+    @Test
+    void peekReadsTheStateWithoutTakingTheLock() throws Exception {
+        StateFixtures.write(dir, StateFixtures.sample());
+        // Another process holds the lock: a peek does not care, the locked read does.
+        try (HeldLock _ = new HeldLock(dir.resolve("sb1_sandbox:sb1.lock"))) {
+            StateReader.Peek peek = reader().peek(SB1).orElseThrow();
+            assertEquals("sb1", peek.state().id());
+            assertArrayEquals(Files.readAllBytes(dir.resolve("sb1_sandbox:sb1.state")), peek.bytes());
+            assertInstanceOf(ReadOutcome.Locked.class, reader().read(SB1));
+        }
+    }
+
+    @Test
+    void peekOfAMissingTornOrOversizedFileIsEmpty() throws IOException {
+        assertTrue(reader().peek(SB1).isEmpty(), "no state file");
+        StateFixtures.writeRaw(dir, SB1, java.util.Arrays.copyOf(readSample(), 32768));
+        assertTrue(reader().peek(SB1).isEmpty(), "torn state file");
+        StateFixtures.writeRaw(dir, SB1, "");
+        assertTrue(reader().peek(SB1).isEmpty(), "empty state file");
+        Path file = dir.resolve("sb1_sandbox:sb1.state");
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(StateReader.MAX_STATE_FILE_BYTES + 1L);
+        }
+        assertTrue(reader().peek(SB1).isEmpty(), "state file over the limit");
+    }
+
+    @Test
+    void lockedReadOfUnchangedBytesConfirmsThePeekAsItIs() throws Exception {
+        StateFixtures.write(dir, StateFixtures.sample());
+        StateReader.Peek peek = reader().peek(SB1).orElseThrow();
+        ReadOutcome.Loaded loaded = assertInstanceOf(ReadOutcome.Loaded.class,
+                reader().readWaiting(SB1, Duration.ofSeconds(1), peek));
+        assertSame(peek.state(), loaded.state());
+    }
+
+    @Test
+    void lockedReadOfChangedBytesDecodesThemAgain() throws Exception {
+        StateFixtures.write(dir, StateFixtures.sample());
+        StateReader.Peek peek = reader().peek(SB1).orElseThrow();
+        // Between the peek and the lock, runsc rewrites the file: the same sandbox, another pid.
+        StateFixtures.write(dir, StateFixtures.at(StateFixtures.sample(), new JsonNumber("4242"), "sandbox", "pid"));
+        ReadOutcome.Loaded loaded = assertInstanceOf(ReadOutcome.Loaded.class,
+                reader().readWaiting(SB1, Duration.ofSeconds(1), peek));
+        assertNotSame(peek.state(), loaded.state());
+        assertEquals(4242, loaded.state().sandbox().pid());
+        assertNotEquals(4242, peek.state().sandbox().pid());
+    }
+
+    @Test
+    void lockedReadAfterAPeekStillReportsAFileDeletedMeanwhile() throws Exception {
+        StateFixtures.write(dir, StateFixtures.sample());
+        StateReader.Peek peek = reader().peek(SB1).orElseThrow();
+        Files.delete(dir.resolve("sb1_sandbox:sb1.state"));
+        Files.delete(dir.resolve("sb1_sandbox:sb1.lock"));
+        assertInstanceOf(ReadOutcome.Gone.class, reader().readWaiting(SB1, Duration.ofSeconds(1), peek));
+    }
+
+    @Test
+    void linkingAheadLeavesTheCallsWorking() throws Exception {
+        Thread link = Thread.ofPlatform().start(StateReader::linkNative);
+        StateFixtures.write(dir, StateFixtures.sample());
+        // Called while the other thread may still be linking: the read waits for it, then works.
+        assertInstanceOf(ReadOutcome.Loaded.class, reader().read(SB1));
+        link.join(10_000);
+        assertFalse(link.isAlive());
     }
 }
