@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 import runsc.metrics.server.ControlSandboxQuery;
+import runsc.metrics.server.HeapBudget;
 import runsc.metrics.server.MetricServer;
 import runsc.metrics.server.ServerConfig;
 import runsc.metrics.server.ServerStartException;
@@ -71,6 +72,7 @@ final class MetricServerCommand implements Command {
         if (server.bindsAllInterfaces()) {
             invocation.err().println("Binding on all interfaces. This will allow anyone to list all containers on your machine!");
         }
+        watchHeapBudget(invocation, server, config.refreshInterval());
         try {
             invocation.log().accept("metric server listening on " + server.boundAddress());
             invocation.log().accept("stopping on " + signals.await());
@@ -78,5 +80,23 @@ final class MetricServerCommand implements Command {
             server.close();
         }
         return Cli.EXIT_OK;
+    }
+
+    /**
+     * Checks, at start and then at each background-refresh interval, that the heap cap fits the
+     * number of served sandboxes, and says so on stderr when it stops fitting (see {@link HeapBudget}).
+     * It ends when the server stops.
+     */
+    private static void watchHeapBudget(Invocation invocation, MetricServer server, java.time.Duration interval) {
+        HeapBudget budget = new HeapBudget(Runtime.getRuntime().maxMemory());
+        Thread.ofVirtual().name("heap-budget").start(() -> {
+            try {
+                do {
+                    budget.check(server.servedSandboxes()).ifPresent(invocation.err()::println);
+                } while (!server.awaitStop(interval));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 }

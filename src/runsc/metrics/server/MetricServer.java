@@ -200,6 +200,15 @@ public final class MetricServer implements AutoCloseable {
         }
     }
 
+    /**
+     * How many sandboxes the server serves now (as of the last refresh, by a scrape or the background loop).
+     *
+     * @return the count
+     */
+    public int servedSandboxes() {
+        return discovery.servedCount();
+    }
+
     /** Where the server listens: the socket path, or {@code ip:port} with the port actually bound. */
     public String boundAddress() {
         return boundAddress;
@@ -208,6 +217,17 @@ public final class MetricServer implements AutoCloseable {
     /** True if the server listens on every interface (a {@code :port} address), which upstream warns about. */
     public boolean bindsAllInterfaces() {
         return allInterfaces;
+    }
+
+    /**
+     * Waits until {@link #close()} has finished, or the timeout has passed.
+     *
+     * @param timeout how long to wait at most
+     * @return true if the server has stopped
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public boolean awaitStop(java.time.Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Waits until {@link #close()} has finished. */

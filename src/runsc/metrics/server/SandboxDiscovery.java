@@ -68,6 +68,16 @@ final class SandboxDiscovery {
         }
     }
 
+    /** How many sandboxes are served now. */
+    int servedCount() {
+        lock.lock();
+        try {
+            return served.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Stops refreshing for good: the server is shutting down. */
     void shutDown() {
         lock.lock();

@@ -240,6 +240,26 @@ class ImageTest {
     }
 
     @Test
+    void theMetricServerGetsA48MiBHeapUnlessTheUserSizesTheHeap() throws Exception {
+        assertEquals(48L << 20, maxHeapSize("", "metric-server", "-h"));
+        assertEquals(48L << 20, maxHeapSize("", "demo", "-h"));
+        assertEquals(200L << 20, maxHeapSize("-Xmx200m", "metric-server", "-h"));
+        long quarterOfRam = maxHeapSize("", "--version");
+        assertTrue(quarterOfRam > 48L << 20, "other commands keep the JVM's default: " + quarterOfRam);
+        // A percentage loses to any -Xmx, so the launcher's cap must go when the user gives one.
+        assertTrue(maxHeapSize("-XX:MaxRAMPercentage=50", "metric-server", "-h") > quarterOfRam);
+    }
+
+    /** MaxHeapSize as the JVM that the launcher starts for these arguments reports it. */
+    private long maxHeapSize(String userOptions, String... args) throws Exception {
+        Image.Result flags = run(Image.launcher(), Path.of("/"),
+                Map.of("RUNSC_METRICS_JAVA_OPTS", (userOptions + " -XX:+PrintFlagsFinal").strip()), args);
+        return flags.out().lines().filter(l -> l.matches("\\s*size_t MaxHeapSize\\s+=.*")).findFirst()
+                .map(l -> Long.parseLong(l.replaceAll("\\s*size_t MaxHeapSize\\s+=\\s+(\\d+).*", "$1")))
+                .orElseThrow(() -> new AssertionError("no MaxHeapSize in " + flags.out()));
+    }
+
+    @Test
     void manPageIsInTheImage() throws IOException {
         Path page = Image.home().resolve("man/man1/runsc-metrics.1");
         assertArrayEquals(Files.readAllBytes(ManPageTest.MAN), Files.readAllBytes(page));
