@@ -46,11 +46,18 @@ final class Posix {
     /** Linked on first use (holder class): {@link #describe} and the constants need no native code. */
     private static final class Native {
         static final Sys SYS = Sys.of(System.getProperty("os.arch", ""));
-        // long syscall(long number, ...): the four arguments after the number are variadic.
+        // long syscall(long number, ...), linked as if it took five named longs, without
+        // Linker.Option.firstVariadicArg: that option costs about 10 ms of an export-metrics run
+        // (BENCHMARKS.md run 7; the x86-64 linker binds the %al count in spun method-handle
+        // classes). For integer arguments the two calls put the same values in the same
+        // registers. The one difference is %al on x86-64, the number of vector registers used
+        // (here 0). glibc's syscall() (sysdeps/unix/sysv/linux/x86_64/syscall.S) is written in
+        // assembly and never reads it; on AArch64 Linux, variadic arguments are passed just as
+        // named ones. The image's JDK is a glibc build, so that is the C library in use.
         static final MethodHandle SYSCALL = downcall("syscall",
                 FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
                         ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
-                Linker.Option.captureCallState("errno"), Linker.Option.firstVariadicArg(1));
+                Linker.Option.captureCallState("errno"));
         // errno's offset found by walking the members, which costs nothing; a layout path (a
         // VarHandle or byteOffset) would initialise more method-handle machinery at start-up.
         static final long ERRNO_OFFSET = errnoOffset();
