@@ -166,9 +166,15 @@ final class Posix {
         }
     }
 
-    /** Links the downcall now, on the calling thread; a thread that calls in meanwhile waits for it. */
+    /**
+     * Links the downcall now, on the calling thread (a thread that calls in meanwhile waits for
+     * it), and makes one harmless call through it, {@code kill(own pid, 0)}: the first call is
+     * slow too (its method-handle forms start out interpreted), and a thread that links ahead
+     * should take that cost as well.
+     */
     static void link() {
         Objects.requireNonNull(Native.SYSCALL);
+        kill((int) ProcessHandle.current().pid(), 0);
     }
 
     /** A short text for an errno value, for messages, e.g. "permission denied (EACCES)". */
