@@ -222,9 +222,19 @@ class RealRunscTest {
         RealSandbox sb;
         long t1;
         try (RealRoot root = RealRoot.create()) {
-            sb = root.start(SandboxSpec.pod("sb1", "web-0", "prod"));
+            SandboxSpec spec = SandboxSpec.pod("sb1", "web-0", "prod");
+            sb = root.start(spec);
             t1 = System.nanoTime();
-            assertEquals(0, RealRunsc.exportMetrics(root.path(), "sb1").exitCode());
+            RunscResult export = RealRunsc.exportMetrics(root.path(), "sb1");
+            if (export.exitCode() != 0) {
+                // On a loaded machine a fresh sandbox has now and then refused its first
+                // connection (runsc.metrics.integration.Sandboxes replaces such a sandbox too).
+                System.err.println("real sandbox: replacing sb1, whose first export failed: " + export.describe());
+                sb.close();
+                sb = root.start(spec);
+                export = RealRunsc.exportMetrics(root.path(), "sb1");
+            }
+            assertEquals(0, export.exitCode(), export.describe());
         }
         long t2 = System.nanoTime();
         // For budgeting CI time only: no assertion on durations.
