@@ -15,25 +15,40 @@ import java.util.Objects;
  *
  * @param status the status code
  * @param headers the header fields set by the core, in order
- * @param body the whole body, owned by the response from now on: neither the core nor the
- *     transports modify it, and callers must not either (a scrape body of several megabytes is
- *     shared by every request that coalesced on it, so copying it in and out would cost a copy
- *     per reader)
+ * @param body an array that holds the body in its first {@code bodyLength} bytes, owned by the
+ *     response from now on: neither the core nor the transports modify it, and callers must not
+ *     either (a scrape body of several megabytes is shared by every request that coalesced on it,
+ *     so copying it in and out would cost a copy per reader)
+ * @param bodyLength the number of body bytes; less than the array's length when a scrape hands
+ *     over the buffer it wrote into, which spares a copy of the whole body at the peak of the
+ *     scrape's memory use
  * @param close true if the connection must be closed after this response
  */
-public record HttpResponse(int status, List<Header> headers, byte[] body, boolean close) {
+public record HttpResponse(int status, List<Header> headers, byte[] body, int bodyLength, boolean close) {
     /** Go's content type for text it sniffs, and for {@code http.Error}. */
     public static final String TEXT_PLAIN = "text/plain; charset=utf-8";
     /** Most bytes handed to the transport's stream in one write; see {@link #writeBody}. */
     public static final int WRITE_SLICE = 64 << 10;
 
-    /** Checks the status and copies the header list; the body is taken over, not copied. */
+    /** Checks the status and the length and copies the header list; the body is taken over, not copied. */
     public HttpResponse {
         if (status < 100 || status > 999) {
             throw new IllegalArgumentException("invalid HTTP status " + status + ": must have 3 digits");
         }
         headers = List.copyOf(headers);
-        Objects.requireNonNull(body, "body");
+        Objects.checkFromIndexSize(0, bodyLength, Objects.requireNonNull(body, "body").length);
+    }
+
+    /**
+     * A response whose body is the whole array.
+     *
+     * @param status the status code
+     * @param headers the header fields set by the core, in order
+     * @param body the body, taken over as in the canonical constructor
+     * @param close true if the connection must be closed after this response
+     */
+    public HttpResponse(int status, List<Header> headers, byte[] body, boolean close) {
+        this(status, headers, body, body.length, close);
     }
 
     /**
@@ -68,16 +83,17 @@ public record HttpResponse(int status, List<Header> headers, byte[] body, boolea
      * @return a response that ends the connection
      */
     public HttpResponse closing() {
-        return new HttpResponse(status, headers, body, true);
+        return new HttpResponse(status, headers, body, bodyLength, true);
     }
 
     /**
-     * Returns the body length without copying it.
+     * Returns the body's bytes: the array itself when the body fills it, else a copy of the body's part.
      *
-     * @return the number of body bytes
+     * @return the body
      */
-    public int bodyLength() {
-        return body.length;
+    @Override
+    public byte[] body() {
+        return bodyLength == body.length ? body : Arrays.copyOf(body, bodyLength);
     }
 
     /**
@@ -86,7 +102,7 @@ public record HttpResponse(int status, List<Header> headers, byte[] body, boolea
      * @return the body text
      */
     public String bodyText() {
-        return new String(body, StandardCharsets.UTF_8);
+        return new String(body, 0, bodyLength, StandardCharsets.UTF_8);
     }
 
     /**
@@ -114,24 +130,28 @@ public record HttpResponse(int status, List<Header> headers, byte[] body, boolea
      * @throws IOException if writing fails
      */
     public void writeBody(OutputStream out) throws IOException {
-        for (int off = 0; off < body.length; off += WRITE_SLICE) {
-            out.write(body, off, Math.min(WRITE_SLICE, body.length - off));
+        for (int off = 0; off < bodyLength; off += WRITE_SLICE) {
+            out.write(body, off, Math.min(WRITE_SLICE, bodyLength - off));
         }
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof HttpResponse r && status == r.status && close == r.close
-                && headers.equals(r.headers) && Arrays.equals(body, r.body);
+                && headers.equals(r.headers) && Arrays.equals(body, 0, bodyLength, r.body, 0, r.bodyLength);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(status, headers, Arrays.hashCode(body), close);
+        int h = 1;
+        for (int i = 0; i < bodyLength; i++) {
+            h = 31 * h + body[i];
+        }
+        return Objects.hash(status, headers, h, close);
     }
 
     @Override
     public String toString() {
-        return status + " " + HttpStatus.reason(status) + " (" + body.length + " body bytes)";
+        return status + " " + HttpStatus.reason(status) + " (" + bodyLength + " body bytes)";
     }
 }
