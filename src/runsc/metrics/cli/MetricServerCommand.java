@@ -2,6 +2,7 @@
 package runsc.metrics.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 import runsc.metrics.server.ControlSandboxQuery;
@@ -87,7 +88,7 @@ final class MetricServerCommand implements Command {
      * number of served sandboxes, and says so on stderr when it stops fitting (see {@link HeapBudget}).
      * It ends when the server stops.
      */
-    private static void watchHeapBudget(Invocation invocation, MetricServer server, java.time.Duration interval) {
+    private static void watchHeapBudget(Invocation invocation, MetricServer server, Duration interval) {
         HeapBudget budget = new HeapBudget(Runtime.getRuntime().maxMemory());
         Thread.ofVirtual().name("heap-budget").start(() -> {
             try {

@@ -156,8 +156,7 @@ public final class HttpCore implements RequestHandler {
         }
         lastMetricsSize.set(Math.max(1024, body.size()));
         // The buffer itself, not a copy: at 1000 sandboxes a copy is another 6 MB at the scrape's peak.
-        return new HttpResponse(200, List.of(new Header("Content-Type", METRICS_CONTENT_TYPE)), body.array(), body.size(),
-                false);
+        return HttpResponse.of(200, METRICS_CONTENT_TYPE, body.array(), body.size());
     }
 
     /** A {@link ByteArrayOutputStream} that hands over its array instead of copying it. */

@@ -74,7 +74,20 @@ public record HttpResponse(int status, List<Header> headers, byte[] body, int bo
      * @return the response
      */
     public static HttpResponse of(int status, String contentType, byte[] body) {
-        return new HttpResponse(status, List.of(new Header("Content-Type", contentType)), body, false);
+        return of(status, contentType, body, body.length);
+    }
+
+    /**
+     * Creates a response with a body in the first {@code bodyLength} bytes of an array, and its content type.
+     *
+     * @param status the status code
+     * @param contentType the {@code Content-Type} value
+     * @param body the array, taken over as in the canonical constructor
+     * @param bodyLength the number of body bytes
+     * @return the response
+     */
+    public static HttpResponse of(int status, String contentType, byte[] body, int bodyLength) {
+        return new HttpResponse(status, List.of(new Header("Content-Type", contentType)), body, bodyLength, false);
     }
 
     /**

@@ -36,6 +36,9 @@ class HttpResponseTest {
         assertEquals("abcd", out.toString(StandardCharsets.US_ASCII));
         assertEquals("200 OK (4 body bytes)", r.toString());
         assertEquals(4, r.closing().bodyLength());
+        HttpResponse typed = HttpResponse.of(200, HttpResponse.TEXT_PLAIN, buffer, 4);
+        assertEquals(r, typed);
+        assertEquals(HttpResponse.TEXT_PLAIN, typed.header("content-type"));
     }
 
     @Test
