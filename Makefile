@@ -115,7 +115,7 @@ $(BENCH_CLS)/.stamp: $(BENCH_SRCS) $(TEST_CLS)/.stamp $(BENCH_DEPS)/.stamp
 bench: image $(BENCH_CLS)/.stamp ## run the benchmarks of BENCHMARKS.md; results in build/bench/*.txt
 	JAVA=$(JAVA) BUILD=$(BUILD) bench/run-all.sh
 
-runsc: ## unpack gVisor runsc 0.0~20240729 from Debian (sid) into build/runsc for the real-sandbox tests
+runsc: ## unpack gVisor runsc 0.0~20240729 from Debian (bookworm-backports) into build/runsc for the real-sandbox tests
 	scripts/fetch-runsc.sh $(BUILD)/runsc
 
 ci-deps: ## as root, install the real tools the tests drive (prometheus, promtool, socat, curl, flock, man)

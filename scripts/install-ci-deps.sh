@@ -5,7 +5,7 @@
 # missing: prometheus and promtool, socat, curl, flock, man -l (man-db with groff). What is present
 # is skipped; `apt-get update` runs once, only when something is missing. As a non-root user it only
 # lists what is missing and exits 0: the tests that need those tools then skip with a reason.
-# runsc is not installed here (sid only, never installed): `make runsc` unpacks it into build/.
+# runsc is not installed here (another suite, never installed): `make runsc` unpacks it into build/.
 set -euo pipefail
 
 say() { echo "install-ci-deps: $*" >&2; }
