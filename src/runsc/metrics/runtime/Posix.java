@@ -21,11 +21,11 @@ import java.util.Objects;
  *
  * <p>The JDK cannot take {@code flock(2)} locks ({@code FileChannel.lock} takes POSIX record locks,
  * which runsc does not see), nor send signal 0, nor open a file without blocking (opening a FIFO
- * for reading waits for a writer), so these calls go through FFM. All of them go
- * through one downcall handle of the C library's {@code syscall(2)}: linking a handle is the main
- * start-up cost of a short command (each one spins method-handle and stub classes that no AOT
- * cache holds; about 30 ms for three handles against one, measured in BENCHMARKS.md run 4b), and
- * every call here takes at most four integer or pointer arguments. The C library still sets {@code errno}
+ * for reading waits for a writer), so these calls go through FFM. All of them go through one
+ * downcall handle of the C library's {@code syscall(2)}: linking a handle is the main start-up
+ * cost of a short command (each one spins method-handle and stub classes that no AOT cache holds;
+ * about 30 ms for three handles against one, measured in BENCHMARKS.md run 4b), and every call
+ * here takes at most four integer or pointer arguments. The C library still sets {@code errno}
  * from the kernel's result, as its wrappers do. Syscall numbers differ by architecture: those of
  * x86-64 and AArch64 are here, the two that gVisor (and so runsc) runs on; flag and errno values
  * are the same on both.
