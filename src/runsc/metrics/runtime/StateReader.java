@@ -21,14 +21,15 @@ import runsc.metrics.json.JsonValue;
  * container's {@code .lock} file, read the {@code .state} file whole, unlock, close.
  *
  * <p>The lock file is opened without {@code O_CREAT} (runsc creates it; a reader should not leave
- * strays behind after racing a delete), so a missing lock file means {@link ReadOutcome.Gone}.
- * Both files are opened without blocking and must be regular files (a FIFO, socket or device in
- * the root is refused, never waited on: see {@link RootFile}), and a state file must hold the
- * state of the container its name gives. When
+ * strays behind after racing a delete), so a missing lock file means {@link ReadOutcome.Gone}. When
  * the lock file cannot be opened for lack of permission, the reader falls back to the lock-less
  * algorithm: stat, read, stat, and accept only a non-empty, complete, unchanged file; anything
  * else is {@link ReadOutcome.Locked} (runsc rewrites state files in place, so a lock-less reader
  * can see them empty or cut short).
+ *
+ * <p>Both files are opened without blocking and must be regular files: a FIFO, socket or device in
+ * the root is refused, never waited on (see {@link RootFile}). A state file must hold the state of
+ * the container its name gives.
  *
  * <p>A short command can also {@linkplain #peek peek} at a state file without the lock, to work
  * from while {@link #linkNative()} links the lock's downcall on another thread, and then hand the
@@ -270,8 +271,9 @@ public final class StateReader {
         try {
             json = Json.parse(bytes, LIMITS);
         } catch (JsonException e) {
+            // Not kept as the cause either: the parser's own message quotes the bytes.
             throw new StateFileException(stateFile, "not valid JSON at line " + e.line() + ", column " + e.column()
-                    + " (path " + e.path() + ")", e);
+                    + " (path " + e.path() + ")", null);
         }
         return belonging(StateDecoder.decode(json, stateFile), stateFile);
     }

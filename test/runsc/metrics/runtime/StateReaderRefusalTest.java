@@ -91,9 +91,13 @@ class StateReaderRefusalTest {
     void aFileThatIsNotJsonIsNamedByPositionNotByItsContents() throws IOException {
         // What a state file symlinked to /etc/shadow would hold.
         Path state = StateFixtures.writeRaw(dir, X, "root:*:20000:0:99999:7:::\ndaemon:*:20000:0:99999:7:::\n");
-        String message = failure(reader().read(X));
+        IOException error = assertInstanceOf(ReadOutcome.Failed.class, reader().read(X)).error();
+        String message = error.getMessage();
         assertEquals("state file " + state + ": not valid JSON at line 1, column 1 (path $)", message);
         assertFalse(message.contains("root") || message.contains("99999"), message);
+        for (Throwable cause = error.getCause(); cause != null; cause = cause.getCause()) {
+            assertFalse(String.valueOf(cause.getMessage()).contains("root"), "a cause quotes the file: " + cause);
+        }
         String truncated = failure(reader().read(writeTruncated()));
         assertTrue(truncated.startsWith("state file " + dir.resolve("sb1_sandbox:sb1.state") + ": not valid JSON at line "),
                 truncated);
