@@ -8,20 +8,24 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
+import java.io.IOException;
 import java.lang.invoke.MethodHandle;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The only owner of native downcalls: {@code openat}, {@code flock}, {@code close} and
- * {@code kill}, each with {@code errno} captured by the linker (a later JDK call could otherwise
- * overwrite it).
+ * The only owner of native downcalls: {@code openat}, {@code fstat}, {@code read}, {@code flock},
+ * {@code close} and {@code kill}, each with {@code errno} captured by the linker (a later JDK call
+ * could otherwise overwrite it).
  *
  * <p>The JDK cannot take {@code flock(2)} locks ({@code FileChannel.lock} takes POSIX record locks,
- * which runsc does not see), nor send signal 0, so these four calls go through FFM. All four go
- * through one downcall handle of the C library's {@code syscall(2)}: linking a handle is the main
- * start-up cost of a short command (each one spins method-handle and stub classes that no AOT
- * cache holds; about 30 ms for three handles against one, measured in BENCHMARKS.md run 4b), and
- * every call here takes at most four integer arguments. The C library still sets {@code errno}
+ * which runsc does not see), nor send signal 0, nor open a file without blocking (opening a FIFO
+ * for reading waits for a writer), so these calls go through FFM. All of them go through one
+ * downcall handle of the C library's {@code syscall(2)}: linking a handle is the main start-up
+ * cost of a short command (each one spins method-handle and stub classes that no AOT cache holds;
+ * about 30 ms for three handles against one, measured in BENCHMARKS.md run 4b), and every call
+ * here takes at most four integer or pointer arguments. The C library still sets {@code errno}
  * from the kernel's result, as its wrappers do. Syscall numbers differ by architecture: those of
  * x86-64 and AArch64 are here, the two that gVisor (and so runsc) runs on; flag and errno values
  * are the same on both.
@@ -31,10 +35,13 @@ final class Posix {
     static final int EINTR = 4;
     static final int EACCES = 13;
     static final int EWOULDBLOCK = 11;
+    static final int ENXIO = 6;
 
     private static final long AT_FDCWD = -100;
     private static final long O_RDONLY = 0;
     private static final long O_CLOEXEC = 0x80000;
+    private static final long O_NOCTTY = 0x100;
+    private static final long O_NONBLOCK = 0x800;
     private static final long LOCK_EX = 2;
     private static final long LOCK_NB = 4;
     private static final long LOCK_UN = 8;
@@ -63,12 +70,17 @@ final class Posix {
         static final long ERRNO_OFFSET = errnoOffset();
     }
 
-    /** Syscall numbers of one architecture. */
-    private record Sys(long openat, long close, long flock, long kill) {
+    /**
+     * Syscall numbers of one architecture, and where {@code fstat} puts {@code st_mode} (the other
+     * fields used here are at the same offsets on both: x86-64's {@code struct stat} and the
+     * generic one of AArch64 differ before {@code st_size} only in the order of mode and link count).
+     */
+    private record Sys(long openat, long close, long flock, long kill, long read, long fstat,
+                       long statSize, long modeOffset) {
         static Sys of(String arch) {
             return switch (arch) {
-                case "amd64", "x86_64" -> new Sys(257, 3, 73, 62);
-                case "aarch64" -> new Sys(56, 57, 32, 129);
+                case "amd64", "x86_64" -> new Sys(257, 3, 73, 62, 0, 5, 144, 24);
+                case "aarch64" -> new Sys(56, 57, 32, 129, 63, 80, 128, 16);
                 default -> throw new UnsupportedOperationException(
                         "no syscall numbers for architecture " + arch + " (runsc runs on amd64 and arm64)");
             };
@@ -104,15 +116,19 @@ final class Posix {
     }
 
     /**
-     * Opens {@code path} with {@code O_RDONLY|O_CLOEXEC} and deliberately without {@code O_CREAT}:
-     * a missing lock file means the container is gone, and creating one would leave strays behind.
+     * Opens {@code path} with {@code O_RDONLY|O_CLOEXEC|O_NONBLOCK|O_NOCTTY} and deliberately
+     * without {@code O_CREAT}: a missing lock file means the container is gone, and creating one
+     * would leave strays behind. {@code O_NONBLOCK} makes the open of a FIFO return at once
+     * instead of waiting for a writer, and {@code O_NOCTTY} keeps a terminal from becoming the
+     * controlling one; on a regular file neither changes anything. Callers check the type with
+     * {@link #fstat} before reading.
      */
     static Result openReadOnly(String path) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cPath = arena.allocateFrom(path);
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
             for (int attempt = 0; ; attempt++) {
-                Result result = call(state, Native.SYS.openat(), AT_FDCWD, cPath.address(), O_RDONLY | O_CLOEXEC, 0);
+                Result result = call(state, Native.SYS.openat(), AT_FDCWD, cPath.address(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0);
                 if (!result.failed() || result.errno() != EINTR || attempt >= MAX_EINTR_RETRIES) {
                     return result;
                 }
@@ -166,6 +182,85 @@ final class Posix {
         }
     }
 
+    /** Offsets in {@code struct stat} that x86-64 and AArch64 share. */
+    private static final long ST_DEV = 0;
+    private static final long ST_INO = 8;
+    private static final long ST_SIZE = 48;
+    private static final long ST_MTIME = 88;
+    private static final long ST_MTIME_NSEC = 96;
+
+    /**
+     * {@code fstat(fd)}.
+     *
+     * @return the status of the open file
+     * @throws IOException naming the errno if the call fails
+     */
+    static FileStatus fstat(int fd) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            MemorySegment buf = arena.allocate(Native.SYS.statSize(), 8);
+            Result result = call(state, Native.SYS.fstat(), fd, buf.address(), 0, 0);
+            if (result.failed()) {
+                throw new IOException("fstat: " + describe(result.errno()));
+            }
+            return new FileStatus(buf.get(ValueLayout.JAVA_INT, Native.SYS.modeOffset()),
+                    buf.get(ValueLayout.JAVA_LONG, ST_DEV), buf.get(ValueLayout.JAVA_LONG, ST_INO),
+                    buf.get(ValueLayout.JAVA_LONG, ST_SIZE),
+                    Instant.ofEpochSecond(buf.get(ValueLayout.JAVA_LONG, ST_MTIME),
+                            buf.get(ValueLayout.JAVA_LONG, ST_MTIME_NSEC)));
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Bytes asked for per {@code read(2)}: state files are about 50 KB. */
+    private static final int READ_CHUNK = 64 << 10;
+
+    /**
+     * Reads from {@code fd} until end of file or until {@code limit} bytes have been read.
+     *
+     * @param fd an open descriptor of a regular file (a read then never waits for a writer)
+     * @param sizeHint the expected size, to size the result; the file may have changed since
+     * @param limit the most bytes to read
+     * @return the bytes read, at most {@code limit}
+     * @throws IOException naming the errno if a read fails
+     */
+    static byte[] readUpTo(int fd, long sizeHint, int limit) throws IOException {
+        byte[] bytes = new byte[(int) Math.max(0, Math.min(limit, sizeHint))];
+        int length = 0;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            MemorySegment chunk = arena.allocate(READ_CHUNK);
+            int eintr = 0;
+            while (length < limit) {
+                int want = Math.min(READ_CHUNK, limit - length);
+                Result result = call(state, Native.SYS.read(), fd, chunk.address(), want, 0);
+                if (result.failed()) {
+                    if (result.errno() == EINTR && eintr++ < MAX_EINTR_RETRIES) {
+                        continue;
+                    }
+                    throw new IOException("read: " + describe(result.errno()));
+                }
+                int n = result.value();
+                if (n == 0) {
+                    break;
+                }
+                if (length + n > bytes.length) {
+                    bytes = Arrays.copyOf(bytes, (int) Math.min(limit, Math.max((long) bytes.length * 2, length + n)));
+                }
+                MemorySegment.copy(chunk, ValueLayout.JAVA_BYTE, 0, bytes, length, n);
+                length += n;
+            }
+        } catch (IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        return length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
+    }
+
     /**
      * Links the downcall now, on the calling thread (a thread that calls in meanwhile waits for
      * it), and makes one harmless call through it, {@code kill(own pid, 0)}: the first call is
@@ -183,6 +278,7 @@ final class Posix {
             case 1 -> "operation not permitted (EPERM)";
             case ENOENT -> "no such file or directory (ENOENT)";
             case 3 -> "no such process (ESRCH)";
+            case ENXIO -> "no such device or address (ENXIO)";
             case EINTR -> "interrupted system call (EINTR)";
             case 9 -> "bad file descriptor (EBADF)";
             case EWOULDBLOCK -> "resource temporarily unavailable (EWOULDBLOCK)";

@@ -32,22 +32,15 @@ public final class SandboxLoader {
     }
 
     /**
-     * Loads a sandbox's root container by its exact state file {@code <sid>_sandbox:<sid>.state},
-     * and checks that the container's ID equals its sandbox's ID.
+     * Loads a sandbox's root container by its exact state file {@code <sid>_sandbox:<sid>.state}.
+     * Its container and sandbox IDs are checked against the file name by the reader, so a loaded
+     * root container's ID always equals its sandbox's ID.
      *
      * @param sandboxId the sandbox ID
-     * @return loaded, locked, gone, or failed (also when the file belongs to no sandbox)
+     * @return loaded, locked, gone, or failed (also when the file holds another container's state)
      */
     public ReadOutcome loadRoot(String sandboxId) {
-        FullId id = FullId.root(sandboxId);
-        ReadOutcome outcome = reader.read(id);
-        if (outcome instanceof ReadOutcome.Loaded loaded && !loaded.state().isRootById()) {
-            ContainerState state = loaded.state();
-            return new ReadOutcome.Failed(new IOException("state file " + reader.root().stateFile(id)
-                    + " doesn't belong to a sandbox: container ID \"" + state.id() + "\" differs from sandbox ID \""
-                    + state.sandbox().id() + "\""));
-        }
-        return outcome;
+        return reader.read(FullId.root(sandboxId));
     }
 
     /**

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
@@ -25,6 +26,10 @@ import runsc.metrics.json.JsonValue;
  * algorithm: stat, read, stat, and accept only a non-empty, complete, unchanged file; anything
  * else is {@link ReadOutcome.Locked} (runsc rewrites state files in place, so a lock-less reader
  * can see them empty or cut short).
+ *
+ * <p>Both files are opened without blocking and must be regular files: a FIFO, socket or device in
+ * the root is refused, never waited on (see {@link RootFile}). A state file must hold the state of
+ * the container its name gives.
  *
  * <p>A short command can also {@linkplain #peek peek} at a state file without the lock, to work
  * from while {@link #linkNative()} links the lock's downcall on another thread, and then hand the
@@ -95,7 +100,21 @@ public final class StateReader {
     public Optional<Peek> peek(FullId id) {
         Path stateFile = root.stateFile(id);
         try {
-            byte[] bytes = readBounded(stateFile, FileStat.of(stateFile));
+            // Java cannot open without blocking, and opening a FIFO for reading waits for a writer:
+            // only a regular file is opened here. (A file swapped for a FIFO between this stat and
+            // the open would still block; runsc never does that, and the locked read, which opens
+            // without blocking, is the one that decides.)
+            BasicFileAttributes attributes = Files.readAttributes(stateFile, BasicFileAttributes.class);
+            if (!attributes.isRegularFile() || attributes.size() > MAX_STATE_FILE_BYTES) {
+                return Optional.empty();
+            }
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(stateFile)) {
+                bytes = in.readNBytes(MAX_STATE_FILE_BYTES + 1);
+            }
+            if (bytes.length > MAX_STATE_FILE_BYTES) {
+                return Optional.empty();
+            }
             return Optional.of(new Peek(decode(bytes, stateFile), bytes));
         } catch (IOException e) {
             return Optional.empty();
@@ -116,16 +135,19 @@ public final class StateReader {
     private ReadOutcome read(FullId id, Peek peek) {
         Path lockFile = root.lockFile(id);
         Path stateFile = root.stateFile(id);
-        Posix.Result open = Posix.openReadOnly(lockFile.toString());
-        if (open.failed()) {
-            return switch (open.errno()) {
-                case Posix.ENOENT -> new ReadOutcome.Gone();
-                case Posix.EACCES -> readUnlocked(stateFile, FileStat::of);
-                default -> new ReadOutcome.Failed(new IOException(
-                        "cannot open lock file " + lockFile + ": " + Posix.describe(open.errno())));
-            };
+        int fd;
+        switch (RootFile.open(lockFile)) {
+            case RootFile.Missing missing -> {
+                return new ReadOutcome.Gone();
+            }
+            case RootFile.Denied denied -> {
+                return readUnlocked(stateFile, FileStat::of);
+            }
+            case RootFile.Refused refused -> {
+                return new ReadOutcome.Failed(new IOException("lock file " + lockFile + ": " + refused.reason()));
+            }
+            case RootFile.Opened opened -> fd = opened.fd();
         }
-        int fd = open.value();
         try {
             Posix.Result lock = Posix.tryLockExclusive(fd);
             if (lock.failed()) {
@@ -134,24 +156,22 @@ public final class StateReader {
                         : new ReadOutcome.Failed(new IOException(
                                 "cannot lock " + lockFile + ": " + Posix.describe(lock.errno())));
             }
-            FileStat stat;
-            byte[] bytes;
+            Contents contents;
             try {
-                stat = FileStat.of(stateFile);
-                bytes = readBounded(stateFile, stat);
+                contents = readRegular(stateFile);
             } catch (NoSuchFileException e) {
                 return new ReadOutcome.Gone();
-            } catch (IOException e) {
-                return new ReadOutcome.Failed(named(stateFile, e));
+            } catch (StateFileException e) {
+                return new ReadOutcome.Failed(e);
             } finally {
                 // A failed unlock needs no handling: closing the descriptor below releases the lock.
                 Posix.unlock(fd);
             }
-            if (peek != null && Arrays.equals(bytes, peek.bytes())) {
-                return new ReadOutcome.Loaded(peek.state(), stat);
+            if (peek != null && Arrays.equals(contents.bytes(), peek.bytes())) {
+                return new ReadOutcome.Loaded(peek.state(), contents.stat());
             }
             try {
-                return new ReadOutcome.Loaded(decode(bytes, stateFile), stat);
+                return new ReadOutcome.Loaded(decode(contents.bytes(), stateFile), contents.stat());
             } catch (StateFileException e) {
                 return new ReadOutcome.Failed(e);
             }
@@ -211,7 +231,7 @@ public final class StateReader {
         FileStat before;
         try {
             before = stat.of(stateFile);
-            bytes = readBounded(stateFile, before);
+            bytes = readRegular(stateFile).bytes();
             FileStat after = stat.of(stateFile);
             if (bytes.length == 0 || bytes.length != after.size() || !before.sufficientlyEqual(after)) {
                 return new ReadOutcome.Locked();
@@ -229,16 +249,19 @@ public final class StateReader {
             return new ReadOutcome.Locked();
         }
         try {
-            return new ReadOutcome.Loaded(StateDecoder.decode(json, stateFile), before);
+            return new ReadOutcome.Loaded(belonging(StateDecoder.decode(json, stateFile), stateFile), before);
         } catch (StateFileException e) {
             return new ReadOutcome.Failed(e);
         }
     }
 
     /**
-     * Parses and decodes state file bytes.
+     * Parses and decodes state file bytes, and checks that the state belongs to the container its
+     * file name names.
      *
-     * @throws StateFileException if empty, not JSON or of the wrong shape; names the file
+     * @throws StateFileException if empty, not JSON, of the wrong shape, or another container's
+     *     state; names the file, and for bytes that are not JSON only the position of the error
+     *     (such a file may be anything, a symbolic link to a secret included)
      */
     static ContainerState decode(byte[] bytes, Path stateFile) throws StateFileException {
         if (bytes.length == 0) {
@@ -248,22 +271,69 @@ public final class StateReader {
         try {
             json = Json.parse(bytes, LIMITS);
         } catch (JsonException e) {
-            throw new StateFileException(stateFile, "not valid JSON: " + e.getMessage(), e);
+            // Not kept as the cause either: the parser's own message quotes the bytes.
+            throw new StateFileException(stateFile, "not valid JSON at line " + e.line() + ", column " + e.column()
+                    + " (path " + e.path() + ")", null);
         }
-        return StateDecoder.decode(json, stateFile);
+        return belonging(StateDecoder.decode(json, stateFile), stateFile);
     }
 
-    private static byte[] readBounded(Path stateFile, FileStat stat) throws IOException {
-        if (stat.size() > MAX_STATE_FILE_BYTES) {
-            throw tooLarge(stateFile, stat.size());
+    /**
+     * Checks the IDs inside a state file against its name: runsc names every state file after the
+     * container and sandbox it holds, so a mismatch (a copy or a symbolic link to another
+     * container's file) would make one sandbox appear twice, under a name that is not its own.
+     */
+    private static ContainerState belonging(ContainerState state, Path stateFile) throws StateFileException {
+        Path name = stateFile.getFileName();
+        FullId named = name == null ? null : StateFileName.parse(name.toString()).orElse(null);
+        if (named != null && (!named.containerId().equals(state.id()) || !named.sandboxId().equals(state.sandbox().id()))) {
+            throw new StateFileException(stateFile, "holds the state of container \"" + state.id() + "\" of sandbox \""
+                    + state.sandbox().id() + "\", not of container \"" + named.containerId() + "\" of sandbox \""
+                    + named.sandboxId() + "\" that its name gives", null);
         }
-        try (InputStream in = Files.newInputStream(stateFile)) {
-            byte[] bytes = in.readNBytes(MAX_STATE_FILE_BYTES + 1);
+        return state;
+    }
+
+    /** A state file's bytes and the {@code fstat} of the descriptor they were read from. */
+    private record Contents(byte[] bytes, FileStat stat) {}
+
+    /**
+     * Reads a state file if it is a regular file of at most {@link #MAX_STATE_FILE_BYTES} bytes,
+     * never blocking on its type (see {@link RootFile}).
+     *
+     * @throws NoSuchFileException if it does not exist
+     * @throws StateFileException for anything else that goes wrong; names the file
+     */
+    private static Contents readRegular(Path stateFile) throws NoSuchFileException, StateFileException {
+        int fd;
+        FileStatus status;
+        switch (RootFile.open(stateFile)) {
+            case RootFile.Missing missing -> throw new NoSuchFileException(stateFile.toString());
+            case RootFile.Denied denied -> throw new StateFileException(stateFile,
+                    "cannot open: " + Posix.describe(Posix.EACCES), null);
+            case RootFile.Refused refused -> throw new StateFileException(stateFile, refused.reason(), null);
+            case RootFile.Opened opened -> {
+                fd = opened.fd();
+                status = opened.status();
+            }
+        }
+        try {
+            if (status.size() > MAX_STATE_FILE_BYTES) {
+                throw tooLarge(stateFile, status.size());
+            }
+            byte[] bytes;
+            try {
+                bytes = Posix.readUpTo(fd, status.size(), MAX_STATE_FILE_BYTES + 1);
+            } catch (IOException e) {
+                throw new StateFileException(stateFile, "cannot read: " + e.getMessage(), e);
+            }
             if (bytes.length > MAX_STATE_FILE_BYTES) {
-                // The file grew after the stat; the count is a lower bound.
+                // The file grew after the fstat; the count is a lower bound.
                 throw tooLarge(stateFile, bytes.length);
             }
-            return bytes;
+            return new Contents(bytes, status.toFileStat());
+        } finally {
+            Posix.close(fd);
         }
     }
 

@@ -11,7 +11,9 @@
  * containers, {@link runsc.metrics.runtime.IdResolver} resolves the partial IDs of the command
  * line, and {@link runsc.metrics.runtime.Liveness} answers {@code kill(pid, 0)}.
  *
- * <p>All native calls ({@code open}, {@code flock}, {@code close}, {@code kill}) go through FFM in
- * one class, so the module needs {@code --enable-native-access}.
+ * <p>Files of the root are opened without blocking and read only if they are regular files
+ * ({@code RootFile}), so a FIFO or device there is refused, never waited on. All native calls
+ * ({@code openat}, {@code fstat}, {@code read}, {@code flock}, {@code close}, {@code kill}) go
+ * through FFM in one class, so the module needs {@code --enable-native-access}.
  */
 package runsc.metrics.runtime;

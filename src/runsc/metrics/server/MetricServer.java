@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -226,7 +227,7 @@ public final class MetricServer implements AutoCloseable {
      * @return true if the server has stopped
      * @throws InterruptedException if interrupted while waiting
      */
-    public boolean awaitStop(java.time.Duration timeout) throws InterruptedException {
+    public boolean awaitStop(Duration timeout) throws InterruptedException {
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -235,7 +236,28 @@ public final class MetricServer implements AutoCloseable {
         stopped.await();
     }
 
-    /** Shuts down (idempotent): 503 on health and pid, files removed, then the listener drained and closed. */
+    /**
+     * How long shutdown waits for requests in progress beyond the scrape deadline: time to send a
+     * scrape's response once it has been gathered.
+     */
+    static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
+
+    /**
+     * How long {@link #close()} takes at most: the scrape deadline plus {@link #SHUTDOWN_GRACE}
+     * (35 s with upstream's 30 s deadline). Past it, requests still running are left behind; the
+     * command line then exits anyway.
+     *
+     * @return the bound
+     */
+    public Duration shutdownLimit() {
+        return config.scrapeDeadline().plus(SHUTDOWN_GRACE);
+    }
+
+    /**
+     * Shuts down (idempotent): 503 on health and pid, files removed, then the listener drained and
+     * closed, all within {@link #shutdownLimit()} whatever discovery or a request is doing. The
+     * socket file goes first, as the listener's close begins, so it is never left behind.
+     */
     @Override
     public void close() {
         if (!shuttingDown.compareAndSet(false, true)) {
@@ -250,15 +272,34 @@ public final class MetricServer implements AutoCloseable {
             }
         });
         if (listener != null) {
-            try {
-                listener.close();
-            } catch (IOException e) {
-                log.accept("closing the listener: " + e.getMessage());
-            }
+            closeListenerWithin(shutdownLimit());
         }
         stopped.countDown();
         if (refresher != null) {
             refresher.interrupt();
+        }
+    }
+
+    /**
+     * Closes the listener on a thread of its own and waits for it at most {@code limit}: the
+     * transports wait up to their own write timeouts (60 s) for requests in progress, and a request
+     * stuck anywhere must not keep the server from stopping.
+     */
+    private void closeListenerWithin(Duration limit) {
+        Closeable l = listener;
+        Thread closer = Thread.ofPlatform().daemon().name("close-listener").start(() -> {
+            try {
+                l.close();
+            } catch (IOException e) {
+                log.accept("closing the listener: " + e.getMessage());
+            }
+        });
+        try {
+            if (!closer.join(limit)) {
+                log.accept("stopping with requests still running after " + limit.toSeconds() + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

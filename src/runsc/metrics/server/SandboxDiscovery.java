@@ -47,8 +47,11 @@ final class SandboxDiscovery {
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, ServedSandbox> served = new HashMap<>();
     private final Map<String, FileStat> rejected = new HashMap<>();
-    private long numSandboxesTotal;
-    private boolean shuttingDown;
+    // Written under the lock, read without it: a refresh that takes long must not hold up the
+    // self metrics, the heap check or shutdown, which only want the latest values.
+    private volatile long numSandboxesTotal;
+    private volatile int servedCount;
+    private volatile boolean shuttingDown;
 
     SandboxDiscovery(ServerConfig config, Clock clock, Consumer<String> log) {
         this.config = config;
@@ -60,32 +63,21 @@ final class SandboxDiscovery {
 
     /** How many sandboxes have been taken on since start (never decremented, as upstream). */
     long numSandboxesTotal() {
-        lock.lock();
-        try {
-            return numSandboxesTotal;
-        } finally {
-            lock.unlock();
-        }
+        return numSandboxesTotal;
     }
 
     /** How many sandboxes are served now. */
     int servedCount() {
-        lock.lock();
-        try {
-            return served.size();
-        } finally {
-            lock.unlock();
-        }
+        return servedCount;
     }
 
-    /** Stops refreshing for good: the server is shutting down. */
+    /**
+     * Stops refreshing for good: the server is shutting down. Never waits for a refresh in
+     * progress, so shutdown is not held up by whatever discovery is doing; a refresh that has
+     * started finishes, and later ones change nothing.
+     */
     void shutDown() {
-        lock.lock();
-        try {
-            shuttingDown = true;
-        } finally {
-            lock.unlock();
-        }
+        shuttingDown = true;
     }
 
     /**
@@ -98,6 +90,7 @@ final class SandboxDiscovery {
         try {
             if (!shuttingDown) {
                 refreshLocked();
+                servedCount = served.size();
             }
             List<ServedSandbox> list = new ArrayList<>(served.values());
             list.sort(Comparator.comparing(ServedSandbox::id));

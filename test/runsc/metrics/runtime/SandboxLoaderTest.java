@@ -42,12 +42,12 @@ class SandboxLoaderTest {
     }
 
     @Test
-    void rootFileWhoseContainerIsNotTheSandboxDoesNotBelongToASandbox() {
+    void rootFileWhoseContainerIsNotTheSandboxDoesNotBelongToIt() {
         JsonObject state = StateFixtures.with(StateFixtures.sample(), "id", new JsonString("other"));
         StateFixtures.writeRaw(dir, FullId.root("sb1"), runsc.metrics.json.Json.writeBytes(state));
         ReadOutcome.Failed failed = assertInstanceOf(ReadOutcome.Failed.class, loader().loadRoot("sb1"));
-        assertEquals("state file " + dir.resolve("sb1_sandbox:sb1.state")
-                + " doesn't belong to a sandbox: container ID \"other\" differs from sandbox ID \"sb1\"",
+        assertEquals("state file " + dir.resolve("sb1_sandbox:sb1.state") + ": holds the state of container \"other\" "
+                + "of sandbox \"sb1\", not of container \"sb1\" of sandbox \"sb1\" that its name gives",
                 failed.error().getMessage());
     }
 

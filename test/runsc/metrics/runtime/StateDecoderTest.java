@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import runsc.metrics.json.Json;
 import runsc.metrics.json.JsonArray;
 import runsc.metrics.json.JsonBool;
 import runsc.metrics.json.JsonNull;
@@ -223,18 +222,9 @@ class StateDecoderTest {
     @Test
     void decodesDuplicateKeysLikeGo() throws Exception {
         byte[] bytes = "{\"id\":\"a\",\"id\":\"b\",\"sandbox\":{\"id\":\"b\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        assertEquals("b", StateReader.decode(bytes, FILE).id());
-        assertEquals("state file root/sb1_sandbox:sb1.state: not valid JSON: " + jsonError("[1,]"),
+        assertEquals("b", StateReader.decode(bytes, Path.of("root/b_sandbox:b.state")).id());
+        assertEquals("state file root/sb1_sandbox:sb1.state: not valid JSON at line 1, column 4 (path $[1])",
                 assertThrows(StateFileException.class, () -> StateReader.decode("[1,]".getBytes(
                         java.nio.charset.StandardCharsets.UTF_8), FILE)).getMessage());
-    }
-
-    private static String jsonError(String text) {
-        try {
-            Json.parse(text);
-            throw new AssertionError("parsed: " + text);
-        } catch (java.io.IOException e) {
-            return e.getMessage();
-        }
     }
 }

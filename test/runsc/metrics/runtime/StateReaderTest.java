@@ -145,28 +145,19 @@ class StateReaderTest {
     }
 
     @Test
-    void truncatedStateFileFailsNamingTheFile() {
+    void truncatedStateFileFailsNamingTheFileAndThePosition() {
         byte[] whole = readSample();
         StateFixtures.writeRaw(dir, SB1, java.util.Arrays.copyOf(whole, 32768));
         String message = failure(reader().read(SB1));
-        assertEquals("state file " + dir.resolve("sb1_sandbox:sb1.state") + ": not valid JSON: ",
-                message.substring(0, message.indexOf("JSON: ") + 6));
+        assertTrue(message.matches("state file " + java.util.regex.Pattern.quote(dir.resolve("sb1_sandbox:sb1.state").toString())
+                + ": not valid JSON at line \\d+, column \\d+ \\(path \\$[^)]*\\)"), message);
     }
 
     @Test
     void nonJsonStateFileFailsNamingTheFile() {
         StateFixtures.writeRaw(dir, SB1, "hello");
-        assertEquals("state file " + dir.resolve("sb1_sandbox:sb1.state") + ": not valid JSON: " + jsonError("hello"),
+        assertEquals("state file " + dir.resolve("sb1_sandbox:sb1.state") + ": not valid JSON at line 1, column 1 (path $)",
                 failure(reader().read(SB1)));
-    }
-
-    private static String jsonError(String text) {
-        try {
-            Json.parse(text);
-            throw new AssertionError("parsed: " + text);
-        } catch (IOException e) {
-            return e.getMessage();
-        }
     }
 
     @Test
@@ -201,7 +192,7 @@ class StateReaderTest {
         Files.createFile(dir.resolve("sb1_sandbox:sb1.lock"));
         Path state = Files.createDirectory(dir.resolve("sb1_sandbox:sb1.state"));
         String message = failure(reader().read(SB1));
-        assertEquals("state file " + state + ": cannot read: java.io.IOException: Is a directory", message);
+        assertEquals("state file " + state + ": not a regular file (it is a directory)", message);
         assertEquals(message, failure(StateReader.readUnlocked(state, FileStat::of)));
     }
 
