@@ -42,8 +42,8 @@ class RealExportMetricsTest {
         RealRunsc.assumeAvailable();
         logs = ScratchDir.create("rl");
         root = RealRoot.create();
-        Sandboxes.startAnswering(root, SandboxSpec.pod("sb1", "web-0", "prod"));
-        Sandboxes.startAnswering(root, SandboxSpec.plain("sb2"));
+        root.start(SandboxSpec.pod("sb1", "web-0", "prod"));
+        root.start(SandboxSpec.plain("sb2"));
     }
 
     @AfterAll
@@ -157,7 +157,7 @@ class RealExportMetricsTest {
 
     @Test
     void deadSandboxFailsWithRunscsMessage() throws IOException, InterruptedException {
-        RealSandbox gone = Sandboxes.startAnswering(root, SandboxSpec.plain("gone"));
+        RealSandbox gone = root.start(SandboxSpec.plain("gone"));
         try {
             long pid = gone.pid();
             gone.killSandboxProcess();

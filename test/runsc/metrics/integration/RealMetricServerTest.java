@@ -49,8 +49,8 @@ class RealMetricServerTest {
         Curl.assumeInstalled();
         dir = ScratchDir.create("rs");
         root = RealRoot.create();
-        Sandboxes.startAnswering(root, SandboxSpec.pod("sb1", "web-0", "prod"));
-        Sandboxes.startAnswering(root, SandboxSpec.plain("sb2"));
+        root.start(SandboxSpec.pod("sb1", "web-0", "prod"));
+        root.start(SandboxSpec.plain("sb2"));
         server = startServer(root.metricServerAddress(), "metric-server");
     }
 
@@ -176,7 +176,7 @@ class RealMetricServerTest {
 
     @Test
     void sigkilledSandboxIsDroppedOrNotRunningWhileOthersStay() throws IOException, InterruptedException {
-        RealSandbox victim = Sandboxes.startAnswering(root, SandboxSpec.plain("victim"));
+        RealSandbox victim = root.start(SandboxSpec.plain("victim"));
         try {
             String before = scrape();
             assertFalse(ownSeries(before, "victim").isEmpty(), "victim not served: " + before);
@@ -210,7 +210,7 @@ class RealMetricServerTest {
     void lockedNewSandboxIsSkippedThenTakenOnOnceReleased() throws IOException, InterruptedException {
         // A sandbox of its own server (same root, another address), so that no earlier scrape has seen it.
         String address = dir.resolve("held.sock").toString();
-        RealSandbox held = Sandboxes.startAnswering(root, SandboxSpec.plain("held").withMetricServer(address));
+        RealSandbox held = root.start(SandboxSpec.plain("held").withMetricServer(address));
         Daemon second = null;
         try {
             try (LockHolder _ = LockHolder.hold(held.lockFile(), dir.path())) {

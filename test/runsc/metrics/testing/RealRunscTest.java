@@ -226,14 +226,6 @@ class RealRunscTest {
             sb = root.start(spec);
             t1 = System.nanoTime();
             RunscResult export = RealRunsc.exportMetrics(root.path(), "sb1");
-            if (export.exitCode() != 0) {
-                // On a loaded machine a fresh sandbox has now and then refused its first
-                // connection (runsc.metrics.integration.Sandboxes replaces such a sandbox too).
-                System.err.println("real sandbox: replacing sb1, whose first export failed: " + export.describe());
-                sb.close();
-                sb = root.start(spec);
-                export = RealRunsc.exportMetrics(root.path(), "sb1");
-            }
             assertEquals(0, export.exitCode(), export.describe());
         }
         long t2 = System.nanoTime();
@@ -241,6 +233,56 @@ class RealRunscTest {
         System.out.printf("real sandbox: create %d ms, start %d ms, up %d ms, export + remove %d ms%n",
                 sb.createTime().toMillis(), sb.startTime().toMillis(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
         assertTrue(sb.createTime().isPositive());
+    }
+
+    @Test
+    void startHandsOverOnlyASandboxThatAnswers() throws IOException {
+        RealRunsc.assumeAvailable();
+        try (RealRoot root = RealRoot.create()) {
+            List<Long> checked = new ArrayList<>();
+            RealSandbox sb = root.start(SandboxSpec.plain("sb1"), s -> {
+                checked.add(s.pid());
+                return checked.size() == 1 ? Optional.of("made to fail once") : s.answerProblem();
+            });
+
+            assertEquals(2, checked.size());
+            assertEquals(checked.get(1), sb.pid());
+            assertFalse(ProcessHandle.of(checked.get(0)).map(ProcessHandle::isAlive).orElse(false), "replaced sandbox alive");
+            assertEquals(List.of(sb), root.sandboxes());
+            assertEquals(Optional.empty(), sb.answerProblem());
+        }
+    }
+
+    @Test
+    void startGivesUpAfterBoundedTriesWithEachTrysProblemAndLogs() throws IOException {
+        RealRunsc.assumeAvailable();
+        try (RealRoot root = RealRoot.create()) {
+            int[] tries = {0};
+            IOException e = assertThrows(IOException.class,
+                    () -> root.start(SandboxSpec.plain("sb1"), s -> Optional.of("refused " + ++tries[0])));
+
+            assertEquals(RealRoot.START_TRIES, tries[0]);
+            assertTrue(e.getMessage().startsWith("sandbox sb1 in " + root.path() + " is not alive and answering on its"
+                    + " control socket after " + RealRoot.START_TRIES + " tries:\ntry 1: refused 1\nsandbox sb1 output:"),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("\ntry " + RealRoot.START_TRIES + ": refused " + RealRoot.START_TRIES + "\n"),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("--- create.err"), e.getMessage());
+            assertEquals(List.of(), root.sandboxes());
+        }
+    }
+
+    @Test
+    void aSandboxWhoseProcessDiedDoesNotAnswer() throws IOException {
+        RealRunsc.assumeAvailable();
+        try (RealRoot root = RealRoot.create()) {
+            RealSandbox sb = root.start(SandboxSpec.plain("sb1"));
+            long pid = sb.pid();
+
+            sb.killSandboxProcess();
+
+            assertEquals(Optional.of("sandbox process " + pid + " is not running"), sb.answerProblem());
+        }
     }
 
     @Test
