@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import runsc.metrics.testing.Tools;
 
 /**
  * Holds {@code flock -x} on a runsc lock file from another process, as a runsc command in progress

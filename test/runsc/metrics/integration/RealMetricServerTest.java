@@ -16,11 +16,15 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import runsc.metrics.testing.Proc;
 import runsc.metrics.testing.RealRoot;
 import runsc.metrics.testing.RealRunsc;
 import runsc.metrics.testing.RealSandbox;
-import runsc.metrics.testing.RunscResult;
+import runsc.metrics.testing.ProcResult;
+import runsc.metrics.testing.RuntimeImage;
 import runsc.metrics.testing.SandboxSpec;
+import runsc.metrics.testing.ScratchDir;
+import runsc.metrics.testing.Tools;
 
 /**
  * {@code runsc-metrics metric-server} over real gVisor sandboxes that were created with
@@ -56,7 +60,7 @@ class RealMetricServerTest {
 
     private static Daemon startServer(String address, String name) throws IOException, InterruptedException {
         Path pidFile = dir.resolve(name + ".pid");
-        Daemon d = Daemon.start(name, Launcher.command("--root=" + root.path(), "--metric-server=" + address,
+        Daemon d = Daemon.start(name, RuntimeImage.command("--root=" + root.path(), "--metric-server=" + address,
                 "metric-server", "--pid-file=" + pidFile), dir.path());
         d.awaitFile(pidFile, SimulatedServer.STARTUP);
         return d;
@@ -109,7 +113,7 @@ class RealMetricServerTest {
     void servesForEachSandboxWhatRealRunscExportsPlusSelfMetrics() throws IOException, InterruptedException {
         String body = scrape();
         for (String id : List.of("sb1", "sb2")) {
-            RunscResult real = RealRunsc.exportMetrics(root.path(), id);
+            ProcResult real = RealRunsc.exportMetrics(root.path(), id);
             assertEquals(0, real.exitCode(), real::describe);
             String realExposition = real.stdout().substring(0, real.stdout().lastIndexOf("Wrote "));
             List<Exposition.Sample> realSamples = Exposition.samples(realExposition);
@@ -154,14 +158,14 @@ class RealMetricServerTest {
 
     @Test
     void pausedSandboxIsStillServed() throws IOException, InterruptedException {
-        RunscResult paused = RealRunsc.run(List.of("--root=" + root.path(), "pause", "sb2"));
+        ProcResult paused = RealRunsc.run(List.of("--root=" + root.path(), "pause", "sb2"));
         assertEquals(0, paused.exitCode(), paused::describe);
         try {
             String body = scrape();
             assertFalse(ownSeries(body, "sb2").isEmpty(), () -> "paused sb2 not served: " + body);
             assertEquals("1", value(Exposition.samplesWithLabel(body, "sandbox", "sb2"), "runsc_meta_sandbox_running"));
         } finally {
-            RunscResult resumed = RealRunsc.run(List.of("--root=" + root.path(), "resume", "sb2"));
+            ProcResult resumed = RealRunsc.run(List.of("--root=" + root.path(), "resume", "sb2"));
             assertEquals(0, resumed.exitCode(), resumed::describe);
         }
     }

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import runsc.metrics.json.Json;
 import runsc.metrics.json.JsonNumber;
 import runsc.metrics.json.JsonString;
+import runsc.metrics.testing.Tools;
 
 class StateReaderTest {
     private static final FullId SB1 = FullId.root("sb1");
@@ -47,9 +48,7 @@ class StateReaderTest {
         private final Process process;
 
         HeldLock(Path lockFile) throws IOException {
-            assumeTrue(Files.isExecutable(Path.of("/usr/bin/flock")) || Files.isExecutable(Path.of("/bin/flock")),
-                    "flock(1) from util-linux is not installed");
-            process = new ProcessBuilder("flock", "-x", lockFile.toString(), "sh", "-c", "echo held; exec sleep 30")
+            process = new ProcessBuilder(Tools.assume("flock", "util-linux").toString(), "-x", lockFile.toString(), "sh", "-c", "echo held; exec sleep 30")
                     .redirectErrorStream(true).start();
             // The line is printed only once flock(1) holds the lock.
             BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -107,8 +106,7 @@ class StateReaderTest {
         StateFixtures.write(dir, StateFixtures.sample());
         assertInstanceOf(ReadOutcome.Loaded.class, reader().read(SB1));
         // flock -n fails (exit 1) if anyone, this JVM included, still holds the lock.
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/flock")), "flock(1) from util-linux is not installed");
-        Process probe = new ProcessBuilder("flock", "-n", "-x", dir.resolve("sb1_sandbox:sb1.lock").toString(), "true")
+        Process probe = new ProcessBuilder(Tools.assume("flock", "util-linux").toString(), "-n", "-x", dir.resolve("sb1_sandbox:sb1.lock").toString(), "true")
                 .start();
         assertEquals(0, probe.waitFor());
     }

@@ -1,27 +1,30 @@
 // SPDX-License-Identifier: Apache-2.0
-package runsc.metrics.integration;
+package runsc.metrics.testing;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Runs one command to completion with a deadline. Output goes to files, not pipes: a command that
- * leaves a child behind holding its stdout (as {@code runsc create} does) would otherwise never
- * reach end of file. A command that misses its deadline is killed with its descendants and the
- * test fails naming it.
+ * Runs one command to completion with a deadline: the one process runner of the tests. Output goes
+ * to files, not pipes: a command that leaves a child behind holding its stdout (as {@code runsc
+ * create} does) would otherwise never reach end of file. A command that misses its deadline is
+ * killed with its descendants and an IOException names it.
  */
-final class Proc {
+public final class Proc {
     /** Default deadline for one short command. */
-    static final Duration DEADLINE = Duration.ofSeconds(30);
+    public static final Duration DEADLINE = Duration.ofSeconds(30);
     /** How long a killed process gets to disappear. */
-    static final Duration KILL_GRACE = Duration.ofSeconds(10);
+    public static final Duration KILL_GRACE = Duration.ofSeconds(10);
 
     private static final File DEV_NULL = new File("/dev/null");
 
@@ -29,49 +32,55 @@ final class Proc {
     }
 
     /** Runs {@code command} with {@link #DEADLINE}. */
-    static ProcResult run(List<String> command) throws IOException, InterruptedException {
+    public static ProcResult run(List<String> command) throws IOException {
         return run(command, DEADLINE);
     }
 
     /** Runs {@code command}, stdin from {@code /dev/null}, and waits at most {@code deadline}. */
-    static ProcResult run(List<String> command, Duration deadline) throws IOException, InterruptedException {
-        return run(command, deadline, DEV_NULL);
+    public static ProcResult run(List<String> command, Duration deadline) throws IOException {
+        return run(new ProcessBuilder(command), deadline);
     }
 
     /** Runs {@code command} with {@code input} on its stdin and {@link #DEADLINE}. */
-    static ProcResult runWithInput(List<String> command, byte[] input) throws IOException, InterruptedException {
-        Path dir = Files.createTempDirectory(Path.of("/tmp"), "pi");
-        try {
-            return run(command, DEADLINE, Files.write(dir.resolve("in"), input).toFile());
-        } finally {
-            ScratchDir.deleteTree(dir);
+    public static ProcResult runWithInput(List<String> command, byte[] input) throws IOException {
+        try (ScratchDir dir = ScratchDir.create("pi")) {
+            return run(new ProcessBuilder(command).redirectInput(Files.write(dir.resolve("in"), input).toFile()),
+                    DEADLINE);
         }
     }
 
-    private static ProcResult run(List<String> command, Duration deadline, File stdin)
-            throws IOException, InterruptedException {
-        Path dir = Files.createTempDirectory(Path.of("/tmp"), "pr");
-        try {
-            Path out = dir.resolve("out");
-            Path err = dir.resolve("err");
-            Process p = new ProcessBuilder(command)
-                    .redirectInput(ProcessBuilder.Redirect.from(stdin))
-                    .redirectOutput(out.toFile())
-                    .redirectError(err.toFile())
-                    .start();
-            try {
-                if (!p.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
-                    throw new AssertionError(String.join(" ", command) + " did not finish within "
-                            + deadline.toSeconds() + " s; stderr so far: " + Files.readString(err).strip());
-                }
-            } finally {
-                killTree(p.toHandle());
-            }
-            return new ProcResult(command, p.exitValue(), Files.readAllBytes(out),
-                    Files.readString(err, StandardCharsets.UTF_8));
-        } finally {
-            ScratchDir.deleteTree(dir);
+    /**
+     * Runs what {@code builder} describes (its directory, environment and, unless set, stdin from
+     * {@code /dev/null}) and waits at most {@code deadline}.
+     */
+    public static ProcResult run(ProcessBuilder builder, Duration deadline) throws IOException {
+        try (ScratchDir dir = ScratchDir.create("pr")) {
+            return run(builder, dir.resolve("out"), dir.resolve("err"), deadline);
         }
+    }
+
+    /** {@link #run(ProcessBuilder, Duration)} with stdout and stderr kept in the files given. */
+    public static ProcResult run(ProcessBuilder builder, Path stdout, Path stderr, Duration deadline)
+            throws IOException {
+        if (builder.redirectInput() == ProcessBuilder.Redirect.PIPE) {
+            builder.redirectInput(ProcessBuilder.Redirect.from(DEV_NULL));
+        }
+        Process p = builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+        try {
+            if (!p.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IOException(String.join(" ", builder.command()) + " did not finish within "
+                        + deadline.toSeconds() + " s; stderr so far: " + Files.readString(stderr).strip());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            InterruptedIOException stop = new InterruptedIOException("interrupted while running " + builder.command());
+            stop.initCause(e);
+            throw stop;
+        } finally {
+            killTree(p.toHandle());
+        }
+        return new ProcResult(builder.command(), p.exitValue(), Files.readAllBytes(stdout),
+                Files.readString(stderr, StandardCharsets.UTF_8));
     }
 
     /**
@@ -80,7 +89,7 @@ final class Proc {
      * alone: its PID may belong to another process by now (PIDs wrap at 32768 on these machines), and
      * that process's children are not ours to kill.
      */
-    static void killTree(ProcessHandle root) {
+    public static void killTree(ProcessHandle root) {
         if (!root.isAlive()) {
             return;
         }
@@ -93,7 +102,7 @@ final class Proc {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            } catch (ExecutionException | TimeoutException e) {
                 throw new AssertionError("process " + h.pid() + " survived SIGKILL for " + KILL_GRACE.toSeconds() + " s", e);
             }
         }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package runsc.metrics.integration;
+package runsc.metrics.testing;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -10,23 +10,24 @@ import java.util.Objects;
  *
  * @param command the command line, for messages
  * @param exitCode its exit status
- * @param stdout its standard output, as bytes (byte counts are part of some checks)
+ * @param output its standard output, as bytes (byte counts are part of some checks)
  * @param stderr its standard error, decoded as UTF-8
  */
-record ProcResult(List<String> command, int exitCode, byte[] stdout, String stderr) {
-    ProcResult {
+public record ProcResult(List<String> command, int exitCode, byte[] output, String stderr) {
+    /** Copies the command and rejects missing parts. */
+    public ProcResult {
         command = List.copyOf(command);
-        Objects.requireNonNull(stdout, "stdout");
+        Objects.requireNonNull(output, "output");
         Objects.requireNonNull(stderr, "stderr");
     }
 
     /** Standard output decoded as UTF-8. */
-    String out() {
-        return new String(stdout, StandardCharsets.UTF_8);
+    public String stdout() {
+        return new String(output, StandardCharsets.UTF_8);
     }
 
-    /** A one-line account for assertion messages. */
-    String describe() {
+    /** A one-line account for assertion messages: command, exit status and standard error. */
+    public String describe() {
         return String.join(" ", command) + " exited " + exitCode + "; stderr: " + stderr.strip();
     }
 }

@@ -159,7 +159,7 @@ public final class RealRoot implements AutoCloseable {
             removeCgroups(s.cgroupsPath());
         }
         try {
-            RealRunsc.deleteTree(base);
+            ScratchDir.deleteTree(base);
         } catch (IOException e) {
             first = keep(first, e);
         }

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * what real {@code export-metrics} prints. The fixture's own rules are tested without root.
  */
 class RealRunscTest {
-    private static final Path SAMPLE = Path.of("test/resources/samples/real-export-metrics-sb1.txt");
+    private static final Path SAMPLE = ProjectFiles.sample("real-export-metrics-sb1.txt");
     private static final Pattern CREATED_AT = Pattern.compile("\"createdAt\":\"([^\"]+)\"");
     private static final Pattern ITERATION = Pattern.compile("iteration=\"([0-9a-z]+)\"");
 
@@ -43,7 +43,7 @@ class RealRunscTest {
         try (RealRoot root = RealRoot.create()) {
             RealSandbox sandbox = root.start(SandboxSpec.pod("sb1", "web-0", "prod"));
 
-            RunscResult export = RealRunsc.exportMetrics(root.path(), "sb1");
+            ProcResult export = RealRunsc.exportMetrics(root.path(), "sb1");
 
             assertEquals(0, export.exitCode(), () -> export.describe() + "\n" + sandbox.diagnostics());
             assertEquals("", export.stderr());
@@ -57,7 +57,7 @@ class RealRunscTest {
         try (RealRoot root = RealRoot.create()) {
             RealSandbox sandbox = root.start(SandboxSpec.pod("sb1", "web-0", "prod"));
 
-            RunscResult export = RealRunsc.exportMetrics(root.path(), "sb1");
+            ProcResult export = RealRunsc.exportMetrics(root.path(), "sb1");
 
             assertEquals(0, export.exitCode(), () -> export.describe() + "\n" + sandbox.diagnostics());
             Pattern point = Pattern.compile(
@@ -77,7 +77,7 @@ class RealRunscTest {
         try (RealRoot root = RealRoot.create()) {
             root.start(SandboxSpec.plain("solo"));
 
-            RunscResult export = RealRunsc.exportMetrics(root.path(), "solo");
+            ProcResult export = RealRunsc.exportMetrics(root.path(), "solo");
 
             assertEquals(0, export.exitCode(), export::describe);
             Pattern point = Pattern.compile(
@@ -182,7 +182,7 @@ class RealRunscTest {
                         () -> ch.connect(UnixDomainSocketAddress.of(sb.controlSocket())));
                 assertEquals("Connection refused", refused.getMessage());
             }
-            RunscResult export = RealRunsc.exportMetrics(root.path(), "sb1");
+            ProcResult export = RealRunsc.exportMetrics(root.path(), "sb1");
             assertEquals(128, export.exitCode());
             assertEquals("ExportMetrics failed: connecting to control server at PID " + pid + ": connection refused\n",
                     export.stderr());
@@ -225,7 +225,7 @@ class RealRunscTest {
             SandboxSpec spec = SandboxSpec.pod("sb1", "web-0", "prod");
             sb = root.start(spec);
             t1 = System.nanoTime();
-            RunscResult export = RealRunsc.exportMetrics(root.path(), "sb1");
+            ProcResult export = RealRunsc.exportMetrics(root.path(), "sb1");
             assertEquals(0, export.exitCode(), export.describe());
         }
         long t2 = System.nanoTime();

@@ -155,7 +155,7 @@ public final class RealSandbox implements AutoCloseable {
     void create() throws IOException {
         Files.writeString(bundle.resolve("config.json"), spec.configJson(cgroupsPath));
         long t0 = System.nanoTime();
-        RunscResult created = RealRunsc.run(
+        ProcResult created = RealRunsc.run(
                 List.of("--root=" + root(), "--network=none", "--metric-server=" + metricServerAddress(),
                         "create", "--bundle", bundle.toString(), id()),
                 bundle.resolve("create.out"), bundle.resolve("create.err"), RealRunsc.COMMAND_DEADLINE);
@@ -167,7 +167,7 @@ public final class RealSandbox implements AutoCloseable {
 
     void start() throws IOException {
         long t0 = System.nanoTime();
-        RunscResult started = RealRunsc.run(
+        ProcResult started = RealRunsc.run(
                 List.of("--root=" + root(), "--network=none", "--metric-server=" + metricServerAddress(),
                         "start", id()),
                 bundle.resolve("start.out"), bundle.resolve("start.err"), RealRunsc.COMMAND_DEADLINE);
@@ -258,7 +258,7 @@ public final class RealSandbox implements AutoCloseable {
             return;  // create never finished: RealRoot kills what it left
         }
         RealRunsc.run(List.of("--root=" + root(), "kill", id(), "KILL"));
-        RunscResult deleted = RealRunsc.run(List.of("--root=" + root(), "delete", "--force", id()));
+        ProcResult deleted = RealRunsc.run(List.of("--root=" + root(), "delete", "--force", id()));
         if (deleted.exitCode() != 0) {
             throw new IOException("sandbox " + id() + " not removed: " + deleted.describe());
         }
