@@ -57,7 +57,7 @@ class ControlClientTest {
     }
 
     private SimulatedSandbox sandbox(String id, String fault) throws IOException {
-        return sandbox(SandboxOptions.of(id, "addr").withSeed(7).withFault(Fault.parse(fault)));
+        return sandbox(SandboxOptions.of(id, "addr").withSeed(7).withFault(Fault.parse(fault)).withHistogram());
     }
 
     private static long in(long millis) {

@@ -21,10 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import runsc.metrics.testing.LockHolder;
+import runsc.metrics.testing.ProcResult;
 import runsc.metrics.testing.RealRoot;
 import runsc.metrics.testing.RealRunsc;
 import runsc.metrics.testing.RealSandbox;
-import runsc.metrics.testing.ProcResult;
 import runsc.metrics.testing.RuntimeImage;
 import runsc.metrics.testing.SandboxSpec;
 import runsc.metrics.testing.ScratchDir;
@@ -211,7 +212,7 @@ class RealExportMetricsTest {
         Daemon ours = null;
         Daemon real = null;
         try {
-            try (LockHolder _ = LockHolder.hold(sb1.lockFile(), logs.path())) {
+            try (LockHolder _ = LockHolder.hold(sb1.lockFile())) {
                 ours = Daemon.start("ours-locked", RuntimeImage.command("--root=" + root.path(), "export-metrics", "sb1"),
                         logs.path());
                 real = Daemon.start("real-locked", List.of(RealRunsc.binary().orElseThrow().toString(),
@@ -241,7 +242,7 @@ class RealExportMetricsTest {
     @Test
     void exportGivesUpCleanlyWhenTheLockIsNeverReleased() throws IOException, InterruptedException {
         RealSandbox sb2 = root.sandboxes().stream().filter(s -> s.id().equals("sb2")).findFirst().orElseThrow();
-        try (LockHolder _ = LockHolder.hold(sb2.lockFile(), logs.path())) {
+        try (LockHolder _ = LockHolder.hold(sb2.lockFile())) {
             ProcResult ours = ours(List.of("sb2"));
             assertEquals(128, ours.exitCode(), ours::describe);
             assertEquals("", ours.stdout());

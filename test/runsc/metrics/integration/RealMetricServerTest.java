@@ -16,11 +16,12 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import runsc.metrics.testing.LockHolder;
 import runsc.metrics.testing.Proc;
+import runsc.metrics.testing.ProcResult;
 import runsc.metrics.testing.RealRoot;
 import runsc.metrics.testing.RealRunsc;
 import runsc.metrics.testing.RealSandbox;
-import runsc.metrics.testing.ProcResult;
 import runsc.metrics.testing.RuntimeImage;
 import runsc.metrics.testing.SandboxSpec;
 import runsc.metrics.testing.ScratchDir;
@@ -217,7 +218,7 @@ class RealMetricServerTest {
         RealSandbox held = root.start(SandboxSpec.plain("held").withMetricServer(address));
         Daemon second = null;
         try {
-            try (LockHolder _ = LockHolder.hold(held.lockFile(), dir.path())) {
+            try (LockHolder _ = LockHolder.hold(held.lockFile())) {
                 second = startServer(address, "second-server");
                 for (int i = 0; i < 2; i++) {
                     String body = scrape(address);

@@ -12,8 +12,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import runsc.metrics.testing.RealRunsc;
 import runsc.metrics.testing.ProcResult;
+import runsc.metrics.testing.RealRunsc;
 import runsc.metrics.testing.RuntimeImage;
 import runsc.metrics.testing.ScratchDir;
 

@@ -26,6 +26,11 @@ public record ProcResult(List<String> command, int exitCode, byte[] output, Stri
         return new String(output, StandardCharsets.UTF_8);
     }
 
+    /** Exit status, stdout and stderr as one text, to compare two runs of a command (the arrays are not). */
+    public String outcome() {
+        return "exit " + exitCode + "\n--- stdout\n" + stdout() + "--- stderr\n" + stderr;
+    }
+
     /** A one-line account for assertion messages: command, exit status and standard error. */
     public String describe() {
         return String.join(" ", command) + " exited " + exitCode + "; stderr: " + stderr.strip();
