@@ -5,7 +5,7 @@
 # command, and IMAGE/lib/export-metrics.aot for export-metrics alone, which the launcher picks for
 # that command. The JDK writes one cache per training process, from the classes that process loaded
 # and linked, and loads all of a cache's classes at start: the lean cache spares the short command
-# ~500 classes of the server (~7 ms, BENCHMARKS.md run 4).
+# ~500 classes of the server (~7 ms, BENCHMARKS.md, export-metrics start-up).
 # The general training is one JVM of the image itself, with the launcher's module options, that
 # runs the image's commands one after the other (runsc.metrics.cli.AotTraining); the lean one is
 # step 2 alone, in a JVM of its own:

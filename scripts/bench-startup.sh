@@ -32,7 +32,7 @@ trap cleanup EXIT
 echo "median of $runs runs, ms; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 bench "--version" --version
 bench "help" help
-"$launcher" --root="$dir/root" --metric-server="$dir/ms.sock" simulate --go-compatible --sandboxes=1 >"$dir/sim.out" 2>&1 &
+"$launcher" --root="$dir/root" --metric-server="$dir/ms.sock" simulate --sandboxes=1 >"$dir/sim.out" 2>&1 &
 sim=$!
 for _ in $(seq 300); do grep -q '^simulating' "$dir/sim.out" 2>/dev/null && break; sleep 0.1; done
 grep -q '^simulating' "$dir/sim.out" || { echo "bench-startup: simulate did not start within 30 s" >&2; exit 1; }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import runsc.metrics.control.ControlClient;
 import runsc.metrics.exposition.Snapshot;
+import runsc.metrics.sim.SandboxOptions;
 import runsc.metrics.sim.Simulation;
 import runsc.metrics.testing.RealRoot;
 import runsc.metrics.testing.RealSandbox;
@@ -29,7 +30,8 @@ public final class ControlRoundTrip {
         if (targets.contains("sim")) {
             Path dir = Files.createTempDirectory(Path.of("/tmp"), "rb");
             try (Simulation sim = Simulation.start(dir.resolve("root"),
-                    Simulation.options(1, "sim-", "", "bench", 0, Map.of()))) {
+                    Simulation.options(1, "sim-", "", "bench", 0, Map.of()).stream()
+                            .map(SandboxOptions::withHistogram).toList())) {
                 var sb = sim.sandboxes().getFirst();
                 measure("simulator", sb.id(), sb.socketPath(), iterations);
             } finally {

@@ -78,7 +78,7 @@ public final class ScrapeLatency {
         Path root = dir.resolve("root");
         String address = "127.0.0.1:" + freePort();
         try (Launched sim = Launched.start(IMAGE, "", List.of("--root=" + root, "--metric-server=" + address,
-                "simulate", "--sandboxes=" + n, "--series=" + SERIES, "--namespace=bench"));
+                "simulate", "--sandboxes=" + n, "--series=" + SERIES, "--namespace=bench", "--histogram"));
              Launched server = startServer(sim, root, address)) {
             HttpClient one = client();
             String body = awaitSandboxes(one, address, n);

@@ -20,7 +20,7 @@ public final class SimulatorScale {
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "sc");
         Path root = dir.resolve("root");
         try (Launched sim = Launched.start(image, System.getProperty("bench.javaOpts", ""),
-                List.of("--root=" + root, "simulate", "--sandboxes=" + n))) {
+                List.of("--root=" + root, "simulate", "--sandboxes=" + n, "--histogram"))) {
             long t0 = System.nanoTime();
             sim.awaitLine("simulating", 120);
             double startSeconds = (System.nanoTime() - t0) / 1e9;

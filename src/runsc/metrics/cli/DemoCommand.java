@@ -60,9 +60,9 @@ final class DemoCommand implements Command {
         }
         String rootText = root.toString();
         List<SandboxOptions> sandboxes = List.of(
-                SandboxOptions.of("web-frontend", address).withPod("web-0", "shop").withSeed(1),
-                SandboxOptions.of("batch-job", address).withSeed(2),
-                SandboxOptions.of("cache", address).withSeed(3));
+                SandboxOptions.of("web-frontend", address).withPod("web-0", "shop").withSeed(1).withHistogram(),
+                SandboxOptions.of("batch-job", address).withSeed(2).withHistogram(),
+                SandboxOptions.of("cache", address).withSeed(3).withHistogram());
         Signals signals = Signals.install();
         try (Simulation simulation = Simulation.start(root, sandboxes)) {
             ServerConfig config = ServerConfig.of(rootText, address, "runsc_", ServerConfig.DEFAULT_MAX_PARALLEL);

@@ -78,7 +78,7 @@ final class ExportMetricsCommand implements Command {
 
     private static int export(Invocation invocation, String partialId, String prefix, String filterText,
                               boolean timestamps) throws CliException, InterruptedException {
-        // Start-up (BENCHMARKS.md run 6). Linking the flock downcall is this command's largest
+        // Start-up (BENCHMARKS.md, export-metrics start-up). Linking the flock downcall is this command's largest
         // single cost, and only the locked read needs it; the JDK's Unix-socket set-up needs nothing
         // from the sandbox. So two daemon threads (they never hold up the exit) do those, while this
         // one works ahead from a lock-less read of the state file: it fetches the snapshot and

@@ -30,7 +30,7 @@ final class SimulateCommand implements Command {
 
     @Override
     public String synopsis() {
-        return "simulate [-sandboxes=<n>] [-pod=<name>] [-namespace=<ns>] [-fault=<id>:<mode>]... - runs simulated sandboxes in --root until interrupted";
+        return "simulate [-sandboxes=<n>] [-pod=<name>] [-namespace=<ns>] [-histogram] [-fault=<id>:<mode>]... - runs simulated sandboxes in --root until interrupted";
     }
 
     @Override
@@ -44,8 +44,8 @@ final class SimulateCommand implements Command {
         FlagSet.Flag<String> pod = flags.string("pod", "", "Pod name annotation of the sandboxes (numbered when there are several).");
         FlagSet.Flag<String> namespace = flags.string("namespace", "", "Namespace annotation of the sandboxes.");
         FlagSet.Flag<Integer> series = flags.integer("series", 0, "Extra filler series per sandbox, for load tests.");
-        FlagSet.Flag<Boolean> goCompatible = flags.bool("go-compatible",
-                "Leave the histogram empty, so that Go clients such as real runsc export-metrics can decode every reply.");
+        FlagSet.Flag<Boolean> histogram = flags.bool("histogram",
+                "Also export a histogram (real gVisor has none, and real runsc export-metrics cannot decode its infinite bucket bound).");
         FlagSet.Flag<List<String>> faults = flags.list("fault",
                 "Make sandbox <id> misbehave: <id>:stall, slow:<ms>, garbage, close, huge, regress or dead (repeatable).");
         return invocation -> {
@@ -60,7 +60,7 @@ final class SimulateCommand implements Command {
                         + MAX_SERIES);
             }
             List<SandboxOptions> options = options(sandboxes.get(), invocation.globals().metricServer(), pod.get(),
-                    namespace.get(), series.get(), parseFaults(faults.get()), goCompatible.get());
+                    namespace.get(), series.get(), parseFaults(faults.get()), histogram.get());
             Signals signals = Signals.install();
             try (Simulation simulation = start(invocation, options)) {
                 invocation.out().println("simulating " + simulation.sandboxes().size() + " sandboxes in "
@@ -86,14 +86,14 @@ final class SimulateCommand implements Command {
 
     /** Sandboxes {@code sim-1} ... {@code sim-N}; pod names numbered when there are several. */
     static List<SandboxOptions> options(int count, String address, String pod, String namespace, int series,
-                                        Map<String, Fault> faults, boolean goCompatible) throws UsageException {
+                                        Map<String, Fault> faults, boolean histogram) throws UsageException {
         List<SandboxOptions> out = new ArrayList<>(count);
         for (int i = 1; i <= count; i++) {
             String id = "sim-" + i;
             SandboxOptions o = SandboxOptions.of(id, address).withFillerSeries(series).withSeed(i)
                     .withFault(faults.getOrDefault(id, Fault.NONE));
-            if (goCompatible) {
-                o = o.withGoCompatible();
+            if (histogram) {
+                o = o.withHistogram();
             }
             if (!pod.isEmpty() || !namespace.isEmpty()) {
                 String podName = pod.isEmpty() ? "" : count == 1 ? pod : pod + "-" + i;

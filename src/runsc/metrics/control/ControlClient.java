@@ -52,7 +52,7 @@ public final class ControlClient {
      * on no sandbox: the first Unix socket seeds a {@code SecureRandom} (for the names of bound
      * sockets), which reads {@code java.security} and initialises the security providers. A short
      * command calls this on a second thread while its main thread is busy with other work (about
-     * 10 ms at start-up, BENCHMARKS.md run 4b). Never throws; problems are left to the call.
+     * 10 ms at start-up, BENCHMARKS.md, export-metrics start-up). Never throws; problems are left to the call.
      */
     public static void prepare() {
         UrpcTransport.prepare();

@@ -24,7 +24,7 @@ import java.util.Objects;
  * for reading waits for a writer), so these calls go through FFM. All of them go through one
  * downcall handle of the C library's {@code syscall(2)}: linking a handle is the main start-up
  * cost of a short command (each one spins method-handle and stub classes that no AOT cache holds;
- * about 30 ms for three handles against one, measured in BENCHMARKS.md run 4b), and every call
+ * about 30 ms for three handles against one, see BENCHMARKS.md, export-metrics start-up), and every call
  * here takes at most four integer or pointer arguments. The C library still sets {@code errno}
  * from the kernel's result, as its wrappers do. Syscall numbers differ by architecture: those of
  * x86-64 and AArch64 are here, the two that gVisor (and so runsc) runs on; flag and errno values
@@ -55,7 +55,7 @@ final class Posix {
         static final Sys SYS = Sys.of(System.getProperty("os.arch", ""));
         // long syscall(long number, ...), linked as if it took five named longs, without
         // Linker.Option.firstVariadicArg: that option costs about 10 ms of an export-metrics run
-        // (BENCHMARKS.md run 7; the x86-64 linker binds the %al count in spun method-handle
+        // (BENCHMARKS.md, export-metrics start-up; the x86-64 linker binds the %al count in spun method-handle
         // classes). For integer arguments the two calls put the same values in the same
         // registers. The one difference is %al on x86-64, the number of vector registers used
         // (here 0). glibc's syscall() (sysdeps/unix/sysv/linux/x86_64/syscall.S) is written in

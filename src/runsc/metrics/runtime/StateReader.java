@@ -82,7 +82,7 @@ public final class StateReader {
 
     /**
      * Links the native calls that the locked reads make, so that a thread started early can take
-     * that cost (BENCHMARKS.md runs 6 and 7: about 20 ms, the largest single cost of a short command)
+     * that cost (BENCHMARKS.md, export-metrics start-up: about 20 ms, the largest single cost of a short command)
      * while another works from a {@linkplain #peek peek}. Calling it is never needed: the first
      * locked read links them otherwise, or waits for a link in progress.
      */

@@ -13,7 +13,7 @@ import java.util.Optional;
 public final class HeapBudget {
     /**
      * Heap one served sandbox needs while a scrape holds its snapshot, with 50 series per sandbox.
-     * BENCHMARKS.md run 6: 1 000 sandboxes scrape in a 48 MiB heap and 1 500 do not, which puts the
+     * BENCHMARKS.md (server memory): 1 000 sandboxes scrape in a 48 MiB heap and 1 500 do not, which puts the
      * cost between 26 and 39 KiB over the base; this is near the top, so the warning comes early.
      */
     static final long BYTES_PER_SANDBOX = 36 << 10;

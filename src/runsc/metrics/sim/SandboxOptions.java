@@ -18,14 +18,14 @@ import java.util.regex.Pattern;
  * @param fault               how the sandbox misbehaves
  * @param seed                seed of the value generator, so that runs repeat
  * @param exportScript        replies to {@code Metrics.Export} in place of the catalogue, or null
- * @param goCompatible        leave the histogram without samples, so that Go clients such as real
- *                            {@code runsc export-metrics} can decode every reply: a sampled histogram
- *                            needs an infinite bucket bound, which Go's JSON can neither write (a real
- *                            sandbox fails such a reply) nor read
+ * @param histogram           register and sample a histogram as well; off by default, because real
+ *                            gVisor 20240729 registers no distribution metric and a sampled histogram
+ *                            needs an infinite bucket bound, which Go's JSON can neither write nor
+ *                            read, so real {@code runsc export-metrics} fails on it
  */
 public record SandboxOptions(String id, String podName, String namespace, String metricServerAddress,
                              int fillerSeries, Fault fault, long seed, ExportScript exportScript,
-                             boolean goCompatible) {
+                             boolean histogram) {
 
     private static final Pattern ID = Pattern.compile("[\\w+.-]+");
 
@@ -60,7 +60,7 @@ public record SandboxOptions(String id, String podName, String namespace, String
      * @param namespace the namespace
      */
     public SandboxOptions withPod(String pod, String namespace) {
-        return new SandboxOptions(id, pod, namespace, metricServerAddress, fillerSeries, fault, seed, exportScript, goCompatible);
+        return new SandboxOptions(id, pod, namespace, metricServerAddress, fillerSeries, fault, seed, exportScript, histogram);
     }
 
     /**
@@ -69,7 +69,7 @@ public record SandboxOptions(String id, String podName, String namespace, String
      * @param n the number of filler counters
      */
     public SandboxOptions withFillerSeries(int n) {
-        return new SandboxOptions(id, podName, namespace, metricServerAddress, n, fault, seed, exportScript, goCompatible);
+        return new SandboxOptions(id, podName, namespace, metricServerAddress, n, fault, seed, exportScript, histogram);
     }
 
     /**
@@ -78,7 +78,7 @@ public record SandboxOptions(String id, String podName, String namespace, String
      * @param f the fault
      */
     public SandboxOptions withFault(Fault f) {
-        return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, f, seed, exportScript, goCompatible);
+        return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, f, seed, exportScript, histogram);
     }
 
     /**
@@ -87,7 +87,7 @@ public record SandboxOptions(String id, String podName, String namespace, String
      * @param s the seed
      */
     public SandboxOptions withSeed(long s) {
-        return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, fault, s, exportScript, goCompatible);
+        return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, fault, s, exportScript, histogram);
     }
 
     /**
@@ -97,11 +97,11 @@ public record SandboxOptions(String id, String podName, String namespace, String
      */
     public SandboxOptions withExportScript(ExportScript script) {
         return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, fault, seed,
-                Objects.requireNonNull(script, "script"), goCompatible);
+                Objects.requireNonNull(script, "script"), histogram);
     }
 
-    /** {@return these options with the histogram left empty, for Go clients (see {@code goCompatible})} */
-    public SandboxOptions withGoCompatible() {
+    /** {@return these options with the histogram registered and sampled (see {@code histogram})} */
+    public SandboxOptions withHistogram() {
         return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, fault, seed, exportScript, true);
     }
 }

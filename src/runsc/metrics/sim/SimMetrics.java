@@ -22,7 +22,7 @@ import runsc.metrics.exposition.ValueType;
 
 /**
  * The simulator's own metric catalogue and its values: gVisor-style counters and gauges, two
- * metrics with a field, one histogram, and optional filler counters. Each {@link #next} call moves
+ * metrics with a field, optionally one histogram, and optional filler counters. Each {@link #next} call moves
  * the values on (counters grow, gauges wander) and returns a snapshot in registration order, with
  * zero counters and empty histograms left out and gauges always present, as a real sandbox does.
  * Not thread-safe: a sandbox calls it under its own lock.
@@ -51,7 +51,7 @@ final class SimMetrics {
 
     private final SplittableRandom random;
     private final boolean regress;
-    private final boolean histogramSamples;
+    private final boolean histogram;
     private final List<RegisteredMetric> registered = new ArrayList<>();
     // Current value per metric name and label set, in registration order.
     private final Map<String, Map<Map<String, String>, Long>> values = new LinkedHashMap<>();
@@ -64,8 +64,13 @@ final class SimMetrics {
     private double latencySsd;
     private long calls;
 
-    SimMetrics(int fillerSeries, long seed, boolean regress, boolean histogramSamples) {
-        this.histogramSamples = histogramSamples;
+    /**
+     * A catalogue with {@code fillerSeries} filler counters; with {@code histogram}, also a registered
+     * and sampled histogram, which real gVisor 20240729 does not have and Go clients cannot decode
+     * (its last bucket bound is infinite).
+     */
+    SimMetrics(int fillerSeries, long seed, boolean regress, boolean histogram) {
+        this.histogram = histogram;
         if (fillerSeries < 0) {
             throw new IllegalArgumentException("filler series must be >= 0, was " + fillerSeries);
         }
@@ -88,8 +93,10 @@ final class SimMetrics {
                 "Operations that look like an attempt to escape or probe the sandbox, by kind.",
                 true, ValueType.UINT64, List.of(new MetricField("operation_type", OPERATION_TYPES)), List.of()));
         values.put("suspicious_operations", new LinkedHashMap<>(Map.of(Map.of("operation_type", OPERATION_TYPES.get(0)), 0L)));
-        registered.add(new RegisteredMetric("/fs/read_latency", LATENCY,
-                "Time taken by file reads, in nanoseconds.", false, ValueType.DISTRIBUTION, List.of(), LATENCY_BOUNDS));
+        if (histogram) {
+            registered.add(new RegisteredMetric("/fs/read_latency", LATENCY,
+                    "Time taken by file reads, in nanoseconds.", false, ValueType.DISTRIBUTION, List.of(), LATENCY_BOUNDS));
+        }
         for (int i = 0; i < fillerSeries; i++) {
             String name = String.format("sim_filler_%03d", i);
             counter("/sim/filler_" + String.format("%03d", i), name, "Filler counter number " + i
@@ -161,7 +168,7 @@ final class SimMetrics {
         Map<Map<String, String>, Long> open = values.get("netstack_tcp_current_open");
         Map<Map<String, String>, Long> established = values.get("netstack_tcp_current_established");
         established.replaceAll((k, v) -> Math.min(v, open.get(Map.<String, String>of())));
-        int samples = histogramSamples ? 1 + random.nextInt(3) : 0;
+        int samples = histogram ? 1 + random.nextInt(3) : 0;
         for (int i = 0; i < samples; i++) {
             sample(200 + random.nextLong(2_000_000));
         }

@@ -57,7 +57,7 @@ public final class SimulatedSandbox implements AutoCloseable {
         this.pid = pid;
         this.createdAt = preciseNow();
         this.metrics = new SimMetrics(options.fillerSeries(), options.seed(), options.fault().kind() == Fault.Kind.REGRESS,
-                !options.goCompatible());
+                options.histogram());
         this.registration = metrics.registration();
         this.server = server;
         this.acceptor = server == null ? null

@@ -12,6 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import runsc.metrics.testing.RuntimeImage;
+import runsc.metrics.testing.ScratchDir;
+import runsc.metrics.testing.Tools;
 
 /**
  * The image's metric-server stops cleanly on SIGTERM and SIGINT: exit status 0, socket and PID file
@@ -22,7 +25,7 @@ class ImageSignalTest {
     @ParameterizedTest
     @ValueSource(strings = {"TERM", "INT"})
     void metricServerExitsZeroAndCleansUpOnSignal(String signal) throws Exception {
-        Path launcher = Image.launcher();
+        Path launcher = RuntimeImage.launcher();
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "rm");
         Process server = null;
         try {
@@ -36,7 +39,7 @@ class ImageSignalTest {
             builder.environment().remove("RUNSC_METRICS_JAVA_OPTS");
             Process p = builder.start();
             server = p;
-            Image.await(SimulatedRoot.DEADLINE, "the PID file " + pidFile, () -> {
+            Tools.await(SimulatedRoot.DEADLINE, "the PID file " + pidFile, () -> {
                 assertTrue(p.isAlive(), () -> "metric-server exited with " + p.exitValue());
                 return Files.exists(pidFile) && !Files.readString(pidFile).isBlank();
             });
@@ -55,7 +58,7 @@ class ImageSignalTest {
             if (server != null) {
                 server.destroyForcibly();
             }
-            SimulatedRoot.deleteTree(dir);
+            ScratchDir.deleteTree(dir);
         }
     }
 

@@ -19,12 +19,20 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import runsc.metrics.testing.Proc;
+import runsc.metrics.testing.ProcResult;
+import runsc.metrics.testing.ProjectFiles;
+import runsc.metrics.testing.RuntimeImage;
+import runsc.metrics.testing.ScratchDir;
+import runsc.metrics.testing.Tools;
 
 /** The runtime image as users run it: launcher, symlinks, exit codes, clean stderr, contents, install. */
 class ImageTest {
@@ -43,65 +51,70 @@ class ImageTest {
         }
     }
 
-    Image.Result run(Path directory, String... args) throws IOException, InterruptedException {
-        return run(Image.launcher(), directory, Map.of(), args);
+    /** Runs a tool (not the launcher) to its end in a directory, without JVM options from the environment. */
+    static ProcResult exec(List<String> command, Path directory) throws IOException {
+        return Proc.run(RuntimeImage.builder(command, directory, Map.of()), Proc.DEADLINE);
     }
 
-    Image.Result run(Path launcher, Path directory, Map<String, String> env, String... args)
+    ProcResult run(Path directory, String... args) throws IOException, InterruptedException {
+        return run(RuntimeImage.launcher(), directory, Map.of(), args);
+    }
+
+    ProcResult run(Path launcher, Path directory, Map<String, String> env, String... args)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(launcher.toString()));
         command.addAll(Arrays.asList(args));
-        return Image.run(command, directory, env, scratch);
+        return Proc.run(RuntimeImage.builder(command, directory, env), Proc.DEADLINE);
     }
 
     @Test
     void versionWorksThroughASymlinkInAnotherDirectoryFromRoot() throws Exception {
         Path bin = Files.createDirectories(scratch.resolve("elsewhere/bin"));
-        Path link = Files.createSymbolicLink(bin.resolve("runsc-metrics"), Image.launcher());
-        Image.Result r = run(link, Path.of("/"), Map.of(), "--version");
-        assertEquals(0, r.status(), r.err());
-        assertTrue(r.out().startsWith(VERSION_PREFIX), r.out());
-        assertEquals("", r.err(), "no FFM, AOT or CDS lines on stderr");
+        Path link = Files.createSymbolicLink(bin.resolve("runsc-metrics"), RuntimeImage.launcher());
+        ProcResult r = run(link, Path.of("/"), Map.of(), "--version");
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertTrue(r.stdout().startsWith(VERSION_PREFIX), r.stdout());
+        assertEquals("", r.stderr(), "no FFM, AOT or CDS lines on stderr");
     }
 
     @Test
     void helpWorksThroughAChainOfRelativeSymlinks() throws Exception {
         Path a = Files.createDirectories(scratch.resolve("a"));
         Path b = Files.createDirectories(scratch.resolve("b"));
-        Files.createSymbolicLink(a.resolve("real-link"), Image.launcher());
+        Files.createSymbolicLink(a.resolve("real-link"), RuntimeImage.launcher());
         Path link = Files.createSymbolicLink(b.resolve("rm"), Path.of("../a/real-link"));
-        Image.Result r = run(link, Path.of("/"), Map.of(), "help");
-        assertEquals(0, r.status(), r.err());
-        assertTrue(r.out().startsWith("Usage: runsc-metrics <global flags> <subcommand>"), r.out());
-        assertTrue(r.out().contains("\n  export-metrics "), r.out());
-        assertEquals("", r.err());
+        ProcResult r = run(link, Path.of("/"), Map.of(), "help");
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertTrue(r.stdout().startsWith("Usage: runsc-metrics <global flags> <subcommand>"), r.stdout());
+        assertTrue(r.stdout().contains("\n  export-metrics "), r.stdout());
+        assertEquals("", r.stderr());
     }
 
     @Test
     void usageErrorsExitWith128ThroughTheLauncher() throws Exception {
-        Image.Result unknown = run(Path.of("/"), "frobnicate");
-        assertEquals(128, unknown.status());
-        assertTrue(unknown.err().startsWith("unknown subcommand \"frobnicate\"\nUsage: runsc-metrics "), unknown.err());
-        assertEquals("", unknown.out());
-        Image.Result none = run(Path.of("/"));
-        assertEquals(128, none.status());
-        assertTrue(none.err().startsWith("no subcommand given\n"), none.err());
+        ProcResult unknown = run(Path.of("/"), "frobnicate");
+        assertEquals(128, unknown.exitCode());
+        assertTrue(unknown.stderr().startsWith("unknown subcommand \"frobnicate\"\nUsage: runsc-metrics "), unknown.stderr());
+        assertEquals("", unknown.stdout());
+        ProcResult none = run(Path.of("/"));
+        assertEquals(128, none.exitCode());
+        assertTrue(none.stderr().startsWith("no subcommand given\n"), none.stderr());
     }
 
     @Test
     void exportMetricsOfASimulatedSandboxWritesOnlyTheByteCountToStderr() throws Exception {
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "rm");
         try (SimulatedRoot sim = SimulatedRoot.start(dir, scratch)) {
-            Image.Result r = run(Path.of("/"), "--root=" + sim.root(), "export-metrics", "sim-1");
-            assertEquals(0, r.status(), r.err());
-            assertTrue(r.out().startsWith("# Command-line export for sandbox sim-1\n"), r.out());
-            int bytes = r.out().getBytes(StandardCharsets.UTF_8).length;
+            ProcResult r = run(Path.of("/"), "--root=" + sim.root(), "export-metrics", "sim-1");
+            assertEquals(0, r.exitCode(), r.stderr());
+            assertTrue(r.stdout().startsWith("# Command-line export for sandbox sim-1\n"), r.stdout());
+            int bytes = r.stdout().getBytes(StandardCharsets.UTF_8).length;
             // The only stderr line is runsc's own byte count (moved off stdout, see the spec):
             // no JVM warnings of any kind.
-            assertEquals("Wrote " + bytes + " bytes of Prometheus metric data to stdout\n", r.err());
+            assertEquals("Wrote " + bytes + " bytes of Prometheus metric data to stdout\n", r.stderr());
             assertEquals(0, sim.stop(), "simulate exit status after SIGTERM");
         } finally {
-            SimulatedRoot.deleteTree(dir);
+            ScratchDir.deleteTree(dir);
         }
     }
 
@@ -123,12 +136,12 @@ class ImageTest {
             try {
                 assertEquals("held", new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream(),
                         StandardCharsets.UTF_8)).readLine());
-                ProcessBuilder builder = new ProcessBuilder(Image.launcher().toString(), "--debug",
+                ProcessBuilder builder = new ProcessBuilder(RuntimeImage.launcher().toString(), "--debug",
                         "--root=" + sim.root(), "export-metrics", "sim-1")
                         .redirectOutput(out.toFile()).redirectError(err.toFile());
                 builder.environment().remove("RUNSC_METRICS_JAVA_OPTS");
                 export = builder.start();
-                Image.await(SimulatedRoot.DEADLINE, "export-metrics working ahead",
+                Tools.await(SimulatedRoot.DEADLINE, "export-metrics working ahead",
                         () -> Files.readString(err, StandardCharsets.UTF_8).contains("exporting metrics of sandbox sim-1"));
                 // The rewrite: a new creation time, hence a new iteration label.
                 String json = Files.readString(state, StandardCharsets.UTF_8);
@@ -141,67 +154,67 @@ class ImageTest {
             assertTrue(export.waitFor(SimulatedRoot.DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
             String log = Files.readString(err, StandardCharsets.UTF_8);
             assertEquals(0, export.exitValue(), log);
-            String printed = iterationLabel(new Image.Result(0, Files.readString(out, StandardCharsets.UTF_8), log));
+            String printed = iterationLabel(new ProcResult(List.of(), 0, Files.readAllBytes(out), log));
             String after = iterationLabel(run(Path.of("/"), "--root=" + sim.root(), "export-metrics", "sim-1"));
             assertTrue(!before.equals(after), "the rewrite changes the label: " + before);
             assertEquals(after, printed, "what export-metrics printed came from the locked read");
             // The sandbox was asked twice: once ahead, once again for the state read under the lock.
             assertEquals(2, log.split("exporting metrics of sandbox sim-1", -1).length - 1, log);
         } finally {
-            SimulatedRoot.deleteTree(dir);
+            ScratchDir.deleteTree(dir);
         }
     }
 
     /** The iteration label of an export's first series, which the container's creation time decides. */
-    private static String iterationLabel(Image.Result r) {
-        assertEquals(0, r.status(), r.err());
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("iteration=\"([^\"]*)\"").matcher(r.out());
-        assertTrue(m.find(), r.out());
+    private static String iterationLabel(ProcResult r) {
+        assertEquals(0, r.exitCode(), r.stderr());
+        Matcher m = Pattern.compile("iteration=\"([^\"]*)\"").matcher(r.stdout());
+        assertTrue(m.find(), r.stdout());
         return m.group(1);
     }
 
     @Test
     void aotCacheShipsInTheImageAndIsUsed() throws Exception {
-        Path cache = Image.home().resolve("lib/runsc-metrics.aot");
+        Path cache = RuntimeImage.home().resolve("lib/runsc-metrics.aot");
         assertTrue(Files.isRegularFile(cache), cache + " is missing: make image trains it");
-        Image.Result r = run(Image.launcher(), Path.of("/"), Map.of("RUNSC_METRICS_JAVA_OPTS", "-Xlog:aot"), "--version");
-        assertEquals(0, r.status(), r.err());
-        assertTrue(r.out().contains("Using AOT-linked classes: true"), r.out());
+        ProcResult r = run(RuntimeImage.launcher(), Path.of("/"), Map.of("RUNSC_METRICS_JAVA_OPTS", "-Xlog:aot"), "--version");
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertTrue(r.stdout().contains("Using AOT-linked classes: true"), r.stdout());
     }
 
     @Test
     void exportMetricsUsesItsOwnLeanAotCache() throws Exception {
-        Path cache = Image.home().resolve("lib/export-metrics.aot");
+        Path cache = RuntimeImage.home().resolve("lib/export-metrics.aot");
         assertTrue(Files.isRegularFile(cache), cache + " is missing: make image trains it");
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "rm");
         try (SimulatedRoot sim = SimulatedRoot.start(dir, scratch)) {
-            Image.Result r = run(Image.launcher(), Path.of("/"), Map.of("RUNSC_METRICS_JAVA_OPTS", "-Xlog:aot"),
+            ProcResult r = run(RuntimeImage.launcher(), Path.of("/"), Map.of("RUNSC_METRICS_JAVA_OPTS", "-Xlog:aot"),
                     "--root=" + sim.root(), "export-metrics", "sim-1");
-            assertEquals(0, r.status(), r.err());
-            assertTrue(r.out().contains("Opened AOT cache " + cache.toRealPath() + "."), r.out());
-            assertTrue(r.out().contains("Using AOT-linked classes: true"), r.out());
+            assertEquals(0, r.exitCode(), r.stderr());
+            assertTrue(r.stdout().contains("Opened AOT cache " + cache.toRealPath() + "."), r.stdout());
+            assertTrue(r.stdout().contains("Using AOT-linked classes: true"), r.stdout());
             assertEquals(0, sim.stop(), "simulate exit status after SIGTERM");
         } finally {
-            SimulatedRoot.deleteTree(dir);
+            ScratchDir.deleteTree(dir);
         }
     }
 
     @Test
     void unusableAotCachesAreIgnoredSilently() throws Exception {
-        Path cache = Image.home().resolve("lib/runsc-metrics.aot");
+        Path cache = RuntimeImage.home().resolve("lib/runsc-metrics.aot");
         assumeTrue(Files.isRegularFile(cache), "the image has no AOT cache");
-        Image.Result expected = run(Path.of("/"), "--version");
+        ProcResult expected = run(Path.of("/"), "--version");
         // A copy of the launcher in a home of its own whose bin/java is the image's: the launcher then
         // finds our lib/runsc-metrics.aot next to it.
         Path home = scratch.resolve("home");
         Files.createDirectories(home.resolve("bin"));
         Files.createDirectories(home.resolve("lib"));
-        Path launcher = Files.copy(Image.launcher(), home.resolve("bin/runsc-metrics"));
-        Files.createSymbolicLink(home.resolve("bin/java"), Image.home().resolve("bin/java"));
+        Path launcher = Files.copy(RuntimeImage.launcher(), home.resolve("bin/runsc-metrics"));
+        Files.createSymbolicLink(home.resolve("bin/java"), RuntimeImage.home().resolve("bin/java"));
         Path otherJdkCache = scratch.resolve("jdk.aot");
-        Image.Result jdk = Image.run(List.of(Path.of(System.getProperty("java.home"), "bin/java").toString(),
-                "-XX:AOTCacheOutput=" + otherJdkCache, "-Xlog:aot*=off,cds*=off", "-version"), scratch, scratch);
-        assertEquals(0, jdk.status(), jdk.err());
+        ProcResult jdk = exec(List.of(Path.of(System.getProperty("java.home"), "bin/java").toString(),
+                "-XX:AOTCacheOutput=" + otherJdkCache, "-Xlog:aot*=off,cds*=off", "-version"), scratch);
+        assertEquals(0, jdk.exitCode(), jdk.stderr());
         byte[] whole = Files.readAllBytes(cache);
         Map<String, byte[]> bad = Map.of(
                 "empty", new byte[0],
@@ -210,17 +223,17 @@ class ImageTest {
                 "made for another runtime image", Files.readAllBytes(otherJdkCache));
         for (Map.Entry<String, byte[]> e : new TreeMap<>(bad).entrySet()) {
             Files.write(home.resolve("lib/runsc-metrics.aot"), e.getValue());
-            Image.Result r = run(launcher, Path.of("/"), Map.of(), "--version");
-            assertEquals(expected, r, e.getKey() + " cache");
+            ProcResult r = run(launcher, Path.of("/"), Map.of(), "--version");
+            assertEquals(expected.outcome(), r.outcome(), e.getKey() + " cache");
         }
     }
 
     /** {@code --version} through the launcher prints the same with each of these JVM option strings. */
     private void assertVersionUnchangedWith(String... optionStrings) throws Exception {
-        Image.Result expected = run(Path.of("/"), "--version");
+        ProcResult expected = run(Path.of("/"), "--version");
         for (String opts : optionStrings) {
-            Image.Result r = run(Image.launcher(), Path.of("/"), Map.of("RUNSC_METRICS_JAVA_OPTS", opts), "--version");
-            assertEquals(expected, r, opts);
+            ProcResult r = run(RuntimeImage.launcher(), Path.of("/"), Map.of("RUNSC_METRICS_JAVA_OPTS", opts), "--version");
+            assertEquals(expected.outcome(), r.outcome(), opts);
         }
     }
 
@@ -234,9 +247,9 @@ class ImageTest {
     void aCollectorOfTheUserTakesThePlaceOfTheLaunchersSerialGc() throws Exception {
         // Two collectors would stop the JVM ("Multiple garbage collectors selected").
         assertVersionUnchangedWith("-XX:+UseG1GC", "-XX:+UseParallelGC", "-Xmx64m -XX:+UseSerialGC");
-        Image.Result flags = run(Image.launcher(), Path.of("/"),
+        ProcResult flags = run(RuntimeImage.launcher(), Path.of("/"),
                 Map.of("RUNSC_METRICS_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "--version");
-        assertTrue(flags.out().lines().anyMatch(l -> l.matches("\\s*bool UseSerialGC\\s+= true.*")), "SerialGC by default");
+        assertTrue(flags.stdout().lines().anyMatch(l -> l.matches("\\s*bool UseSerialGC\\s+= true.*")), "SerialGC by default");
     }
 
     @Test
@@ -250,27 +263,44 @@ class ImageTest {
         assertTrue(maxHeapSize("-XX:MaxRAMPercentage=50", "metric-server", "-h") > quarterOfRam);
     }
 
+    @Test
+    void theLauncherPicksOptionsByTheSubcommandNotByAnyArgument() throws Exception {
+        long quarterOfRam = maxHeapSize("", "--version");
+        // "demo" here is a sandbox ID, and "metric-server" the value of a global flag.
+        assertEquals(quarterOfRam, maxHeapSize("", "export-metrics", "demo"));
+        assertEquals(quarterOfRam, maxHeapSize("", "--root", "metric-server", "export-metrics", "x"));
+        assertEquals(48L << 20, maxHeapSize("", "--root", "/tmp", "--debug", "metric-server", "-h"));
+        assertEquals(48L << 20, maxHeapSize("", "--root=/tmp", "--", "demo", "-h"));
+        assertEquals("1", jvmFlag("", "TieredStopAtLevel", "--root=/tmp", "export-metrics", "demo"));
+        assertEquals("4", jvmFlag("", "TieredStopAtLevel", "demo", "-h"));
+    }
+
     /** MaxHeapSize as the JVM that the launcher starts for these arguments reports it. */
     private long maxHeapSize(String userOptions, String... args) throws Exception {
-        Image.Result flags = run(Image.launcher(), Path.of("/"),
+        return Long.parseLong(jvmFlag(userOptions, "MaxHeapSize", args));
+    }
+
+    /** The value of one JVM flag as the JVM that the launcher starts for these arguments reports it. */
+    private String jvmFlag(String userOptions, String name, String... args) throws Exception {
+        ProcResult flags = run(RuntimeImage.launcher(), Path.of("/"),
                 Map.of("RUNSC_METRICS_JAVA_OPTS", (userOptions + " -XX:+PrintFlagsFinal").strip()), args);
-        return flags.out().lines().filter(l -> l.matches("\\s*size_t MaxHeapSize\\s+=.*")).findFirst()
-                .map(l -> Long.parseLong(l.replaceAll("\\s*size_t MaxHeapSize\\s+=\\s+(\\d+).*", "$1")))
-                .orElseThrow(() -> new AssertionError("no MaxHeapSize in " + flags.out()));
+        Pattern line = Pattern.compile("\\s*\\w+ " + name + "\\s+= (\\S+) .*");
+        return flags.stdout().lines().map(line::matcher).filter(Matcher::matches).findFirst()
+                .map(m -> m.group(1))
+                .orElseThrow(() -> new AssertionError("no " + name + " in " + flags.stdout()));
     }
 
     @Test
     void manPageIsInTheImage() throws IOException {
-        Path page = Image.home().resolve("man/man1/runsc-metrics.1");
+        Path page = RuntimeImage.home().resolve("man/man1/runsc-metrics.1");
         assertArrayEquals(Files.readAllBytes(ManPageTest.MAN), Files.readAllBytes(page));
     }
 
     @Test
     void imageHoldsOnlyTheProductModules() throws Exception {
-        Image.Result r = Image.run(List.of(Image.home().resolve("bin/java").toString(), "--list-modules"),
-                Path.of("/"), scratch);
-        assertEquals(0, r.status(), r.err());
-        List<String> modules = r.out().lines().map(l -> l.replaceFirst("@.*", "")).toList();
+        ProcResult r = exec(List.of(RuntimeImage.home().resolve("bin/java").toString(), "--list-modules"), Path.of("/"));
+        assertEquals(0, r.exitCode(), r.stderr());
+        List<String> modules = r.stdout().lines().map(l -> l.replaceFirst("@.*", "")).toList();
         assertEquals(List.of("java.base", "jdk.httpserver", "jdk.unsupported", "runsc.metrics"), modules);
     }
 
@@ -278,28 +308,28 @@ class ImageTest {
     void imageHoldsNoTestOrBenchmarkClasses() throws Exception {
         Path jimage = Path.of(System.getProperty("java.home"), "bin/jimage");
         assumeTrue(Files.isExecutable(jimage), "the JDK running the tests has no jimage tool");
-        Image.Result r = Image.run(List.of(jimage.toString(), "list", Image.home().resolve("lib/modules").toString()),
-                Path.of("/"), scratch);
-        assertEquals(0, r.status(), r.err());
-        assertTrue(r.out().contains("runsc/metrics/cli/Main.class"), "listing has the product classes");
-        List<String> foreign = r.out().lines()
+        ProcResult r = exec(List.of(jimage.toString(), "list", RuntimeImage.home().resolve("lib/modules").toString()),
+                Path.of("/"));
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertTrue(r.stdout().contains("runsc/metrics/cli/Main.class"), "listing has the product classes");
+        List<String> foreign = r.stdout().lines()
                 .filter(l -> l.matches("(?i).*(junit|jupiter|jqwik|jmh|opentest4j|apiguardian|/testing/).*")).toList();
         assertEquals(List.of(), foreign);
     }
 
     @Test
     void jdepsFindsNoModuleOutsideTheDeclaredRequires() throws Exception {
-        Path jar = Image.home().resolveSibling("jar/runsc-metrics.jar");
+        Path jar = RuntimeImage.home().resolveSibling("jar/runsc-metrics.jar");
         assumeTrue(Files.isRegularFile(jar), "no modular jar at " + jar);
         Path jdeps = Path.of(System.getProperty("java.home"), "bin/jdeps");
         assumeTrue(Files.isExecutable(jdeps), "the JDK running the tests has no jdeps tool");
-        Image.Result r = Image.run(List.of(jdeps.toString(), "--print-module-deps", jar.toString()), Path.of("/"), scratch);
-        assertEquals(0, r.status(), r.err());
-        Set<String> used = new TreeSet<>(Arrays.asList(r.out().strip().split(",")));
+        ProcResult r = exec(List.of(jdeps.toString(), "--print-module-deps", jar.toString()), Path.of("/"));
+        assertEquals(0, r.exitCode(), r.stderr());
+        Set<String> used = new TreeSet<>(Arrays.asList(r.stdout().strip().split(",")));
         ModuleDescriptor descriptor = ModuleFinder.of(jar).findAll().iterator().next().descriptor();
         Set<String> declared = descriptor.requires().stream().map(ModuleDescriptor.Requires::name)
                 .collect(Collectors.toCollection(TreeSet::new));
-        assertTrue(used.contains("java.base"), r.out());
+        assertTrue(used.contains("java.base"), r.stdout());
         // jdk.unsupported is reached reflectively (sun.misc.Signal), which jdeps cannot see; the check is
         // that the jar needs nothing the module does not declare.
         used.removeAll(declared);
@@ -308,17 +338,17 @@ class ImageTest {
 
     @Test
     void makeInstallLaysOutPrefixWithAWorkingSymlinkAndManPage() throws Exception {
-        Path home = Image.home();
+        Path home = RuntimeImage.home();
         Path build = home.getParent();
         assumeTrue(home.getFileName().toString().equals("image") && Files.exists(home.resolve(".stamp"))
-                && Files.isRegularFile(Path.of("Makefile")), "the image was not built by this checkout's make");
+                && Files.isRegularFile(ProjectFiles.resolve("Makefile")), "the image was not built by this checkout's make");
         // Only when the image is up to date, so that the test never rebuilds it under other tests.
-        Image.Result upToDate = Image.run(List.of("make", "-s", "-q", "BUILD=" + build, "image"), Path.of("").toAbsolutePath(), scratch);
-        assumeTrue(upToDate.status() == 0, "the image is out of date (make -q image: " + upToDate.status() + ")");
+        ProcResult upToDate = exec(List.of("make", "-s", "-q", "BUILD=" + build, "image"), ProjectFiles.root());
+        assumeTrue(upToDate.exitCode() == 0, "the image is out of date (make -q image: " + upToDate.exitCode() + ")");
         Path dest = scratch.resolve("dest");
-        Image.Result install = Image.run(List.of("make", "-s", "BUILD=" + build, "DESTDIR=" + dest, "PREFIX=/usr", "install"),
-                Path.of("").toAbsolutePath(), scratch);
-        assertEquals(0, install.status(), install.out() + install.err());
+        ProcResult install = exec(List.of("make", "-s", "BUILD=" + build, "DESTDIR=" + dest, "PREFIX=/usr", "install"),
+                ProjectFiles.root());
+        assertEquals(0, install.exitCode(), install.stdout() + install.stderr());
         assertTrue(Files.isExecutable(dest.resolve("usr/lib/runsc-metrics/bin/runsc-metrics")));
         assertTrue(Files.isRegularFile(dest.resolve("usr/lib/runsc-metrics/lib/runsc-metrics.aot")));
         assertTrue(Files.notExists(dest.resolve("usr/lib/runsc-metrics/.stamp")));
@@ -326,10 +356,10 @@ class ImageTest {
         assertTrue(Files.isSymbolicLink(link));
         assertEquals(Path.of("../lib/runsc-metrics/bin/runsc-metrics"), Files.readSymbolicLink(link));
         assertArrayEquals(Files.readAllBytes(ManPageTest.MAN), Files.readAllBytes(dest.resolve("usr/share/man/man1/runsc-metrics.1")));
-        Image.Result r = run(link, Path.of("/"), Map.of("RUNSC_METRICS_JAVA_OPTS", "-Xlog:aot"), "--version");
-        assertEquals(0, r.status(), r.err());
-        assertTrue(r.out().contains(VERSION_PREFIX), r.out());
-        assertTrue(r.out().contains("Using AOT-linked classes: true"), "the installed copy still uses its AOT cache");
-        assertEquals("", r.err());
+        ProcResult r = run(link, Path.of("/"), Map.of("RUNSC_METRICS_JAVA_OPTS", "-Xlog:aot"), "--version");
+        assertEquals(0, r.exitCode(), r.stderr());
+        assertTrue(r.stdout().contains(VERSION_PREFIX), r.stdout());
+        assertTrue(r.stdout().contains("Using AOT-linked classes: true"), "the installed copy still uses its AOT cache");
+        assertEquals("", r.stderr());
     }
 }

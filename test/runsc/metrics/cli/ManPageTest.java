@@ -14,10 +14,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import runsc.metrics.testing.ProjectFiles;
 
 /** The man page documents what the usage text defines, and renders cleanly. */
 class ManPageTest {
-    static final Path MAN = Path.of("man/runsc-metrics.1");
+    static final Path MAN = ProjectFiles.resolve("man/runsc-metrics.1");
 
     /** How a flag name appears in roff source: every '-' written as '\-'. */
     static String roff(String flag) {

@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package runsc.metrics.cli;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import runsc.metrics.testing.RuntimeImage;
+import runsc.metrics.testing.Tools;
 
 /** One {@code simulate} process of the image, serving simulated sandbox sim-1 in a root of its own. */
 final class SimulatedRoot implements AutoCloseable {
@@ -25,20 +23,20 @@ final class SimulatedRoot implements AutoCloseable {
     }
 
     /**
-     * Starts {@code simulate --go-compatible --sandboxes=1} with its root under {@code dir} (keep it short:
+     * Starts {@code simulate --sandboxes=1} with its root under {@code dir} (keep it short:
      * the sandbox's control socket lives there) and waits until it says it is simulating.
      */
     static SimulatedRoot start(Path dir, Path scratch) throws Exception {
         Path root = dir.resolve("root");
         Path out = Files.createTempFile(scratch, "simulate", ".out");
-        ProcessBuilder builder = new ProcessBuilder(Image.launcher().toString(), "--root=" + root,
-                "--metric-server=" + dir.resolve("ms.sock"), "simulate", "--go-compatible", "--sandboxes=1")
+        ProcessBuilder builder = new ProcessBuilder(RuntimeImage.launcher().toString(), "--root=" + root,
+                "--metric-server=" + dir.resolve("ms.sock"), "simulate", "--sandboxes=1")
                 .redirectOutput(out.toFile()).redirectError(scratch.resolve("simulate.err").toFile());
         builder.environment().remove("RUNSC_METRICS_JAVA_OPTS");
         Process process = builder.start();
         SimulatedRoot sim = new SimulatedRoot(process, root);
         try {
-            Image.await(DEADLINE, "simulate printing \"simulating\"", () -> {
+            Tools.await(DEADLINE, "simulate printing \"simulating\"", () -> {
                 if (!process.isAlive()) {
                     throw new AssertionError("simulate exited with " + process.exitValue() + ": "
                             + Files.readString(scratch.resolve("simulate.err"), StandardCharsets.UTF_8));
@@ -69,18 +67,5 @@ final class SimulatedRoot implements AutoCloseable {
     @Override
     public void close() {
         process.destroyForcibly();
-    }
-
-    /** Removes a directory tree, deepest entries first. */
-    static void deleteTree(Path dir) throws IOException {
-        if (Files.notExists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            List<Path> all = paths.sorted(Comparator.reverseOrder()).toList();
-            for (Path p : all) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

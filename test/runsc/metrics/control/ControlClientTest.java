@@ -28,6 +28,7 @@ import runsc.metrics.sim.Fault;
 import runsc.metrics.sim.SandboxOptions;
 import runsc.metrics.sim.ScriptedReply;
 import runsc.metrics.sim.SimulatedSandbox;
+import runsc.metrics.testing.ScratchDir;
 
 class ControlClientTest {
     private static final long SHORT_MS = 300;
@@ -46,7 +47,7 @@ class ControlClientTest {
         for (AutoCloseable c : toClose.reversed()) {
             c.close();
         }
-        deleteTree(root);
+        ScratchDir.deleteTree(root);
     }
 
     private SimulatedSandbox sandbox(SandboxOptions options) throws IOException {
@@ -56,7 +57,7 @@ class ControlClientTest {
     }
 
     private SimulatedSandbox sandbox(String id, String fault) throws IOException {
-        return sandbox(SandboxOptions.of(id, "addr").withSeed(7).withFault(Fault.parse(fault)));
+        return sandbox(SandboxOptions.of(id, "addr").withSeed(7).withFault(Fault.parse(fault)).withHistogram());
     }
 
     private static long in(long millis) {
@@ -65,7 +66,7 @@ class ControlClientTest {
 
     @Test
     void exportRoundTripGivesTheSimulatorsSeries() throws IOException {
-        SimulatedSandbox s = sandbox(SandboxOptions.of("sb1", "addr").withSeed(7).withPod("web-0", "prod"));
+        SimulatedSandbox s = sandbox(SandboxOptions.of("sb1", "addr").withSeed(7).withPod("web-0", "prod").withHistogram());
         Instant before = Instant.now();
         Snapshot snapshot = client.exportMetrics("sb1", s.socketPath(), "", in(5000));
         assertEquals(List.of("fs_opens", "fs_reads", "fs_writes", "gofer_opens_host", "netstack_tcp_current_open",
@@ -299,16 +300,5 @@ class ControlClientTest {
 
     private static String text(byte[] b) {
         return new String(b, StandardCharsets.UTF_8);
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            try (var children = Files.list(p)) {
-                for (Path c : children.toList()) {
-                    deleteTree(c);
-                }
-            }
-        }
-        Files.deleteIfExists(p);
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -21,12 +20,13 @@ import runsc.metrics.exposition.Snapshot;
 import runsc.metrics.json.Json;
 import runsc.metrics.json.JsonLimits;
 import runsc.metrics.json.JsonValue;
+import runsc.metrics.testing.ProjectFiles;
 
 class ReplyDecoderTest {
 
     /** The first Export reply of section B of the captures, as the real sandbox sent it. */
     static String realExportReply() throws IOException {
-        for (String line : Files.readAllLines(Path.of("test/resources/samples/real-urpc-captures.txt"), StandardCharsets.UTF_8)) {
+        for (String line : Files.readAllLines(ProjectFiles.sample("real-urpc-captures.txt"), StandardCharsets.UTF_8)) {
             if (line.startsWith("<<< RECEIVED 1007 bytes")) {
                 return line.substring(line.indexOf("b'") + 2, line.length() - 1);
             }

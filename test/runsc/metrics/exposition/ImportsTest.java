@@ -10,13 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import runsc.metrics.testing.ProjectFiles;
 
 /** The package depends on java.base and the project's json package only. */
 class ImportsTest {
     @Test
     void importsOnlyJavaBaseAndTheJsonPackage() throws IOException {
         List<String> bad = new ArrayList<>();
-        try (Stream<Path> files = Files.list(Path.of("src/runsc/metrics/exposition"))) {
+        try (Stream<Path> files = Files.list(ProjectFiles.resolve("src/runsc/metrics/exposition"))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
                 for (String line : Files.readAllLines(file)) {
                     if (line.startsWith("import ") && !line.matches("import (static )?(java\\.(lang|io|math|nio|time|util)\\b|runsc\\.metrics\\.json\\.).*")) {

@@ -19,11 +19,12 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import runsc.metrics.json.Json;
 import runsc.metrics.json.JsonObject;
+import runsc.metrics.testing.ProjectFiles;
 
 /** Rebuilds the real {@code runsc export-metrics sb1} output from the real state file. */
 class RealExportTest {
-    static final Path STATE = Path.of("test/resources/samples/real-state-sb1.json");
-    static final Path EXPORT = Path.of("test/resources/samples/real-export-metrics-sb1.txt");
+    static final Path STATE = ProjectFiles.sample("real-state-sb1.json");
+    static final Path EXPORT = ProjectFiles.sample("real-export-metrics-sb1.txt");
     static final Instant WHEN = Instant.parse("2026-11-25T03:37:30.734827787Z");
 
     static MetricRegistration registration() throws IOException {

@@ -19,6 +19,7 @@ import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import runsc.metrics.testing.ProjectFiles;
 
 /**
  * Rebuilds the full {@code /metrics} response of the upstream Go metric server (four snapshots:
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * the values it shows, and compares the bytes.
  */
 class UpstreamServerOutputTest {
-    static final Path SAMPLE = Path.of("test/resources/samples/upstream-metric-server-output.txt");
+    static final Path SAMPLE = ProjectFiles.sample("upstream-metric-server-output.txt");
     static final Pattern SUMMARY = Pattern.compile(
             "#   - Snapshot with (\\d+) data points taken at (\\S+ \\S+) \\+0000 UTC(?: m=\\+(\\d+)\\.(\\d{9}))?: map\\[(.*)]");
     static final List<String> PREFIXES = List.of("runsc_meta_", "runsc_", "runsc_", "");

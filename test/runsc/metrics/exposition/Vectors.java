@@ -18,10 +18,11 @@ import runsc.metrics.json.JsonNumber;
 import runsc.metrics.json.JsonObject;
 import runsc.metrics.json.JsonString;
 import runsc.metrics.json.JsonValue;
+import runsc.metrics.testing.ProjectFiles;
 
 /** Reads test/resources/samples/exposition-vectors.jsonl into model objects. */
 final class Vectors {
-    static final Path FILE = Path.of("test/resources/samples/exposition-vectors.jsonl");
+    static final Path FILE = ProjectFiles.sample("exposition-vectors.jsonl");
 
     /**
      * One vector.

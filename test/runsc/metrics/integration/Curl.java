@@ -11,6 +11,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import runsc.metrics.testing.Proc;
+import runsc.metrics.testing.ProcResult;
+import runsc.metrics.testing.ScratchDir;
+import runsc.metrics.testing.Tools;
 
 /** HTTP requests made by the real {@code curl} binary, as users and scripts make them. */
 final class Curl {

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import runsc.metrics.testing.Proc;
+import runsc.metrics.testing.Tools;
 
 /**
  * A long-running subprocess (a metric server, a simulation, socat, Prometheus) with its stdout and

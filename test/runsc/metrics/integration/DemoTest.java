@@ -13,6 +13,9 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import runsc.metrics.testing.RuntimeImage;
+import runsc.metrics.testing.ScratchDir;
+import runsc.metrics.testing.Tools;
 
 /** {@code runsc-metrics demo} on a TCP port: serves its three sandboxes, and removes its root on SIGTERM. */
 class DemoTest {
@@ -24,7 +27,7 @@ class DemoTest {
         Curl.assumeInstalled();
         String address = "127.0.0.1:" + Tools.freePort();
         try (ScratchDir dir = ScratchDir.create("dm");
-             Daemon demo = Daemon.start("demo", Launcher.command("demo", "--metric-server=" + address), dir.path())) {
+             Daemon demo = Daemon.start("demo", RuntimeImage.command("demo", "--metric-server=" + address), dir.path())) {
             demo.awaitStdout("Try:", SimulatedServer.STARTUP);
             Matcher m = FIRST_LINE.matcher(demo.stdout());
             assertTrue(m.lookingAt(), demo::describe);

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import runsc.metrics.testing.ScratchDir;
+import runsc.metrics.testing.Tools;
 
 /** SIGTERM ends {@code metric-server} and {@code simulate} cleanly: exit 0 and no files left. */
 class MetricServerShutdownTest {

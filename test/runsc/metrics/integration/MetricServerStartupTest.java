@@ -10,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import runsc.metrics.testing.ProcResult;
+import runsc.metrics.testing.RuntimeImage;
+import runsc.metrics.testing.ScratchDir;
 
 /** How {@code metric-server} starts, or refuses to, on a root directory that does not exist. */
 class MetricServerStartupTest {
@@ -18,11 +21,11 @@ class MetricServerStartupTest {
         try (ScratchDir dir = ScratchDir.create("su")) {
             Path root = dir.resolve("nothing-here");
             Path socket = dir.resolve("m.sock");
-            ProcResult r = Launcher.run("--root=" + root, "--metric-server=" + socket, "metric-server");
+            ProcResult r = RuntimeImage.run("--root=" + root, "--metric-server=" + socket, "metric-server");
             assertEquals(128, r.exitCode(), r::describe);
             assertEquals("invalid root directory \"" + root + "\": tried to list all entries within it and got: open "
                     + root + ": no such file or directory\n", r.stderr());
-            assertEquals("", r.out());
+            assertEquals("", r.stdout());
             assertFalse(Files.exists(socket), "socket bound although the root check failed");
         }
     }
@@ -34,7 +37,7 @@ class MetricServerStartupTest {
             Path root = dir.resolve("nothing-here");
             Path socket = dir.resolve("m.sock");
             Path pidFile = dir.resolve("pid");
-            try (Daemon server = Daemon.start("metric-server", Launcher.command("--root=" + root,
+            try (Daemon server = Daemon.start("metric-server", RuntimeImage.command("--root=" + root,
                     "--metric-server=" + socket, "metric-server", "--allow-unknown-root", "--pid-file=" + pidFile),
                     dir.path())) {
                 server.awaitFile(pidFile, SimulatedServer.STARTUP);

@@ -23,6 +23,8 @@ import runsc.metrics.json.JsonException;
 import runsc.metrics.json.JsonObject;
 import runsc.metrics.json.JsonString;
 import runsc.metrics.json.JsonValue;
+import runsc.metrics.testing.ScratchDir;
+import runsc.metrics.testing.Tools;
 
 /**
  * A real Prometheus server (Debian's 2.42) scrapes {@code runsc-metrics metric-server} on TCP every

@@ -7,6 +7,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import runsc.metrics.testing.Proc;
+import runsc.metrics.testing.ProcResult;
+import runsc.metrics.testing.Tools;
 
 /**
  * {@code promtool check metrics} (Debian's prometheus 2.42), which parses its stdin with the

@@ -21,11 +21,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import runsc.metrics.testing.LockHolder;
+import runsc.metrics.testing.ProcResult;
 import runsc.metrics.testing.RealRoot;
 import runsc.metrics.testing.RealRunsc;
 import runsc.metrics.testing.RealSandbox;
-import runsc.metrics.testing.RunscResult;
+import runsc.metrics.testing.RuntimeImage;
 import runsc.metrics.testing.SandboxSpec;
+import runsc.metrics.testing.ScratchDir;
 
 /**
  * {@code runsc-metrics export-metrics} side by side with real {@code runsc export-metrics} on the same
@@ -42,8 +45,8 @@ class RealExportMetricsTest {
         RealRunsc.assumeAvailable();
         logs = ScratchDir.create("rl");
         root = RealRoot.create();
-        Sandboxes.startAnswering(root, SandboxSpec.pod("sb1", "web-0", "prod"));
-        Sandboxes.startAnswering(root, SandboxSpec.plain("sb2"));
+        root.start(SandboxSpec.pod("sb1", "web-0", "prod"));
+        root.start(SandboxSpec.plain("sb2"));
     }
 
     @AfterAll
@@ -59,7 +62,7 @@ class RealExportMetricsTest {
         }
     }
 
-    private static RunscResult real(List<String> args) throws IOException {
+    private static ProcResult real(List<String> args) throws IOException {
         List<String> all = new ArrayList<>();
         all.add("--root=" + root.path());
         all.add("export-metrics");
@@ -72,7 +75,7 @@ class RealExportMetricsTest {
         all.add("--root=" + root.path());
         all.add("export-metrics");
         all.addAll(args);
-        return Launcher.run(all.toArray(String[]::new));
+        return RuntimeImage.run(all.toArray(String[]::new));
     }
 
     static Stream<Arguments> exports() {
@@ -88,7 +91,7 @@ class RealExportMetricsTest {
     @ParameterizedTest
     @MethodSource("exports")
     void exportEqualsRealRunscExceptValuesAndTimes(List<String> args) throws IOException, InterruptedException {
-        RunscResult real = real(args);
+        ProcResult real = real(args);
         ProcResult ours = ours(args);
         assertEquals(0, real.exitCode(), real::describe);
         assertEquals(0, ours.exitCode(), ours::describe);
@@ -102,13 +105,13 @@ class RealExportMetricsTest {
         assertEquals(realExposition.getBytes(StandardCharsets.UTF_8).length, Long.parseLong(realWrote.group(1)));
 
         // Ours: the same exposition on stdout, the Wrote line (counting stdout's bytes) on stderr.
-        assertTrue(ours.out().lines().noneMatch(l -> l.startsWith("Wrote")), ours.out());
+        assertTrue(ours.stdout().lines().noneMatch(l -> l.startsWith("Wrote")), ours.stdout());
         Matcher ourWrote = WROTE.matcher(ours.stderr());
         assertTrue(ourWrote.matches(), () -> "stderr: " + ours.stderr());
-        assertEquals(ours.stdout().length, Long.parseLong(ourWrote.group(1)));
+        assertEquals(ours.output().length, Long.parseLong(ourWrote.group(1)));
 
         assertEquals(String.join("\n", Exposition.normalise(realExposition)),
-                String.join("\n", Exposition.normalise(ours.out())));
+                String.join("\n", Exposition.normalise(ours.stdout())));
     }
 
     static Stream<Arguments> failures() {
@@ -123,14 +126,14 @@ class RealExportMetricsTest {
     @ParameterizedTest
     @MethodSource("failures")
     void failsWithRunscsMessage(List<String> args, String message) throws IOException, InterruptedException {
-        RunscResult real = real(args);
+        ProcResult real = real(args);
         ProcResult ours = ours(args);
         assertEquals(128, real.exitCode(), real::describe);
         assertEquals(message, real.stderr(), "real runsc says something else");
         assertEquals(128, ours.exitCode(), ours::describe);
         assertEquals(real.stderr(), ours.stderr());
         assertEquals("", real.stdout());
-        assertEquals("", ours.out());
+        assertEquals("", ours.stdout());
     }
 
     static Stream<Arguments> usageErrors() {
@@ -142,11 +145,11 @@ class RealExportMetricsTest {
     @ParameterizedTest
     @MethodSource("usageErrors")
     void usageErrorPrintsRunscsUsagePlusOurFlag(List<String> args, String firstLine) throws IOException, InterruptedException {
-        RunscResult real = real(args);
+        ProcResult real = real(args);
         ProcResult ours = ours(args);
         assertEquals(128, real.exitCode(), real::describe);
         assertEquals(128, ours.exitCode(), ours::describe);
-        assertEquals("", ours.out());
+        assertEquals("", ours.stdout());
         assertTrue(real.stderr().startsWith(firstLine + "export-metrics [-exporter-prefix=<runsc_>] <container id> - "),
                 real.stderr());
         // Ours documents one more flag, --no-timestamps; everything else is runsc's text.
@@ -157,18 +160,18 @@ class RealExportMetricsTest {
 
     @Test
     void deadSandboxFailsWithRunscsMessage() throws IOException, InterruptedException {
-        RealSandbox gone = Sandboxes.startAnswering(root, SandboxSpec.plain("gone"));
+        RealSandbox gone = root.start(SandboxSpec.plain("gone"));
         try {
             long pid = gone.pid();
             gone.killSandboxProcess();
-            RunscResult real = real(List.of("gone"));
+            ProcResult real = real(List.of("gone"));
             ProcResult ours = ours(List.of("gone"));
             String message = "ExportMetrics failed: connecting to control server at PID " + pid + ": connection refused\n";
             assertEquals(128, real.exitCode(), real::describe);
             assertEquals(message, real.stderr(), "real runsc says something else");
             assertEquals(128, ours.exitCode(), ours::describe);
             assertEquals(message, ours.stderr());
-            assertEquals("", ours.out());
+            assertEquals("", ours.stdout());
         } finally {
             gone.close();
         }
@@ -179,8 +182,8 @@ class RealExportMetricsTest {
         Promtool.assumeInstalled();
         ProcResult ours = ours(List.of("sb1"));
         assertEquals(0, ours.exitCode(), ours::describe);
-        Promtool.assertParses(ours.stdout(), "export-metrics sb1 of a real sandbox");
-        RunscResult real = real(List.of("sb1"));
+        Promtool.assertParses(ours.output(), "export-metrics sb1 of a real sandbox");
+        ProcResult real = real(List.of("sb1"));
         assertTrue(Promtool.parseError(real.stdout().getBytes(StandardCharsets.UTF_8)).orElse("").contains("\"bytes\""),
                 "promtool should reject the Wrote line on runsc's stdout");
     }
@@ -189,10 +192,10 @@ class RealExportMetricsTest {
     void noTimestampsLeavesTwoFieldsPerSample() throws IOException, InterruptedException {
         ProcResult ours = ours(List.of("--no-timestamps", "sb1"));
         assertEquals(0, ours.exitCode(), ours::describe);
-        SimulatedClientsTest.assertNoTimestamps(ours.out());
+        SimulatedClientsTest.assertNoTimestamps(ours.stdout());
         ProcResult withTimestamps = ours(List.of("sb1"));
-        assertEquals(Exposition.samples(withTimestamps.out()).stream().map(Exposition.Sample::series).toList(),
-                Exposition.samples(ours.out()).stream().map(Exposition.Sample::series).toList());
+        assertEquals(Exposition.samples(withTimestamps.stdout()).stream().map(Exposition.Sample::series).toList(),
+                Exposition.samples(ours.stdout()).stream().map(Exposition.Sample::series).toList());
     }
 
     @Test
@@ -200,7 +203,7 @@ class RealExportMetricsTest {
         Promtool.assumeInstalled();
         ProcResult ours = ours(List.of("--no-timestamps", "sb2"));
         assertEquals(0, ours.exitCode(), ours::describe);
-        Promtool.assertParses(ours.stdout(), "export-metrics --no-timestamps sb2 of a real sandbox");
+        Promtool.assertParses(ours.output(), "export-metrics --no-timestamps sb2 of a real sandbox");
     }
 
     @Test
@@ -209,8 +212,8 @@ class RealExportMetricsTest {
         Daemon ours = null;
         Daemon real = null;
         try {
-            try (LockHolder _ = LockHolder.hold(sb1.lockFile(), logs.path())) {
-                ours = Daemon.start("ours-locked", Launcher.command("--root=" + root.path(), "export-metrics", "sb1"),
+            try (LockHolder _ = LockHolder.hold(sb1.lockFile())) {
+                ours = Daemon.start("ours-locked", RuntimeImage.command("--root=" + root.path(), "export-metrics", "sb1"),
                         logs.path());
                 real = Daemon.start("real-locked", List.of(RealRunsc.binary().orElseThrow().toString(),
                         "--root=" + root.path(), "export-metrics", "sb1"), logs.path());
@@ -239,10 +242,10 @@ class RealExportMetricsTest {
     @Test
     void exportGivesUpCleanlyWhenTheLockIsNeverReleased() throws IOException, InterruptedException {
         RealSandbox sb2 = root.sandboxes().stream().filter(s -> s.id().equals("sb2")).findFirst().orElseThrow();
-        try (LockHolder _ = LockHolder.hold(sb2.lockFile(), logs.path())) {
+        try (LockHolder _ = LockHolder.hold(sb2.lockFile())) {
             ProcResult ours = ours(List.of("sb2"));
             assertEquals(128, ours.exitCode(), ours::describe);
-            assertEquals("", ours.out());
+            assertEquals("", ours.stdout());
             assertEquals("loading container: state file " + sb2.stateFile() + " is still locked by another process after 10000 ms\n",
                     ours.stderr());
         }
@@ -250,7 +253,7 @@ class RealExportMetricsTest {
 
     @Test
     void exportDuringPauseResumeLoopReadsWholeStates() throws IOException, InterruptedException {
-        String reference = ours(List.of("sb2")).out();
+        String reference = ours(List.of("sb2")).stdout();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger cycles = new AtomicInteger();
         List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -258,7 +261,7 @@ class RealExportMetricsTest {
             try {
                 while (!stop.get()) {
                     for (String verb : List.of("pause", "resume")) {
-                        RunscResult r = RealRunsc.run(List.of("--root=" + root.path(), verb, "sb2"));
+                        ProcResult r = RealRunsc.run(List.of("--root=" + root.path(), verb, "sb2"));
                         if (r.exitCode() != 0) {
                             failures.add(r.describe());
                             return;
@@ -274,7 +277,7 @@ class RealExportMetricsTest {
             for (int i = 0; i < 4; i++) {
                 ProcResult ours = ours(List.of("sb2"));
                 assertEquals(0, ours.exitCode(), ours::describe);
-                assertEquals(Exposition.normalise(reference), Exposition.normalise(ours.out()));
+                assertEquals(Exposition.normalise(reference), Exposition.normalise(ours.stdout()));
             }
         } finally {
             stop.set(true);

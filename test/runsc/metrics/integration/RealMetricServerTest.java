@@ -16,11 +16,16 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import runsc.metrics.testing.LockHolder;
+import runsc.metrics.testing.Proc;
+import runsc.metrics.testing.ProcResult;
 import runsc.metrics.testing.RealRoot;
 import runsc.metrics.testing.RealRunsc;
 import runsc.metrics.testing.RealSandbox;
-import runsc.metrics.testing.RunscResult;
+import runsc.metrics.testing.RuntimeImage;
 import runsc.metrics.testing.SandboxSpec;
+import runsc.metrics.testing.ScratchDir;
+import runsc.metrics.testing.Tools;
 
 /**
  * {@code runsc-metrics metric-server} over real gVisor sandboxes that were created with
@@ -49,14 +54,14 @@ class RealMetricServerTest {
         Curl.assumeInstalled();
         dir = ScratchDir.create("rs");
         root = RealRoot.create();
-        Sandboxes.startAnswering(root, SandboxSpec.pod("sb1", "web-0", "prod"));
-        Sandboxes.startAnswering(root, SandboxSpec.plain("sb2"));
+        root.start(SandboxSpec.pod("sb1", "web-0", "prod"));
+        root.start(SandboxSpec.plain("sb2"));
         server = startServer(root.metricServerAddress(), "metric-server");
     }
 
     private static Daemon startServer(String address, String name) throws IOException, InterruptedException {
         Path pidFile = dir.resolve(name + ".pid");
-        Daemon d = Daemon.start(name, Launcher.command("--root=" + root.path(), "--metric-server=" + address,
+        Daemon d = Daemon.start(name, RuntimeImage.command("--root=" + root.path(), "--metric-server=" + address,
                 "metric-server", "--pid-file=" + pidFile), dir.path());
         d.awaitFile(pidFile, SimulatedServer.STARTUP);
         return d;
@@ -109,7 +114,7 @@ class RealMetricServerTest {
     void servesForEachSandboxWhatRealRunscExportsPlusSelfMetrics() throws IOException, InterruptedException {
         String body = scrape();
         for (String id : List.of("sb1", "sb2")) {
-            RunscResult real = RealRunsc.exportMetrics(root.path(), id);
+            ProcResult real = RealRunsc.exportMetrics(root.path(), id);
             assertEquals(0, real.exitCode(), real::describe);
             String realExposition = real.stdout().substring(0, real.stdout().lastIndexOf("Wrote "));
             List<Exposition.Sample> realSamples = Exposition.samples(realExposition);
@@ -154,14 +159,14 @@ class RealMetricServerTest {
 
     @Test
     void pausedSandboxIsStillServed() throws IOException, InterruptedException {
-        RunscResult paused = RealRunsc.run(List.of("--root=" + root.path(), "pause", "sb2"));
+        ProcResult paused = RealRunsc.run(List.of("--root=" + root.path(), "pause", "sb2"));
         assertEquals(0, paused.exitCode(), paused::describe);
         try {
             String body = scrape();
             assertFalse(ownSeries(body, "sb2").isEmpty(), () -> "paused sb2 not served: " + body);
             assertEquals("1", value(Exposition.samplesWithLabel(body, "sandbox", "sb2"), "runsc_meta_sandbox_running"));
         } finally {
-            RunscResult resumed = RealRunsc.run(List.of("--root=" + root.path(), "resume", "sb2"));
+            ProcResult resumed = RealRunsc.run(List.of("--root=" + root.path(), "resume", "sb2"));
             assertEquals(0, resumed.exitCode(), resumed::describe);
         }
     }
@@ -176,7 +181,7 @@ class RealMetricServerTest {
 
     @Test
     void sigkilledSandboxIsDroppedOrNotRunningWhileOthersStay() throws IOException, InterruptedException {
-        RealSandbox victim = Sandboxes.startAnswering(root, SandboxSpec.plain("victim"));
+        RealSandbox victim = root.start(SandboxSpec.plain("victim"));
         try {
             String before = scrape();
             assertFalse(ownSeries(before, "victim").isEmpty(), "victim not served: " + before);
@@ -210,10 +215,10 @@ class RealMetricServerTest {
     void lockedNewSandboxIsSkippedThenTakenOnOnceReleased() throws IOException, InterruptedException {
         // A sandbox of its own server (same root, another address), so that no earlier scrape has seen it.
         String address = dir.resolve("held.sock").toString();
-        RealSandbox held = Sandboxes.startAnswering(root, SandboxSpec.plain("held").withMetricServer(address));
+        RealSandbox held = root.start(SandboxSpec.plain("held").withMetricServer(address));
         Daemon second = null;
         try {
-            try (LockHolder _ = LockHolder.hold(held.lockFile(), dir.path())) {
+            try (LockHolder _ = LockHolder.hold(held.lockFile())) {
                 second = startServer(address, "second-server");
                 for (int i = 0; i < 2; i++) {
                     String body = scrape(address);

@@ -12,16 +12,18 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import runsc.metrics.testing.ProcResult;
 import runsc.metrics.testing.RealRunsc;
-import runsc.metrics.testing.RunscResult;
+import runsc.metrics.testing.RuntimeImage;
+import runsc.metrics.testing.ScratchDir;
 
 /**
- * Real {@code runsc export-metrics} against sandboxes simulated by
- * {@code runsc-metrics simulate --go-compatible}: the simulator's state files and control sockets
- * are good enough for the real client.
+ * Real {@code runsc export-metrics} against sandboxes simulated by a default {@code runsc-metrics
+ * simulate} (no flag needed): the simulator's state files, control sockets and catalogue are good
+ * enough for the real client.
  */
 class RunscOnSimulatorTest {
-    /** The metric names the simulator always exports in Go-compatible mode (with the default prefix). */
+    /** The metric names a default simulated sandbox always exports (with the default prefix). */
     static final Set<String> SIMULATOR_NAMES = Set.of("runsc_fs_opens", "runsc_fs_reads", "runsc_fs_writes",
             "runsc_gofer_opens_host", "runsc_netstack_tcp_current_established", "runsc_netstack_tcp_current_open",
             "runsc_unimplemented_syscalls");
@@ -35,8 +37,8 @@ class RunscOnSimulatorTest {
     static void simulate() throws IOException, InterruptedException {
         RealRunsc.assumeBinary();
         dir = ScratchDir.create("rs");
-        simulation = Daemon.start("simulate", Launcher.command("--root=" + dir.resolve("root"),
-                "--metric-server=" + dir.resolve("m.sock"), "simulate", "--go-compatible", "--sandboxes=2",
+        simulation = Daemon.start("simulate", RuntimeImage.command("--root=" + dir.resolve("root"),
+                "--metric-server=" + dir.resolve("m.sock"), "simulate", "--sandboxes=2",
                 "--pod=web", "--namespace=prod"), dir.path());
         simulation.awaitStdout("simulating 2 sandboxes", SimulatedServer.STARTUP);
     }
@@ -54,7 +56,7 @@ class RunscOnSimulatorTest {
         }
     }
 
-    private static String exposition(RunscResult real) {
+    private static String exposition(ProcResult real) {
         assertEquals(0, real.exitCode(), real::describe);
         int cut = real.stdout().lastIndexOf("Wrote ");
         assertTrue(cut > 0, real.stdout());
@@ -63,9 +65,9 @@ class RunscOnSimulatorTest {
 
     @Test
     void realRunscExportsASimulatedSandbox() throws IOException, InterruptedException {
-        ProcResult before = Launcher.run("--root=" + dir.resolve("root"), "export-metrics", "sim-1");
+        ProcResult before = RuntimeImage.run("--root=" + dir.resolve("root"), "export-metrics", "sim-1");
         String real = exposition(RealRunsc.exportMetrics(dir.resolve("root"), "sim-1"));
-        ProcResult after = Launcher.run("--root=" + dir.resolve("root"), "export-metrics", "sim-1");
+        ProcResult after = RuntimeImage.run("--root=" + dir.resolve("root"), "export-metrics", "sim-1");
         Set<String> names = Exposition.samples(real).stream().map(Exposition.Sample::name)
                 .collect(Collectors.toCollection(TreeSet::new));
         names.remove(LATE_COUNTER);
@@ -81,15 +83,15 @@ class RunscOnSimulatorTest {
         assertEquals(0, before.exitCode(), before::describe);
         assertEquals(0, after.exitCode(), after::describe);
         String normal = String.join("\n", Exposition.normalise(real));
-        String ourAfter = String.join("\n", Exposition.normalise(after.out()));
-        if (!normal.equals(String.join("\n", Exposition.normalise(before.out())))) {
+        String ourAfter = String.join("\n", Exposition.normalise(after.stdout()));
+        if (!normal.equals(String.join("\n", Exposition.normalise(before.stdout())))) {
             assertEquals(normal, ourAfter);
         }
     }
 
     @Test
     void realRunscGetsTheSandboxsRegexpErrorFromTheSimulator() throws IOException {
-        RunscResult real = RealRunsc.exportMetrics(dir.resolve("root"), "sim-2", "--sandbox-metrics-filter=(");
+        ProcResult real = RealRunsc.exportMetrics(dir.resolve("root"), "sim-2", "--sandbox-metrics-filter=(");
         assertEquals(128, real.exitCode(), real::describe);
         assertEquals("ExportMetrics failed: cannot compile regexp \"(\": error parsing regexp: missing closing ): `(`\n",
                 real.stderr());

@@ -16,10 +16,15 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import runsc.metrics.testing.Proc;
+import runsc.metrics.testing.ProcResult;
+import runsc.metrics.testing.RuntimeImage;
+import runsc.metrics.testing.ScratchDir;
+import runsc.metrics.testing.Tools;
 
 /**
  * Real clients (curl, socat, promtool) against {@code runsc-metrics metric-server} on a Unix socket,
- * serving two simulated sandboxes from {@code runsc-metrics simulate} (with the histogram that only
+ * serving two simulated sandboxes from {@code runsc-metrics simulate --histogram} (with the histogram that only
  * the simulator has).
  */
 class SimulatedClientsTest {
@@ -31,7 +36,7 @@ class SimulatedClientsTest {
     @BeforeAll
     static void startServer() throws IOException, InterruptedException {
         dir = ScratchDir.create("sc");
-        sim = SimulatedServer.start(dir, dir.resolve("m.sock").toString(), 2);
+        sim = SimulatedServer.start(dir, dir.resolve("m.sock").toString(), 2, "--histogram");
     }
 
     @AfterAll
@@ -102,7 +107,7 @@ class SimulatedClientsTest {
                 .getBytes(StandardCharsets.US_ASCII);
         ProcResult raw = Proc.runWithInput(List.of(socat.toString(), "-t", "10", "-", "UNIX-CONNECT:" + sim.socket()), request);
         assertEquals(0, raw.exitCode(), raw::describe);
-        String response = raw.out();
+        String response = raw.stdout();
         assertTrue(response.startsWith("HTTP/1.1 200 OK\r\n"), response);
         assertTrue(response.contains("\r\nContent-Type: " + CONTENT_TYPE + "\r\n"), response);
         assertTrue(response.endsWith("\r\n\r\n") && response.indexOf("\r\n\r\n") == response.length() - 4,
@@ -172,28 +177,28 @@ class SimulatedClientsTest {
     @Test
     void promtoolParsesExportMetricsOfSimulatedSandboxButNotUpstreamsWroteLine() throws IOException, InterruptedException {
         Promtool.assumeInstalled();
-        ProcResult export = Launcher.run("--root=" + sim.root(), "export-metrics", "sim-1");
+        ProcResult export = RuntimeImage.run("--root=" + sim.root(), "export-metrics", "sim-1");
         assertEquals(0, export.exitCode(), export::describe);
-        Promtool.assertParses(export.stdout(), "export-metrics sim-1");
+        Promtool.assertParses(export.output(), "export-metrics sim-1");
         // What upstream prints on stdout (the Wrote line after the exposition) is not a valid file:
         // this is the difference the project makes, and it shows that the check can fail.
-        byte[] upstreamStyle = (export.out() + export.stderr()).getBytes(StandardCharsets.UTF_8);
+        byte[] upstreamStyle = (export.stdout() + export.stderr()).getBytes(StandardCharsets.UTF_8);
         assertTrue(Promtool.parseError(upstreamStyle).isPresent(), "promtool accepted a Wrote line");
     }
 
     @Test
     void noTimestampsLeavesTwoFieldsPerSampleAndParses() throws IOException, InterruptedException {
-        ProcResult export = Launcher.run("--root=" + sim.root(), "export-metrics", "--no-timestamps", "sim-2");
+        ProcResult export = RuntimeImage.run("--root=" + sim.root(), "export-metrics", "--no-timestamps", "sim-2");
         assertEquals(0, export.exitCode(), export::describe);
-        assertNoTimestamps(export.out());
+        assertNoTimestamps(export.stdout());
     }
 
     @Test
     void promtoolParsesNoTimestampsOutput() throws IOException, InterruptedException {
         Promtool.assumeInstalled();
-        ProcResult export = Launcher.run("--root=" + sim.root(), "export-metrics", "--no-timestamps", "sim-1");
+        ProcResult export = RuntimeImage.run("--root=" + sim.root(), "export-metrics", "--no-timestamps", "sim-1");
         assertEquals(0, export.exitCode(), export::describe);
-        Promtool.assertParses(export.stdout(), "export-metrics --no-timestamps sim-1");
+        Promtool.assertParses(export.output(), "export-metrics --no-timestamps sim-1");
     }
 
     /** Every sample line has exactly name-with-labels and value, and there are sample lines. */

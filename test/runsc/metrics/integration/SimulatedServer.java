@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import runsc.metrics.testing.RuntimeImage;
+import runsc.metrics.testing.ScratchDir;
 
 /**
  * {@code runsc-metrics simulate} and {@code runsc-metrics metric-server} as two processes on one root
@@ -39,14 +41,14 @@ final class SimulatedServer implements AutoCloseable {
             throws IOException, InterruptedException {
         Path root = dir.resolve("root");
         Path pidFile = dir.resolve("server.pid");
-        List<String> simulate = new ArrayList<>(Launcher.command("--root=" + root, "--metric-server=" + address,
+        List<String> simulate = new ArrayList<>(RuntimeImage.command("--root=" + root, "--metric-server=" + address,
                 "simulate", "--sandboxes=" + sandboxes));
         simulate.addAll(List.of(simulateFlags));
         Daemon simulation = Daemon.start("simulate", simulate, dir.path());
         Daemon server = null;
         try {
             simulation.awaitStdout("simulating " + sandboxes + " sandboxes", STARTUP);
-            server = Daemon.start("metric-server", Launcher.command("--root=" + root, "--metric-server=" + address,
+            server = Daemon.start("metric-server", RuntimeImage.command("--root=" + root, "--metric-server=" + address,
                     "metric-server", "--pid-file=" + pidFile), dir.path());
             server.awaitFile(pidFile, STARTUP);
             return new SimulatedServer(root, address, pidFile, simulation, server);

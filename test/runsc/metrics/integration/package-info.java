@@ -8,6 +8,6 @@
  * <p>Every subprocess has a deadline and is killed when its test ends; every server listens on
  * {@code 127.0.0.1} or on a Unix socket in a short private directory under {@code /tmp} that is
  * removed afterwards. A test whose tool is missing, or that needs root for real sandboxes, is
- * skipped with the reason (see {@link runsc.metrics.integration.Tools}).
+ * skipped with the reason (see {@link runsc.metrics.testing.Tools}).
  */
 package runsc.metrics.integration;

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -19,6 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import runsc.metrics.testing.ProjectFiles;
 
 class JsonNumberTest {
 
@@ -78,7 +78,7 @@ class JsonNumberTest {
     void formatsEveryDoubleOfTheGoSampleLikeGo() throws IOException {
         List<String> differences = new ArrayList<>();
         int count = 0;
-        for (String line : Files.readAllLines(Path.of("test/resources/json/go-float64-marshal.txt"), StandardCharsets.UTF_8)) {
+        for (String line : Files.readAllLines(ProjectFiles.resolve("test/resources/json/go-float64-marshal.txt"), StandardCharsets.UTF_8)) {
             if (line.startsWith("#")) {
                 continue;
             }

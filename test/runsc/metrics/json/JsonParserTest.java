@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +19,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import runsc.metrics.testing.ProjectFiles;
 
 class JsonParserTest {
 
@@ -218,7 +218,7 @@ class JsonParserTest {
 
     @Test
     void readsTheRealStateFileAndWritesItBackByteForByte() throws IOException {
-        byte[] file = Files.readAllBytes(Path.of("test/resources/samples/real-state-sb1.json"));
+        byte[] file = Files.readAllBytes(ProjectFiles.sample("real-state-sb1.json"));
         JsonObject state = (JsonObject) Json.parse(file);
         assertEquals(new JsonString("sb1"), state.get("id"));
         assertArrayEquals(trimNewline(file), Json.writeBytes(state));
@@ -227,7 +227,7 @@ class JsonParserTest {
     @Test
     void readsEveryRealUrpcReplyAndWritesItBackByteForByte() throws IOException {
         List<byte[]> replies = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of("test/resources/samples/real-urpc-captures.txt"), StandardCharsets.UTF_8)) {
+        for (String line : Files.readAllLines(ProjectFiles.sample("real-urpc-captures.txt"), StandardCharsets.UTF_8)) {
             int at = line.indexOf(": b'");
             if (line.startsWith("<<< RECEIVED ") && at > 0 && line.endsWith("}'") && !line.contains("...<truncated>...")) {
                 replies.add(pythonBytes(line.substring(at + 4, line.length() - 1)));

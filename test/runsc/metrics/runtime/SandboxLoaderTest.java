@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import runsc.metrics.json.JsonNumber;
 import runsc.metrics.json.JsonObject;
 import runsc.metrics.json.JsonString;
+import runsc.metrics.testing.Tools;
 
 class SandboxLoaderTest {
     @TempDir
@@ -118,9 +119,7 @@ class SandboxLoaderTest {
     void aLockedSubcontainerMakesTheWholeSandboxLocked() throws Exception {
         StateFixtures.write(dir, StateFixtures.sample());
         StateFixtures.write(dir, StateFixtures.container("sb1", "sb1c", "container"));
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/flock")),
-                "flock(1) from util-linux is not installed");
-        Process holder = new ProcessBuilder("flock", "-x", dir.resolve("sb1c_sandbox:sb1.lock").toString(),
+        Process holder = new ProcessBuilder(Tools.assume("flock", "util-linux").toString(), "-x", dir.resolve("sb1c_sandbox:sb1.lock").toString(),
                 "sh", "-c", "echo held; exec sleep 30").start();
         try {
             assertEquals('h', holder.getInputStream().read());

@@ -14,10 +14,11 @@ import runsc.metrics.json.JsonArray;
 import runsc.metrics.json.JsonObject;
 import runsc.metrics.json.JsonString;
 import runsc.metrics.json.JsonValue;
+import runsc.metrics.testing.ProjectFiles;
 
 /** Builds state files from the real sb1 state file, with values rewritten per test. */
 final class StateFixtures {
-    static final Path SAMPLE = Path.of("test/resources/samples/real-state-sb1.json");
+    static final Path SAMPLE = ProjectFiles.sample("real-state-sb1.json");
 
     private StateFixtures() {}
 

@@ -11,22 +11,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import runsc.metrics.json.Json;
 import runsc.metrics.json.JsonNumber;
 import runsc.metrics.json.JsonString;
+import runsc.metrics.testing.LockHolder;
+import runsc.metrics.testing.Tools;
 
 class StateReaderTest {
     private static final FullId SB1 = FullId.root("sb1");
@@ -40,38 +38,6 @@ class StateReaderTest {
 
     private static String failure(ReadOutcome outcome) {
         return assertInstanceOf(ReadOutcome.Failed.class, outcome).error().getMessage();
-    }
-
-    /** Holds {@code flock -x} on a file from another process until closed. */
-    private static final class HeldLock implements AutoCloseable {
-        private final Process process;
-
-        HeldLock(Path lockFile) throws IOException {
-            assumeTrue(Files.isExecutable(Path.of("/usr/bin/flock")) || Files.isExecutable(Path.of("/bin/flock")),
-                    "flock(1) from util-linux is not installed");
-            process = new ProcessBuilder("flock", "-x", lockFile.toString(), "sh", "-c", "echo held; exec sleep 30")
-                    .redirectErrorStream(true).start();
-            // The line is printed only once flock(1) holds the lock.
-            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            assertEquals("held", out.readLine());
-        }
-
-        @Override
-        public void close() {
-            // The command inherits flock(1)'s descriptor, so the lock lives until both are gone.
-            java.util.List<ProcessHandle> all = new java.util.ArrayList<>(process.descendants().toList());
-            all.add(process.toHandle());
-            all.forEach(ProcessHandle::destroy);
-            for (ProcessHandle p : all) {
-                try {
-                    p.onExit().get(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                    throw new IllegalStateException("lock holder " + p.pid() + " did not exit", e);
-                }
-            }
-        }
     }
 
     @Test
@@ -95,7 +61,7 @@ class StateReaderTest {
     @Test
     void lockHeldByAnotherProcessIsLockedThenLoadsOnceReleased() throws Exception {
         StateFixtures.write(dir, StateFixtures.sample());
-        try (HeldLock _ = new HeldLock(dir.resolve("sb1_sandbox:sb1.lock"))) {
+        try (LockHolder _ = LockHolder.hold(dir.resolve("sb1_sandbox:sb1.lock"))) {
             assertInstanceOf(ReadOutcome.Locked.class, reader().read(SB1));
             assertInstanceOf(ReadOutcome.Locked.class, reader().read(SB1));
         }
@@ -107,8 +73,7 @@ class StateReaderTest {
         StateFixtures.write(dir, StateFixtures.sample());
         assertInstanceOf(ReadOutcome.Loaded.class, reader().read(SB1));
         // flock -n fails (exit 1) if anyone, this JVM included, still holds the lock.
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/flock")), "flock(1) from util-linux is not installed");
-        Process probe = new ProcessBuilder("flock", "-n", "-x", dir.resolve("sb1_sandbox:sb1.lock").toString(), "true")
+        Process probe = new ProcessBuilder(Tools.assume("flock", "util-linux").toString(), "-n", "-x", dir.resolve("sb1_sandbox:sb1.lock").toString(), "true")
                 .start();
         assertEquals(0, probe.waitFor());
     }
@@ -116,7 +81,7 @@ class StateReaderTest {
     @Test
     void readWaitingGivesUpAtItsDeadlineNamingTheWait() throws Exception {
         StateFixtures.write(dir, StateFixtures.sample());
-        try (HeldLock _ = new HeldLock(dir.resolve("sb1_sandbox:sb1.lock"))) {
+        try (LockHolder _ = LockHolder.hold(dir.resolve("sb1_sandbox:sb1.lock"))) {
             assertEquals("state file " + dir.resolve("sb1_sandbox:sb1.state")
                     + " is still locked by another process after 100 ms",
                     failure(reader().readWaiting(SB1, Duration.ofMillis(100))));
@@ -252,7 +217,7 @@ class StateReaderTest {
     void peekReadsTheStateWithoutTakingTheLock() throws Exception {
         StateFixtures.write(dir, StateFixtures.sample());
         // Another process holds the lock: a peek does not care, the locked read does.
-        try (HeldLock _ = new HeldLock(dir.resolve("sb1_sandbox:sb1.lock"))) {
+        try (LockHolder _ = LockHolder.hold(dir.resolve("sb1_sandbox:sb1.lock"))) {
             StateReader.Peek peek = reader().peek(SB1).orElseThrow();
             assertEquals("sb1", peek.state().id());
             assertArrayEquals(Files.readAllBytes(dir.resolve("sb1_sandbox:sb1.state")), peek.bytes());

@@ -18,9 +18,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import runsc.metrics.server.http.ServerSettings;
 import runsc.metrics.sim.SandboxOptions;
@@ -33,17 +32,8 @@ class MetricServerLoadTest {
             + ServerSettings.DEFAULT_MAX_IN_FLIGHT_METRICS + ")\n";
 
     private final List<String> log = new CopyOnWriteArrayList<>();
-    private Path root;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        root = ServerTestSupport.shortDir();
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        ServerTestSupport.deleteTree(root);
-    }
+    @TempDir
+    Path root;
 
     @Test
     void answersFiftyConcurrentScrapesWithDataOrTheDocumentedBusyStatus() throws Exception {

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 
 import runsc.metrics.sim.SandboxOptions;
 import runsc.metrics.sim.Simulation;
+import runsc.metrics.testing.ScratchDir;
 
 /** Start-up, serving and shutdown of the whole server (exposition-server-cli.md §4.2, §4.8). */
 class MetricServerTest {
@@ -53,7 +54,7 @@ class MetricServerTest {
         for (AutoCloseable c : closing.reversed()) {
             c.close();
         }
-        ServerTestSupport.deleteTree(dir);
+        ScratchDir.deleteTree(dir);
     }
 
     private MetricServer start(ServerConfig config, Optional<Path> pidFile, boolean allowUnknownRoot) throws ServerStartException {
@@ -211,7 +212,7 @@ class MetricServerTest {
         ServerTestSupport.Response before = ServerTestSupport.get(socket, "/metrics");
         assertEquals(1, ServerTestSupport.lines(before.body(), "runsc_meta_sandbox_presence").size(), before.body());
         sim.close();
-        ServerTestSupport.deleteTree(root);
+        ScratchDir.deleteTree(root);
         ServerTestSupport.Response after = ServerTestSupport.get(socket, "/metrics");
         assertEquals(200, after.status());
         ServerTestSupport.assertParses(after.body());

@@ -15,15 +15,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import runsc.metrics.runtime.ExclusiveFlock;
 import runsc.metrics.sim.Fault;
 import runsc.metrics.sim.SandboxOptions;
 import runsc.metrics.sim.SimulatedSandbox;
 import runsc.metrics.sim.Simulation;
+import runsc.metrics.testing.ScratchDir;
 
 /** Discovery as sandbox-protocol.md §4.2 and exposition-server-cli.md §4.3 describe it. */
 class SandboxDiscoveryTest {
@@ -31,17 +31,8 @@ class SandboxDiscoveryTest {
     private static final String OTHER = "/x/othr.sock"; // same length: rewritten in place below
 
     private final List<String> log = new CopyOnWriteArrayList<>();
-    private Path root;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        root = ServerTestSupport.shortDir();
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        ServerTestSupport.deleteTree(root);
-    }
+    @TempDir
+    Path root;
 
     private SandboxDiscovery discovery() {
         return ServerTestSupport.discovery(ServerTestSupport.fastConfig(root, OURS, 8), log);
@@ -182,7 +173,7 @@ class SandboxDiscoveryTest {
         try (SimulatedSandbox _ = SimulatedSandbox.start(root, SandboxOptions.of("a", OURS))) {
             assertEquals(List.of("a"), ids(d.refresh()));
         }
-        ServerTestSupport.deleteTree(root);
+        ScratchDir.deleteTree(root);
         assertEquals(List.of(), ids(d.refresh()));
     }
 

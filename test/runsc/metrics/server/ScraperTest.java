@@ -24,9 +24,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import runsc.metrics.exposition.Data;
 import runsc.metrics.exposition.Metric;
@@ -44,17 +43,8 @@ class ScraperTest {
     private static final String ADDRESS = "/x/metrics.sock";
 
     private final List<String> log = new CopyOnWriteArrayList<>();
-    private Path root;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        root = ServerTestSupport.shortDir();
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        ServerTestSupport.deleteTree(root);
-    }
+    @TempDir
+    Path root;
 
     private Simulation simulate(int n) throws IOException {
         return Simulation.start(root, Simulation.options(n, "sb", ADDRESS, "", 0, Map.of()));

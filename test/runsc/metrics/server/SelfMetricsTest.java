@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 import runsc.metrics.regex.Re2Pattern;
 import runsc.metrics.server.http.MetricsQuery;
+import runsc.metrics.testing.ScratchDir;
 
 /**
  * The server's own metrics (exposition-server-cli.md §4.6, §4.7) and the whole {@code /metrics}
@@ -66,7 +67,7 @@ class SelfMetricsTest {
 
     @AfterEach
     void tearDown() throws IOException {
-        ServerTestSupport.deleteTree(root);
+        ScratchDir.deleteTree(root);
     }
 
     /** sb1 answers, sb2 (restored) fails while alive, sb3 failed while dead (its result says so). */

@@ -21,7 +21,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -29,7 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import runsc.metrics.exposition.Data;
 import runsc.metrics.json.Json;
@@ -42,28 +40,19 @@ import runsc.metrics.exposition.RegisteredMetric;
 import runsc.metrics.exposition.Snapshot;
 import runsc.metrics.exposition.ValueType;
 import runsc.metrics.runtime.LoadedSandbox;
+import runsc.metrics.testing.ProjectFiles;
+import runsc.metrics.testing.ScratchDir;
 
 /** Shared fixtures of the server tests: short roots, fast configs, a raw HTTP client, a line check. */
 final class ServerTestSupport {
-    static final Path UPSTREAM_SAMPLE = Path.of("test/resources/samples/upstream-metric-server-output.txt");
-    static final Path REAL_STATE = Path.of("test/resources/samples/real-state-sb1.json");
+    static final Path UPSTREAM_SAMPLE = ProjectFiles.sample("upstream-metric-server-output.txt");
+    static final Path REAL_STATE = ProjectFiles.sample("real-state-sb1.json");
 
     private ServerTestSupport() {}
 
     /** A fresh directory directly under /tmp, so that socket paths stay short. */
     static Path shortDir() throws IOException {
-        return Files.createTempDirectory(Path.of("/tmp"), "rm");
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        return ScratchDir.create("rm").path();
     }
 
     /** Settings with short deadlines so that timeout tests stay fast: 2 s scrape, 500 ms floor. */

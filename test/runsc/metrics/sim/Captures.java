@@ -6,10 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import runsc.metrics.testing.ProjectFiles;
 
 /** Reads exchanges out of the real urpc captures (section B: SENT and RECEIVED Python byte reprs). */
 final class Captures {
-    static final Path FILE = Path.of("test/resources/samples/real-urpc-captures.txt");
+    static final Path FILE = ProjectFiles.sample("real-urpc-captures.txt");
 
     private Captures() {}
 

@@ -29,6 +29,7 @@ import runsc.metrics.json.JsonNumber;
 import runsc.metrics.json.JsonObject;
 import runsc.metrics.json.JsonString;
 import runsc.metrics.json.JsonValue;
+import runsc.metrics.testing.ProjectFiles;
 
 class SimulatedSandboxTest {
     private static final Duration REPLY_WAIT = Duration.ofSeconds(5);
@@ -62,7 +63,22 @@ class SimulatedSandboxTest {
     }
 
     private SimulatedSandbox sb1() throws IOException {
-        return start(SandboxOptions.of("sb1", "/run/demo/metrics.sock").withPod("web-0", "prod").withSeed(7));
+        return start(SandboxOptions.of("sb1", "/run/demo/metrics.sock").withPod("web-0", "prod").withSeed(7).withHistogram());
+    }
+
+    @Test
+    void aDefaultSandboxHasNoHistogramAsRealGvisorHasNone() throws Exception {
+        SimulatedSandbox s = start(SandboxOptions.of("plain", "a"));
+        String state = Files.readString(s.stateFile());
+        assertFalse(state.contains("read_latency"), state);
+        try (RawClient client = new RawClient(s.socketPath())) {
+            for (int i = 0; i < 3; i++) {
+                String reply = client.call("{\"method\":\"Metrics.Export\",\"arg\":{\"only_metrics\":\"\"}}", REPLY_WAIT)
+                        .text();
+                assertTrue(reply.startsWith("{\"success\":true,"), reply);
+                assertFalse(reply.contains("\"buckets\""), reply);
+            }
+        }
     }
 
     @Test
@@ -80,7 +96,7 @@ class SimulatedSandboxTest {
     @Test
     void stateFileHasTheKeysAndNestingOfARealOne() throws IOException {
         SimulatedSandbox s = sb1();
-        JsonValue real = Json.parse(Files.readAllBytes(Path.of("test/resources/samples/real-state-sb1.json")));
+        JsonValue real = Json.parse(Files.readAllBytes(ProjectFiles.sample("real-state-sb1.json")));
         JsonValue ours = Json.parse(Files.readAllBytes(s.stateFile()));
         assertEquals(keyPaths(real, ""), keyPaths(ours, ""));
     }

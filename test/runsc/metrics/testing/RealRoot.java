@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,6 +26,8 @@ import java.util.concurrent.TimeoutException;
 public final class RealRoot implements AutoCloseable {
     /** Kernel limit for {@code sun_path}, minus the terminating NUL. */
     static final int MAX_SOCKET_PATH = 107;
+    /** How many times {@link #start(SandboxSpec)} starts a sandbox that does not answer. */
+    static final int START_TRIES = 3;
 
     private final Path base;
     private final Path root;
@@ -52,15 +55,60 @@ public final class RealRoot implements AutoCloseable {
         return root.resolve("metrics.sock").toString();
     }
 
-    /** Creates and starts a sandbox: {@code runsc create} then {@code runsc start}, each with a deadline. */
+    /**
+     * Creates and starts a sandbox ({@code runsc create} then {@code runsc start}, each with a deadline)
+     * and hands it over only once it is alive and answers on its control socket. A sandbox that does
+     * not is removed and started again, at most {@value #START_TRIES} times in all; then the failure
+     * names every try with the sandbox's logs. Tests therefore never check this themselves.
+     */
     public RealSandbox start(SandboxSpec spec) throws IOException {
-        RealSandbox sandbox = createOnly(spec);
-        sandbox.start();
-        return sandbox;
+        return start(spec, RealSandbox::answerProblem);
+    }
+
+    /** Why a started sandbox is not fit for a test, or empty when it is. */
+    @FunctionalInterface
+    interface Check {
+        /** The problem, or empty. */
+        Optional<String> problem(RealSandbox sandbox) throws IOException;
+    }
+
+    /** {@link #start(SandboxSpec)} with the check given, so that the replacement itself can be tested. */
+    RealSandbox start(SandboxSpec spec, Check check) throws IOException {
+        StringBuilder tries = new StringBuilder();
+        for (int i = 1; i <= START_TRIES; i++) {
+            RealSandbox sandbox = register(spec);
+            Optional<String> problem;
+            try {
+                sandbox.create();
+                sandbox.start();
+                problem = check.problem(sandbox);
+            } catch (IOException e) {
+                problem = Optional.of(e.getMessage());
+            }
+            if (problem.isEmpty()) {
+                if (i > 1) {
+                    System.err.println("real sandbox " + spec.id() + " answered on try " + i + " of " + START_TRIES
+                            + "; earlier tries:" + tries);
+                }
+                return sandbox;
+            }
+            tries.append("\ntry ").append(i).append(": ").append(problem.get()).append('\n')
+                    .append(sandbox.diagnostics());
+            sandbox.close();
+        }
+        throw new IOException("sandbox " + spec.id() + " in " + root + " is not alive and answering on its control"
+                + " socket after " + START_TRIES + " tries:" + tries);
     }
 
     /** Creates a sandbox without starting it: its state file says {@code "status":"created"}. */
     public RealSandbox createOnly(SandboxSpec spec) throws IOException {
+        RealSandbox sandbox = register(spec);
+        sandbox.create();
+        return sandbox;
+    }
+
+    /** A sandbox of this root with its bundle directory, not yet created; closing the root removes it. */
+    private RealSandbox register(SandboxSpec spec) throws IOException {
         if (closed) {
             throw new IllegalStateException("root " + root + " is closed");
         }
@@ -79,7 +127,6 @@ public final class RealRoot implements AutoCloseable {
         // both use "sb1" do not share (and then delete) each other's cgroup.
         RealSandbox sandbox = new RealSandbox(this, spec, bundle, "/" + base.getFileName() + "-" + spec.id());
         sandboxes.add(sandbox);  // before create: a failed create is cleaned up too
-        sandbox.create();
         return sandbox;
     }
 
@@ -112,7 +159,7 @@ public final class RealRoot implements AutoCloseable {
             removeCgroups(s.cgroupsPath());
         }
         try {
-            RealRunsc.deleteTree(base);
+            ScratchDir.deleteTree(base);
         } catch (IOException e) {
             first = keep(first, e);
         }

@@ -1,41 +1,33 @@
 // SPDX-License-Identifier: Apache-2.0
 package runsc.metrics.testing;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
  * The real gVisor {@code runsc} binary: where it is, whether real sandboxes run here, and one-shot
  * commands with a deadline.
  *
- * <p>The binary is {@code build/runsc/usr/bin/runsc} relative to the working directory (the repo
- * root in {@code make test}; {@code make runsc} puts it there), or the file named by the system
- * property {@value #BINARY_PROPERTY}.
+ * <p>The binary is the file named by the system property {@value #BINARY_PROPERTY} (scripts/run-tests.sh
+ * sets it when {@code make runsc} has unpacked one), else {@code build/runsc/usr/bin/runsc} in the
+ * checkout ({@link ProjectFiles}).
  */
 public final class RealRunsc {
     /** System property naming a runsc binary to use instead of the one under {@code build/runsc}. */
     public static final String BINARY_PROPERTY = "runsc.metrics.runsc";
-    /** Where {@code make runsc} unpacks Debian's package, relative to the repo root. */
-    static final List<Path> DEFAULT_BINARIES =
-            List.of(Path.of("build/runsc/usr/bin/runsc"), Path.of("build/runsc/usr/sbin/runsc"));
+    /** Where {@code make runsc} unpacks Debian's package in the checkout. */
+    static final List<Path> DEFAULT_BINARIES = List.of(ProjectFiles.resolve("build/runsc/usr/bin/runsc"),
+            ProjectFiles.resolve("build/runsc/usr/sbin/runsc"));
     /** Deadline for one runsc command, {@code create} and {@code start} included (they take well under 1 s here). */
     public static final Duration COMMAND_DEADLINE = Duration.ofSeconds(30);
-    /** How long a command that missed its deadline gets to die after SIGKILL. */
+    /** How long a sandbox process gets to die after SIGKILL. */
     static final Duration KILL_GRACE = Duration.ofSeconds(5);
-
-    private static final File DEV_NULL = new File("/dev/null");
     private static final Object PROBE_LOCK = new Object();
     private static Optional<String> probeResult;  // guarded by PROBE_LOCK; null until probed
 
@@ -108,7 +100,7 @@ public final class RealRunsc {
     private static Optional<String> probe() {
         try (RealRoot root = RealRoot.create()) {
             root.start(SandboxSpec.plain("probe"));
-            RunscResult export = exportMetrics(root.path(), "probe");
+            ProcResult export = exportMetrics(root.path(), "probe");
             if (export.exitCode() != 0) {
                 return Optional.of("real runsc sandboxes start but do not answer here: " + export.describe());
             }
@@ -119,7 +111,7 @@ public final class RealRunsc {
     }
 
     /** Runs {@code runsc --root=ROOT export-metrics [FLAGS...] ID} and returns what it printed. */
-    public static RunscResult exportMetrics(Path root, String id, String... flags) throws IOException {
+    public static ProcResult exportMetrics(Path root, String id, String... flags) throws IOException {
         List<String> args = new ArrayList<>();
         args.add("--root=" + root);
         args.add("export-metrics");
@@ -129,12 +121,9 @@ public final class RealRunsc {
     }
 
     /** Runs the real runsc with these arguments and {@link #COMMAND_DEADLINE}, capturing its output. */
-    public static RunscResult run(List<String> args) throws IOException {
-        Path dir = Files.createTempDirectory("runsc-out");
-        try {
+    public static ProcResult run(List<String> args) throws IOException {
+        try (ScratchDir dir = ScratchDir.create("ro")) {
             return run(args, dir.resolve("stdout"), dir.resolve("stderr"), COMMAND_DEADLINE);
-        } finally {
-            deleteTree(dir);
         }
     }
 
@@ -143,32 +132,12 @@ public final class RealRunsc {
      * sandbox that {@code create} forks keeps them open for its whole life, so pipes would never
      * reach end of file. After the deadline the command is killed and an IOException names it.
      */
-    static RunscResult run(List<String> args, Path stdout, Path stderr, Duration deadline) throws IOException {
+    static ProcResult run(List<String> args, Path stdout, Path stderr, Duration deadline) throws IOException {
         Path bin = binary().orElseThrow(() -> new IOException(staticReason().orElse("runsc binary missing")));
         List<String> command = new ArrayList<>();
         command.add(bin.toString());
         command.addAll(args);
-        Process process = new ProcessBuilder(command)
-                .redirectInput(ProcessBuilder.Redirect.from(DEV_NULL))
-                .redirectOutput(stdout.toFile())
-                .redirectError(stderr.toFile())
-                .start();
-        try {
-            if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-                throw new IOException("runsc " + String.join(" ", args) + " did not finish within "
-                        + deadline.toSeconds() + " s; stderr: " + Files.readString(stderr).strip());
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            InterruptedIOException stop = new InterruptedIOException("interrupted while running runsc " + args);
-            stop.initCause(e);
-            throw stop;
-        }
-        return new RunscResult(args, process.exitValue(),
-                Files.readString(stdout, StandardCharsets.UTF_8), Files.readString(stderr, StandardCharsets.UTF_8));
+        return Proc.run(new ProcessBuilder(command), stdout, stderr, deadline);
     }
 
     /** The effective uid of this JVM, from {@code /proc/self/status}; -1 if unreadable. */
@@ -184,17 +153,5 @@ public final class RealRunsc {
             return -1;
         }
         return -1;
-    }
-
-    /** Removes a directory tree; a missing tree is fine. */
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

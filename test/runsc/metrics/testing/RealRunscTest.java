@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * what real {@code export-metrics} prints. The fixture's own rules are tested without root.
  */
 class RealRunscTest {
-    private static final Path SAMPLE = Path.of("test/resources/samples/real-export-metrics-sb1.txt");
+    private static final Path SAMPLE = ProjectFiles.sample("real-export-metrics-sb1.txt");
     private static final Pattern CREATED_AT = Pattern.compile("\"createdAt\":\"([^\"]+)\"");
     private static final Pattern ITERATION = Pattern.compile("iteration=\"([0-9a-z]+)\"");
 
@@ -43,7 +43,7 @@ class RealRunscTest {
         try (RealRoot root = RealRoot.create()) {
             RealSandbox sandbox = root.start(SandboxSpec.pod("sb1", "web-0", "prod"));
 
-            RunscResult export = RealRunsc.exportMetrics(root.path(), "sb1");
+            ProcResult export = RealRunsc.exportMetrics(root.path(), "sb1");
 
             assertEquals(0, export.exitCode(), () -> export.describe() + "\n" + sandbox.diagnostics());
             assertEquals("", export.stderr());
@@ -57,7 +57,7 @@ class RealRunscTest {
         try (RealRoot root = RealRoot.create()) {
             RealSandbox sandbox = root.start(SandboxSpec.pod("sb1", "web-0", "prod"));
 
-            RunscResult export = RealRunsc.exportMetrics(root.path(), "sb1");
+            ProcResult export = RealRunsc.exportMetrics(root.path(), "sb1");
 
             assertEquals(0, export.exitCode(), () -> export.describe() + "\n" + sandbox.diagnostics());
             Pattern point = Pattern.compile(
@@ -77,7 +77,7 @@ class RealRunscTest {
         try (RealRoot root = RealRoot.create()) {
             root.start(SandboxSpec.plain("solo"));
 
-            RunscResult export = RealRunsc.exportMetrics(root.path(), "solo");
+            ProcResult export = RealRunsc.exportMetrics(root.path(), "solo");
 
             assertEquals(0, export.exitCode(), export::describe);
             Pattern point = Pattern.compile(
@@ -182,7 +182,7 @@ class RealRunscTest {
                         () -> ch.connect(UnixDomainSocketAddress.of(sb.controlSocket())));
                 assertEquals("Connection refused", refused.getMessage());
             }
-            RunscResult export = RealRunsc.exportMetrics(root.path(), "sb1");
+            ProcResult export = RealRunsc.exportMetrics(root.path(), "sb1");
             assertEquals(128, export.exitCode());
             assertEquals("ExportMetrics failed: connecting to control server at PID " + pid + ": connection refused\n",
                     export.stderr());
@@ -225,15 +225,7 @@ class RealRunscTest {
             SandboxSpec spec = SandboxSpec.pod("sb1", "web-0", "prod");
             sb = root.start(spec);
             t1 = System.nanoTime();
-            RunscResult export = RealRunsc.exportMetrics(root.path(), "sb1");
-            if (export.exitCode() != 0) {
-                // On a loaded machine a fresh sandbox has now and then refused its first
-                // connection (runsc.metrics.integration.Sandboxes replaces such a sandbox too).
-                System.err.println("real sandbox: replacing sb1, whose first export failed: " + export.describe());
-                sb.close();
-                sb = root.start(spec);
-                export = RealRunsc.exportMetrics(root.path(), "sb1");
-            }
+            ProcResult export = RealRunsc.exportMetrics(root.path(), "sb1");
             assertEquals(0, export.exitCode(), export.describe());
         }
         long t2 = System.nanoTime();
@@ -241,6 +233,56 @@ class RealRunscTest {
         System.out.printf("real sandbox: create %d ms, start %d ms, up %d ms, export + remove %d ms%n",
                 sb.createTime().toMillis(), sb.startTime().toMillis(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
         assertTrue(sb.createTime().isPositive());
+    }
+
+    @Test
+    void startHandsOverOnlyASandboxThatAnswers() throws IOException {
+        RealRunsc.assumeAvailable();
+        try (RealRoot root = RealRoot.create()) {
+            List<Long> checked = new ArrayList<>();
+            RealSandbox sb = root.start(SandboxSpec.plain("sb1"), s -> {
+                checked.add(s.pid());
+                return checked.size() == 1 ? Optional.of("made to fail once") : s.answerProblem();
+            });
+
+            assertEquals(2, checked.size());
+            assertEquals(checked.get(1), sb.pid());
+            assertFalse(ProcessHandle.of(checked.get(0)).map(ProcessHandle::isAlive).orElse(false), "replaced sandbox alive");
+            assertEquals(List.of(sb), root.sandboxes());
+            assertEquals(Optional.empty(), sb.answerProblem());
+        }
+    }
+
+    @Test
+    void startGivesUpAfterBoundedTriesWithEachTrysProblemAndLogs() throws IOException {
+        RealRunsc.assumeAvailable();
+        try (RealRoot root = RealRoot.create()) {
+            int[] tries = {0};
+            IOException e = assertThrows(IOException.class,
+                    () -> root.start(SandboxSpec.plain("sb1"), s -> Optional.of("refused " + ++tries[0])));
+
+            assertEquals(RealRoot.START_TRIES, tries[0]);
+            assertTrue(e.getMessage().startsWith("sandbox sb1 in " + root.path() + " is not alive and answering on its"
+                    + " control socket after " + RealRoot.START_TRIES + " tries:\ntry 1: refused 1\nsandbox sb1 output:"),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("\ntry " + RealRoot.START_TRIES + ": refused " + RealRoot.START_TRIES + "\n"),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("--- create.err"), e.getMessage());
+            assertEquals(List.of(), root.sandboxes());
+        }
+    }
+
+    @Test
+    void aSandboxWhoseProcessDiedDoesNotAnswer() throws IOException {
+        RealRunsc.assumeAvailable();
+        try (RealRoot root = RealRoot.create()) {
+            RealSandbox sb = root.start(SandboxSpec.plain("sb1"));
+            long pid = sb.pid();
+
+            sb.killSandboxProcess();
+
+            assertEquals(Optional.of("sandbox process " + pid + " is not running"), sb.answerProblem());
+        }
     }
 
     @Test

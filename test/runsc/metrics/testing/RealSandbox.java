@@ -2,6 +2,13 @@
 package runsc.metrics.testing;
 
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +27,8 @@ import java.util.regex.Pattern;
  */
 public final class RealSandbox implements AutoCloseable {
     private static final Pattern PID = Pattern.compile("\"pid\":(\\d+)");
+    /** How long the control socket may take to answer the liveness call of {@link #answerProblem()}. */
+    static final Duration ANSWER_DEADLINE = Duration.ofSeconds(10);
     private static final Pattern STATUS = Pattern.compile("\"status\":\"(\\w+)\"");
 
     private final RealRoot root;
@@ -146,7 +155,7 @@ public final class RealSandbox implements AutoCloseable {
     void create() throws IOException {
         Files.writeString(bundle.resolve("config.json"), spec.configJson(cgroupsPath));
         long t0 = System.nanoTime();
-        RunscResult created = RealRunsc.run(
+        ProcResult created = RealRunsc.run(
                 List.of("--root=" + root(), "--network=none", "--metric-server=" + metricServerAddress(),
                         "create", "--bundle", bundle.toString(), id()),
                 bundle.resolve("create.out"), bundle.resolve("create.err"), RealRunsc.COMMAND_DEADLINE);
@@ -158,7 +167,7 @@ public final class RealSandbox implements AutoCloseable {
 
     void start() throws IOException {
         long t0 = System.nanoTime();
-        RunscResult started = RealRunsc.run(
+        ProcResult started = RealRunsc.run(
                 List.of("--root=" + root(), "--network=none", "--metric-server=" + metricServerAddress(),
                         "start", id()),
                 bundle.resolve("start.out"), bundle.resolve("start.err"), RealRunsc.COMMAND_DEADLINE);
@@ -166,6 +175,51 @@ public final class RealSandbox implements AutoCloseable {
         if (started.exitCode() != 0) {
             throw new IOException("sandbox " + id() + ": " + started.describe());
         }
+    }
+
+    /**
+     * Why this sandbox is not fit for a test, or empty when it is: its process must be alive and its
+     * control socket must answer urpc's {@code containerManager.ContainerRuntimeState} (the call
+     * {@code runsc} itself makes first) with success within {@link #ANSWER_DEADLINE}.
+     */
+    Optional<String> answerProblem() throws IOException {
+        long pid = pid();
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            return Optional.of("sandbox process " + pid + " is not running");
+        }
+        byte[] request = ("{\"method\":\"containerManager.ContainerRuntimeState\",\"arg\":\"" + id() + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        ByteBuffer reply = ByteBuffer.allocate(4096);
+        long end = System.nanoTime() + ANSWER_DEADLINE.toNanos();
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+             Selector selector = Selector.open()) {
+            channel.connect(UnixDomainSocketAddress.of(controlSocket()));
+            channel.write(ByteBuffer.wrap(request));
+            channel.configureBlocking(false);
+            channel.register(selector, SelectionKey.OP_READ);
+            // urpc frames nothing: the reply is one small JSON object, complete at its closing brace.
+            while (reply.position() == 0 || reply.get(reply.position() - 1) != '}') {
+                long left = TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
+                if (left <= 0 || !reply.hasRemaining()) {
+                    return Optional.of("control socket " + controlSocket() + " gave no complete reply within "
+                            + ANSWER_DEADLINE.toMillis() + " ms: " + text(reply));
+                }
+                selector.select(left);
+                if (channel.read(reply) < 0) {
+                    return Optional.of("control socket " + controlSocket() + " closed the connection after: "
+                            + text(reply));
+                }
+            }
+        } catch (IOException e) {
+            return Optional.of("control socket " + controlSocket() + ": " + e.getMessage());
+        }
+        String answer = text(reply);
+        return answer.startsWith("{\"success\":true,") ? Optional.empty()
+                : Optional.of("control socket " + controlSocket() + " answered " + answer);
+    }
+
+    private static String text(ByteBuffer buffer) {
+        return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
     }
 
     /**
@@ -204,7 +258,7 @@ public final class RealSandbox implements AutoCloseable {
             return;  // create never finished: RealRoot kills what it left
         }
         RealRunsc.run(List.of("--root=" + root(), "kill", id(), "KILL"));
-        RunscResult deleted = RealRunsc.run(List.of("--root=" + root(), "delete", "--force", id()));
+        ProcResult deleted = RealRunsc.run(List.of("--root=" + root(), "delete", "--force", id()));
         if (deleted.exitCode() != 0) {
             throw new IOException("sandbox " + id() + " not removed: " + deleted.describe());
         }

@@ -8,10 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import runsc.metrics.testing.ProjectFiles;
 
 /** A metrics source that writes fixed bytes and remembers every query. */
 final class FakeMetricsSource implements MetricsSource {
-    static final Path SAMPLE = Path.of("test/resources/samples/upstream-metric-server-output.txt");
+    static final Path SAMPLE = ProjectFiles.sample("upstream-metric-server-output.txt");
 
     final List<MetricsQuery> queries = new CopyOnWriteArrayList<>();
     private final byte[] body;

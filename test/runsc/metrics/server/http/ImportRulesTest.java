@@ -15,10 +15,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import runsc.metrics.testing.ProjectFiles;
 
 /** The dependency rules of the architecture, checked on the sources (STYLE point 1). */
 class ImportRulesTest {
-    private static final Path SRC = Path.of("src/runsc/metrics");
+    private static final Path SRC = ProjectFiles.resolve("src/runsc/metrics");
     private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?([\\w.]+?)(?:\\.\\*)?\\s*;", Pattern.MULTILINE);
     private static final Set<String> JAVA_BASE = ModuleLayer.boot().findModule("java.base").orElseThrow().getPackages();
     private static final Set<String> ALL_JDK_PACKAGES = ModuleLayer.boot().modules().stream()

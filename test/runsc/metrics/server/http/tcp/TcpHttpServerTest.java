@@ -34,9 +34,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import runsc.metrics.server.http.HttpCore;
 import runsc.metrics.server.http.ServerSettings;
+import runsc.metrics.testing.ProjectFiles;
 
 class TcpHttpServerTest {
-    private static final Path SAMPLE = Path.of("test/resources/samples/upstream-metric-server-output.txt");
+    private static final Path SAMPLE = ProjectFiles.sample("upstream-metric-server-output.txt");
 
     private final List<String> log = new CopyOnWriteArrayList<>();
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();

@@ -37,9 +37,10 @@ import org.junit.jupiter.api.Test;
 import runsc.metrics.server.http.HttpCore;
 import runsc.metrics.server.http.MetricsSource;
 import runsc.metrics.server.http.ServerSettings;
+import runsc.metrics.testing.ProjectFiles;
 
 class UnixHttpServerTest {
-    private static final Path SAMPLE = Path.of("test/resources/samples/upstream-metric-server-output.txt");
+    private static final Path SAMPLE = ProjectFiles.sample("upstream-metric-server-output.txt");
     private static final UnixServerOptions FAST = new UnixServerOptions(Duration.ofMillis(500), Duration.ofMillis(500),
             Duration.ofSeconds(5), 64);
 

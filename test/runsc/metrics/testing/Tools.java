@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package runsc.metrics.integration;
+package runsc.metrics.testing;
 
 import java.io.File;
 import java.io.IOException;
@@ -9,19 +9,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Assumptions;
 
-/** The external tools these tests drive, found on {@code PATH}, and small waiting helpers. */
-final class Tools {
+/**
+ * The external tools the tests drive ({@code flock}, {@code curl}, {@code socat}, {@code promtool}...),
+ * found on {@code PATH}, and small waiting helpers.
+ */
+public final class Tools {
     /** How often a wait re-checks its condition. */
-    static final Duration POLL = Duration.ofMillis(50);
+    public static final Duration POLL = Duration.ofMillis(50);
 
     private Tools() {
     }
 
     /** The executable named {@code name} on {@code PATH}, if there is one. */
-    static Optional<Path> find(String name) {
+    public static Optional<Path> find(String name) {
         String path = System.getenv("PATH");
         if (path == null) {
             return Optional.empty();
@@ -39,7 +41,7 @@ final class Tools {
     }
 
     /** Skips the calling test unless {@code name} is on {@code PATH}; returns its path. */
-    static Path assume(String name, String debianPackage) {
+    public static Path assume(String name, String debianPackage) {
         Optional<Path> tool = find(name);
         Assumptions.assumeTrue(tool.isPresent(), () -> name + " not found on PATH (Debian package " + debianPackage
                 + "; `make ci-deps` as root installs it)");
@@ -47,10 +49,17 @@ final class Tools {
     }
 
     /** A TCP port on 127.0.0.1 that was free a moment ago (another process may still take it). */
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
+    }
+
+    /** A condition polled by {@link #await}; it may read files or talk to a process. */
+    @FunctionalInterface
+    public interface Check {
+        /** Whether the awaited state has been reached. */
+        boolean holds() throws Exception;
     }
 
     /**
@@ -58,9 +67,9 @@ final class Tools {
      *
      * @throws AssertionError naming what was awaited, when the deadline passes first
      */
-    static void await(Duration deadline, String what, BooleanSupplier condition) throws InterruptedException {
+    public static void await(Duration deadline, String what, Check condition) throws Exception {
         long end = System.nanoTime() + deadline.toNanos();
-        while (!condition.getAsBoolean()) {
+        while (!condition.holds()) {
             if (System.nanoTime() - end > 0) {
                 throw new AssertionError("waited " + deadline.toMillis() + " ms for " + what);
             }
