@@ -14,13 +14,16 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import runsc.metrics.testing.ProcResult;
+import runsc.metrics.testing.RuntimeImage;
+import runsc.metrics.testing.ScratchDir;
 import runsc.metrics.testing.SpecialFile;
+import runsc.metrics.testing.Tools;
 
 /**
  * The image's commands with a FIFO in the root, as processes with deadlines: metric-server answers
@@ -29,7 +32,7 @@ import runsc.metrics.testing.SpecialFile;
 class ImageRootFifoTest {
     @Test
     void metricServerScrapesAndStopsAndExportMetricsRefusesWithAFifoInTheRoot() throws Exception {
-        Path launcher = Image.launcher();
+        Path launcher = RuntimeImage.launcher();
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "rm");
         Process server = null;
         try {
@@ -44,7 +47,7 @@ class ImageRootFifoTest {
             builder.environment().remove("RUNSC_METRICS_JAVA_OPTS");
             Process p = builder.start();
             server = p;
-            Image.await(SimulatedRoot.DEADLINE, "the socket " + socket, () -> {
+            Tools.await(SimulatedRoot.DEADLINE, "the socket " + socket, () -> {
                 assertTrue(p.isAlive(), () -> "metric-server exited with " + p.exitValue());
                 return Files.exists(socket);
             });
@@ -60,18 +63,17 @@ class ImageRootFifoTest {
             assertEquals(0, p.exitValue(), Files.readString(err, StandardCharsets.UTF_8));
             assertFalse(Files.exists(socket), "socket left behind");
 
-            // Image.run fails the test, rather than waiting, past its 30 s deadline.
-            Image.Result export = Image.run(List.of(launcher.toString(), "--root=" + root, "export-metrics", "x"),
-                    dir, dir);
-            assertEquals(128, export.status(), export.err());
-            assertEquals("loading container: state file " + fifo + ": not a regular file (it is a FIFO)\n", export.err());
-            assertEquals("", export.out());
+            // RuntimeImage.run fails the test, rather than waiting, past its 30 s deadline.
+            ProcResult export = RuntimeImage.run("--root=" + root, "export-metrics", "x");
+            assertEquals(128, export.exitCode(), export.stderr());
+            assertEquals("loading container: state file " + fifo + ": not a regular file (it is a FIFO)\n", export.stderr());
+            assertEquals("", export.stdout());
         } finally {
             if (server != null) {
                 server.destroyForcibly();
             }
             SpecialFile.cleanUp(dir);
-            SimulatedRoot.deleteTree(dir);
+            ScratchDir.deleteTree(dir);
         }
     }
 

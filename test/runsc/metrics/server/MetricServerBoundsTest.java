@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 
 import runsc.metrics.sim.SandboxOptions;
 import runsc.metrics.sim.Simulation;
+import runsc.metrics.testing.ScratchDir;
 import runsc.metrics.testing.SpecialFile;
 
 /**
@@ -56,7 +57,7 @@ class MetricServerBoundsTest {
             server.close();
         }
         sim.close();
-        ServerTestSupport.deleteTree(dir);
+        ScratchDir.deleteTree(dir);
     }
 
     private MetricServer start(Consumer<String> serverLog) throws ServerStartException {

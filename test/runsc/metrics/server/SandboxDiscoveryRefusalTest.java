@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import runsc.metrics.sim.SandboxOptions;
 import runsc.metrics.sim.Simulation;
+import runsc.metrics.testing.ScratchDir;
 import runsc.metrics.testing.SpecialFile;
 
 /**
@@ -47,8 +48,8 @@ class SandboxDiscoveryRefusalTest {
     @AfterEach
     void tearDown() throws IOException {
         SpecialFile.cleanUp(root, scratch);
-        ServerTestSupport.deleteTree(root);
-        ServerTestSupport.deleteTree(scratch);
+        ScratchDir.deleteTree(root);
+        ScratchDir.deleteTree(scratch);
     }
 
     private SandboxDiscovery discovery() {
