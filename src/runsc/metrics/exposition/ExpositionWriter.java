@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import runsc.metrics.gotext.GoText;
 
 /**
  * Writes snapshots in the Prometheus text format (version 0.0.4) with the exact bytes of gVisor's

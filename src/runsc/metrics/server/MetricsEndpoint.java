@@ -14,9 +14,9 @@ import java.util.Map;
 
 import runsc.metrics.exposition.ExportOptions;
 import runsc.metrics.exposition.ExpositionWriter;
-import runsc.metrics.exposition.GoQuote;
 import runsc.metrics.exposition.SnapshotExport;
 import runsc.metrics.exposition.SnapshotOptions;
+import runsc.metrics.gotext.GoQuote;
 import runsc.metrics.server.http.MetricsQuery;
 import runsc.metrics.server.http.MetricsSource;
 

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import runsc.metrics.gotext.GoText;
 
 class ExpositionWriterTest {
     static final Instant T = Instant.parse("2023-01-02T03:04:05.678Z");
