@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -73,6 +72,6 @@ final class MetricsEndpoint implements MetricsSource {
                 new SnapshotOptions("", Map.of())));
         String header = "Data for runsc metric server exporting data for sandboxes in root directory " + config.rootText()
                 + query.metricsFilter().map(f -> " (filtered using regular expression: " + GoQuote.quote(f.source()) + ")").orElse("");
-        new ExpositionWriter().write(out, new ExportOptions(header, true), snapshots, new HashSet<>());
+        new ExpositionWriter().write(out, new ExportOptions(header, true), snapshots);
     }
 }
