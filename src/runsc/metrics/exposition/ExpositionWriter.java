@@ -97,6 +97,8 @@ public final class ExpositionWriter {
     private final GroupOrder groups = new GroupOrder();
     /** The unprefixed names whose preamble is out, in the write in progress. */
     private final Set<String> written = new HashSet<>();
+    /** Whether a line of the group being written is out (its points come one after the other). */
+    private boolean groupStarted;
 
     /** Creates a writer with its buffers. */
     public ExpositionWriter() {}
@@ -205,6 +207,7 @@ public final class ExpositionWriter {
         int k = 0;
         for (int r = 0; r < groups.groupCount(); r++) {
             int g = groups.group(r);
+            groupStarted = false;
             for (int end = groups.end(r); k < end; k++) {
                 long p = groups.point(k);
                 int s = (int) (p >>> 32);
@@ -237,9 +240,8 @@ public final class ExpositionWriter {
             writeGroupName(g);
             buf.writeBytes(BUCKET);
             buf.writeByte('{');
-            int labels = snapshotText.lineLabelsLength();
-            buf.writeBytes(snapshotText.lineLabels(), snapshotText.lineLabelsOffset(), labels);
-            if (labels > 0) {
+            if (!snapshotText.noLabels()) {
+                snapshotText.writeLabels(buf);
                 buf.writeByte(',');
             }
             buf.writeBytes(LE);
@@ -267,7 +269,11 @@ public final class ExpositionWriter {
      * name in the set (it only grows), so the set is asked once per group.
      */
     private void preamble(int g, Metric metric) throws IOException {
-        if (!groups.start(g) || !written.add(metric.name())) {
+        if (groupStarted) {
+            return;
+        }
+        groupStarted = true;
+        if (!written.add(metric.name())) {
             return;
         }
         buf.writeByte('\n');
@@ -297,22 +303,21 @@ public final class ExpositionWriter {
         if (suffix != null) {
             buf.writeBytes(suffix);
         }
-        int labels = snapshotText.lineLabelsLength();
-        if (labels > 0) {
+        if (!snapshotText.noLabels()) {
             buf.writeByte('{');
-            buf.writeBytes(snapshotText.lineLabels(), snapshotText.lineLabelsOffset(), labels);
+            snapshotText.writeLabels(buf);
             buf.writeByte('}');
         }
         buf.writeByte(' ');
     }
 
     private void writeGroupName(int g) throws IOException {
-        buf.writeBytes(groups.names(), groups.nameStart(g), groups.nameLength(g));
+        groups.writeName(buf, g);
     }
 
     /** Ends a sample line: the snapshot's timestamp text (if timestamps are on) and LF. */
     private void writeTime(int s) throws IOException {
-        buf.writeBytes(snapshotText.text(), snapshotText.timeStart(s), snapshotText.timeLength(s));
+        snapshotText.writeTime(buf, s);
     }
 
     private static byte[][] typeWords() {

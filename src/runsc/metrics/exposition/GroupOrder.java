@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package runsc.metrics.exposition;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,26 +25,27 @@ final class GroupOrder {
 
     private final Map<String, byte[]> prefixCache = new HashMap<>();
     private final Map<String, Map<String, Integer>> groupIds = new HashMap<>();
+    private final List<Group> groups = new ArrayList<>();
 
-    // Every group's prefix+name bytes; nameStart and nameLength point into it.
+    // Every group's prefix+name bytes, one after the other: group g's at [nameAt[g], nameAt[g + 1]).
     private byte[] names = new byte[4096];
-    private int namesLength;
-
-    // Per group: the strings, where its name bytes are, whether its first line has been reached.
-    private String[] groupPrefix = new String[64];
-    private String[] groupName = new String[64];
-    private int[] nameStart = new int[64];
-    private int[] nameLength = new int[64];
-    private boolean[] started = new boolean[64];
-    private boolean[] hasSurrogate = new boolean[64];
-    private int groups;
+    private int[] nameAt = new int[65];
 
     // The points in output order, packed (snapshot << 32 | point), and each point's group.
     private long[] order = new long[64];
     private int[] pointGroup = new int[64];
-    // Per rank r: its group, and where its points end in order.
-    private int[] byRank = new int[0];
-    private int[] end = new int[1];
+    // Per rank r: its group, and where its points end in order; both made by sort.
+    private int[] byRank;
+    private int[] end;
+
+    /**
+     * One group's name as strings, for the rare comparison that cannot use the encoded bytes.
+     *
+     * @param prefix the exporter prefix
+     * @param name the unprefixed metric name
+     * @param hasSurrogate whether either holds a surrogate, which its UTF-8 bytes do not order right
+     */
+    private record Group(String prefix, String name, boolean hasSurrogate) {}
 
     /**
      * Orders the points of {@code snapshots}.
@@ -56,16 +59,17 @@ final class GroupOrder {
         }
         assignGroups(snapshots);
         byRank = sortGroups();
-        int[] rank = new int[groups];
-        for (int r = 0; r < groups; r++) {
+        int count = groups.size();
+        int[] rank = new int[count];
+        for (int r = 0; r < count; r++) {
             rank[byRank[r]] = r;
         }
         // end[r] first holds where rank r starts; placing its points moves it to where it ends.
-        end = new int[groups + 1];
+        end = new int[count + 1];
         for (int i = 0; i < points; i++) {
             end[rank[pointGroup[i]] + 1]++;
         }
-        for (int r = 0; r < groups; r++) {
+        for (int r = 0; r < count; r++) {
             end[r + 1] += end[r];
         }
         int i = 0;
@@ -79,7 +83,7 @@ final class GroupOrder {
 
     /** {@return the number of groups} */
     int groupCount() {
-        return groups;
+        return groups.size();
     }
 
     /** {@return the group of rank {@code r}, the {@code r}-th in output order} */
@@ -97,34 +101,15 @@ final class GroupOrder {
         return order[k];
     }
 
-    /** {@return the encoded names of the groups; {@link #nameStart} points into it} */
-    byte[] names() {
-        return names;
+    /** Writes the {@code prefix + name} of group {@code g}. */
+    void writeName(TextBuffer out, int g) throws IOException {
+        out.writeBytes(names, nameAt[g], nameAt[g + 1] - nameAt[g]);
     }
 
-    /** {@return where the {@code prefix + name} bytes of group {@code g} start in {@link #names}} */
-    int nameStart(int g) {
-        return nameStart[g];
-    }
-
-    /** {@return the length of the {@code prefix + name} bytes of group {@code g}} */
-    int nameLength(int g) {
-        return nameLength[g];
-    }
-
-    /** {@return true the first time it is called for group {@code g} after {@link #sort}} */
-    boolean start(int g) {
-        if (started[g]) {
-            return false;
-        }
-        started[g] = true;
-        return true;
-    }
-
-    /** Drops references, so that the arrays do not keep the snapshots alive. */
+    /** Drops references, so that a reused instance does not keep the snapshots' names alive. */
     void release() {
-        Arrays.fill(groupPrefix, null);
-        Arrays.fill(groupName, null);
+        groups.clear();
+        groupIds.clear();
     }
 
     /**
@@ -133,8 +118,7 @@ final class GroupOrder {
      */
     private void assignGroups(List<SnapshotExport> snapshots) {
         groupIds.clear();
-        groups = 0;
-        namesLength = 0;
+        groups.clear();
         int i = 0;
         for (SnapshotExport e : snapshots) {
             String prefix = e.options().exporterPrefix();
@@ -144,8 +128,8 @@ final class GroupOrder {
                 String name = d.metric().name();
                 Integer g = byName.get(name);
                 if (g == null) {
-                    g = groups;
-                    addGroup(groups++, prefix, prefixBytes, name);
+                    g = groups.size();
+                    addGroup(g, prefix, prefixBytes, name);
                     byName.put(name, g);
                 }
                 pointGroup[i++] = g;
@@ -154,40 +138,31 @@ final class GroupOrder {
     }
 
     private void addGroup(int g, String prefix, byte[] prefixBytes, String name) {
-        if (g == groupPrefix.length) {
-            int size = g * 2;
-            groupPrefix = Arrays.copyOf(groupPrefix, size);
-            groupName = Arrays.copyOf(groupName, size);
-            nameStart = Arrays.copyOf(nameStart, size);
-            nameLength = Arrays.copyOf(nameLength, size);
-            started = Arrays.copyOf(started, size);
-            hasSurrogate = Arrays.copyOf(hasSurrogate, size);
+        if (g + 1 == nameAt.length) {
+            nameAt = Arrays.copyOf(nameAt, g * 2 + 1);
         }
-        groupPrefix[g] = prefix;
-        groupName[g] = name;
-        started[g] = false;
-        int need = namesLength + prefixBytes.length + 3 * name.length();
+        int start = nameAt[g];
+        int need = start + prefixBytes.length + 3 * name.length();
         if (need > names.length) {
             names = Arrays.copyOf(names, Math.max(need, names.length * 2));
         }
-        nameStart[g] = namesLength;
-        System.arraycopy(prefixBytes, 0, names, namesLength, prefixBytes.length);
-        namesLength = TextEncoding.encode(name, 0, name.length(), Escape.NONE, names, namesLength + prefixBytes.length);
-        nameLength[g] = namesLength - nameStart[g];
+        System.arraycopy(prefixBytes, 0, names, start, prefixBytes.length);
+        nameAt[g + 1] = TextEncoding.encode(name, 0, name.length(), Escape.NONE, names, start + prefixBytes.length);
         // One byte per char means ASCII, so only longer encodings need the scan.
-        hasSurrogate[g] = nameLength[g] != prefix.length() + name.length()
-                && (hasSurrogate(prefix) || hasSurrogate(name));
+        groups.add(new Group(prefix, name, nameAt[g + 1] - start != prefix.length() + name.length()
+                && (hasSurrogate(prefix) || hasSurrogate(name))));
     }
 
     /** {@return the group numbers sorted by {@code prefix + name} in Go's bytewise string order} */
     private int[] sortGroups() {
-        Integer[] sorted = new Integer[groups];
-        for (int g = 0; g < groups; g++) {
+        int count = groups.size();
+        Integer[] sorted = new Integer[count];
+        for (int g = 0; g < count; g++) {
             sorted[g] = g;
         }
         Arrays.sort(sorted, this::compareGroups);
-        int[] ranked = new int[groups];
-        for (int r = 0; r < groups; r++) {
+        int[] ranked = new int[count];
+        for (int r = 0; r < count; r++) {
             ranked[r] = sorted[r];
         }
         return ranked;
@@ -200,11 +175,12 @@ final class GroupOrder {
      * names with surrogates are compared char by char, in code point order.
      */
     private int compareGroups(int x, int y) {
-        if (hasSurrogate[x] || hasSurrogate[y]) {
-            return compareGroupNames(groupPrefix[x], groupName[x], groupPrefix[y], groupName[y]);
+        Group a = groups.get(x);
+        Group b = groups.get(y);
+        if (a.hasSurrogate() || b.hasSurrogate()) {
+            return compareGroupNames(a.prefix(), a.name(), b.prefix(), b.name());
         }
-        return Arrays.compareUnsigned(names, nameStart[x], nameStart[x] + nameLength[x],
-                names, nameStart[y], nameStart[y] + nameLength[y]);
+        return Arrays.compareUnsigned(names, nameAt[x], nameAt[x + 1], names, nameAt[y], nameAt[y + 1]);
     }
 
     private static boolean hasSurrogate(String s) {

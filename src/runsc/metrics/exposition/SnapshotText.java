@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package runsc.metrics.exposition;
 
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -18,16 +19,12 @@ import runsc.metrics.gotext.GoText;
 final class SnapshotText {
     private final BiConsumer<String, String> labelAdder = this::addLabel;
 
-    // Timestamp and extra-label text of every snapshot; the offsets below point into it.
+    // Timestamp and extra-label text of every snapshot, one after the other: snapshot s has its
+    // timestamp text at [marks[2s], marks[2s + 1]) and its extra labels at [marks[2s + 1], marks[2s + 2]).
     private byte[] text = new byte[4096];
     private int textLength;
-
-    // Per snapshot s: its timestamp text, its extra labels, and the index of its first extra label
-    // in the pair arrays (pairs[s + 1] ends them).
-    private int[] timeStart = new int[16];
-    private int[] timeLength = new int[16];
-    private int[] labelsStart = new int[16];
-    private int[] labelsLength = new int[16];
+    private int[] marks = new int[33];
+    // Per snapshot s: the index of its first extra label in the pair arrays (pairs[s + 1] ends them).
     private int[] pairs = new int[17];
 
     // Per extra label of every snapshot, sorted within a snapshot: key, and where its k="v" is in text.
@@ -56,59 +53,45 @@ final class SnapshotText {
         textLength = 0;
         pairCount = 0;
         int count = snapshots.size();
-        if (timeStart.length < count) {
-            int size = Math.max(count, timeStart.length * 2);
-            timeStart = new int[size];
-            timeLength = new int[size];
-            labelsStart = new int[size];
-            labelsLength = new int[size];
+        if (pairs.length < count + 1) {
+            int size = Math.max(count, pairs.length * 2);
+            marks = new int[2 * size + 1];
             pairs = new int[size + 1];
         }
         int n = 0;
+        marks[0] = 0;
         for (int s = 0; s < count; s++) {
             SnapshotExport e = snapshots.get(s);
             n += e.snapshot().data().size();
-            timeStart[s] = textLength;
             reserve(2 + TextEncoding.MAX_LONG_LENGTH);
             if (timestamps) {
                 text[textLength++] = ' ';
                 textLength = TextEncoding.putLong(unixMillis(e.snapshot()), text, textLength);
             }
             text[textLength++] = '\n';
-            timeLength[s] = textLength - timeStart[s];
+            marks[2 * s + 1] = textLength;
             pairs[s] = pairCount;
-            labelsStart[s] = textLength;
             encodeExtraLabels(e.options().extraLabels());
-            labelsLength[s] = textLength - labelsStart[s];
+            marks[2 * s + 2] = textLength;
         }
         pairs[count] = pairCount;
         return n;
     }
 
-    /** {@return the encoded text; {@link #timeStart} and the line labels of a snapshot point into it} */
-    byte[] text() {
-        return text;
-    }
-
-    /** {@return where the timestamp text and LF that end each line of snapshot {@code s} start} */
-    int timeStart(int s) {
-        return timeStart[s];
-    }
-
-    /** {@return the length of the timestamp text and LF of snapshot {@code s}} */
-    int timeLength(int s) {
-        return timeLength[s];
+    /** Writes what ends each line of snapshot {@code s}: its timestamp text (if any) and LF. */
+    void writeTime(TextBuffer out, int s) throws IOException {
+        out.writeBytes(text, marks[2 * s], marks[2 * s + 1] - marks[2 * s]);
     }
 
     /**
-     * Selects the label text of point {@code d} of snapshot {@code s}, for {@link #lineLabels}.
+     * Selects the label text of point {@code d} of snapshot {@code s}, for {@link #writeLabels}.
      * {@link ExpositionWriter#check} has ruled out duplicates, empty keys and {@code le}.
      */
     void selectLabels(Data d, int s) {
         if (d.labels().isEmpty() && d.externalLabels().isEmpty()) {
             lineLabels = text;
-            lineLabelsOffset = labelsStart[s];
-            lineLabelsLength = labelsLength[s];
+            lineLabelsOffset = marks[2 * s + 1];
+            lineLabelsLength = marks[2 * s + 2] - lineLabelsOffset;
             return;
         }
         labelCount = 0;
@@ -122,19 +105,14 @@ final class SnapshotText {
         lineLabelsLength = p;
     }
 
-    /** {@return the array that holds the selected label text} */
-    byte[] lineLabels() {
-        return lineLabels;
+    /** {@return whether the selected label text is empty: the point and its snapshot have no labels} */
+    boolean noLabels() {
+        return lineLabelsLength == 0;
     }
 
-    /** {@return where the selected label text starts} */
-    int lineLabelsOffset() {
-        return lineLabelsOffset;
-    }
-
-    /** {@return the length of the selected label text: 0 for a point without labels} */
-    int lineLabelsLength() {
-        return lineLabelsLength;
+    /** Writes the selected label text, {@code k="v",...} without braces. */
+    void writeLabels(TextBuffer out) throws IOException {
+        out.writeBytes(lineLabels, lineLabelsOffset, lineLabelsLength);
     }
 
     /** Drops references, so that the scratch arrays do not keep the snapshots alive. */
