@@ -318,6 +318,32 @@ class ExpositionWriterTest {
     }
 
     @Test
+    void ordersMoreGroupsAndSnapshotsThanTheInitialArraysHold() throws IOException {
+        // 100 snapshots, each with one labelled point of its own metric, given in reverse name order.
+        var snapshots = new ArrayList<SnapshotExport>();
+        var summary = new StringBuilder("# Writing data from 100 snapshots:\n");
+        for (int i = 99; i >= 0; i--) {
+            var metric = new Metric(String.format("m%03d", i), MetricType.GAUGE, "");
+            var data = Data.ofNumber(metric, Map.of("a", "x" + i), NumberValue.ofInt(i));
+            snapshots.add(new SnapshotExport(new Snapshot(T, List.of(data)), new SnapshotOptions("p_", Map.of("sandbox", "sb" + i))));
+            summary.append("#   - Snapshot with 1 data points taken at 2023-01-02 03:04:05.678 +0000 UTC: map[sandbox:sb")
+                    .append(i).append("]\n");
+        }
+        var lines = new StringBuilder();
+        for (int i = 0; i < 100; i++) {
+            String name = String.format("p_m%03d", i);
+            lines.append("\n# TYPE ").append(name).append(" gauge\n").append(name)
+                    .append("{a=\"x").append(i).append("\",sandbox=\"sb").append(i).append("\"} ").append(i).append(" 1672628645678\n");
+        }
+        var writer = new ExpositionWriter();
+        for (int round = 0; round < 2; round++) {
+            var out = new ByteArrayOutputStream();
+            writer.write(out, ExportOptions.DEFAULT, snapshots);
+            assertEquals(summary + "\n" + lines + END, out.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void writesCorrectlyWithMorePrefixesThanTheCacheHolds() throws IOException {
         var writer = new ExpositionWriter();
         for (int i = 0; i < GroupOrder.PREFIX_CACHE_LIMIT * 2 + 3; i++) {
