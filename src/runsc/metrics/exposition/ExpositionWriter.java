@@ -34,8 +34,9 @@ import runsc.metrics.gotext.GoText;
  * <p>Before the first line of a metric's <em>unprefixed</em> name, the preamble {@code ⏎},
  * {@code # HELP prefix+name help⏎} (left out for an empty help) and {@code # TYPE prefix+name type⏎}
  * is written. So one name gets one preamble per write, taken from its first data point, even under
- * two prefixes (upstream's keying of its {@code metricsWritten} set, kept). A sample line is {@code prefix+name{labels} value timestamp⏎}, with no braces when
- * there are no labels. A histogram point is {@code ⏎}, one {@code _bucket} line per bucket with the
+ * two prefixes (upstream's keying of its {@code metricsWritten} set, kept). A sample line is
+ * {@code prefix+name{labels} value timestamp⏎}, with no braces when there are no labels. A
+ * histogram point is {@code ⏎}, one {@code _bucket} line per bucket with the
  * cumulative count and {@code le} last, then {@code _sum}, {@code _count}, {@code _min}, {@code _max},
  * {@code _ssd}, then {@code ⏎}. Labels are the data labels, the external labels and the snapshot's
  * extra labels merged and sorted bytewise. Values: ints in decimal, floats as Go {@code %f}, zero
@@ -67,10 +68,10 @@ import runsc.metrics.gotext.GoText;
  * sandboxes (the server's own metrics) with its data points in sandbox ID order.
  *
  * <h2>Structure</h2>
- * This class is the layout: header, summary, preambles and the lines of each point.
- * {@link SnapshotChecker} holds the rules of {@link #check}, {@link GroupOrder} the order of the
- * points, {@link SnapshotText} the text that lines share, {@link TextBuffer} and
- * {@link TextEncoding} the bytes. An instance reuses its buffers from one write to the next, with
+ * This class is the layout: header, summary, preambles and the lines of each point. Package-private
+ * classes do the rest: {@code SnapshotChecker} holds the rules of {@link #check}, {@code GroupOrder}
+ * the order of the points, {@code SnapshotText} the text that lines share, {@code TextBuffer} and
+ * {@code TextEncoding} the bytes. An instance reuses its buffers from one write to the next, with
  * no allocation per line (docs/architecture.md tells how), and is not thread-safe: use one per
  * thread or per request.
  */
@@ -264,9 +265,9 @@ public final class ExpositionWriter {
     }
 
     /**
-     * Writes the HELP/TYPE preamble before the first line of group {@code g} unless its unprefixed
-     * name already has one (under another prefix). Every later line of the group would find the
-     * name in the set (it only grows), so the set is asked once per group.
+     * Writes the HELP/TYPE preamble before the first line of group {@code g}, unless its unprefixed
+     * name already has one (under another prefix). The set is asked once per group, at its first
+     * line: every later line would find the name in it.
      */
     private void preamble(int g, Metric metric) throws IOException {
         if (groupStarted) {
