@@ -16,8 +16,11 @@
  *   <li>{@code runsc.metrics.sim}: runsc-compatible simulated sandboxes</li>
  *   <li>{@code runsc.metrics.runtime}: root directory, state files, flock and kill through FFM</li>
  *   <li>{@code runsc.metrics.control}: urpc client with deadlines and size limits</li>
- *   <li>{@code runsc.metrics.exposition}: data model, verifier, text writer ({@code java.base} only)</li>
+ *   <li>{@code runsc.metrics.exposition}: data model, verifier, text writer ({@code java.base},
+ *       json and gotext only)</li>
  *   <li>{@code runsc.metrics.json}: strict JSON reader and writer ({@code java.base} only)</li>
+ *   <li>{@code runsc.metrics.gotext}: Go's text conventions: quoting, numbers, times, string
+ *       order ({@code java.base} only, nothing from the project)</li>
  * </ul>
  *
  * <pre>

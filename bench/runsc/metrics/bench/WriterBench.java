@@ -5,7 +5,6 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.HashSet;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -55,13 +54,13 @@ public class WriterBench {
     /** Ours, with one writer reused across scrapes (its buffers are warm). */
     @Benchmark
     public long ours() throws IOException {
-        return writer.write(sink, ExportOptions.DEFAULT, data.snapshots, new HashSet<>());
+        return writer.write(sink, ExportOptions.DEFAULT, data.snapshots);
     }
 
     /** Ours, with a new writer per scrape (its 32 KiB buffer and scratch arrays allocated each time). */
     @Benchmark
     public long oursFreshWriter() throws IOException {
-        return new ExpositionWriter().write(sink, ExportOptions.DEFAULT, data.snapshots, new HashSet<>());
+        return new ExpositionWriter().write(sink, ExportOptions.DEFAULT, data.snapshots);
     }
 
     /** client_java 1.3.10's text writer on the same data, converted to its model once. */

@@ -5,8 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
-import runsc.metrics.exposition.GoQuote;
+import runsc.metrics.gotext.GoQuote;
 
 /**
  * Command-line flags with the rules of Go's {@code flag} package, which runsc uses, so that scripts

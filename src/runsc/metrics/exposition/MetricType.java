@@ -38,6 +38,16 @@ public enum MetricType {
         return text;
     }
 
+    /**
+     * {@return whether {@code code} is the wire code of a type, without the {@link Optional} of
+     * {@link #ofCode}: the writer asks for every data point}
+     *
+     * @param code a wire code
+     */
+    public static boolean isKnown(int code) {
+        return code >= UNTYPED.code && code <= HISTOGRAM.code;
+    }
+
     /** {@return the type with this wire code, or empty for an unknown code} */
     public static Optional<MetricType> ofCode(int code) {
         return switch (code) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package runsc.metrics.exposition;
 
+import runsc.metrics.gotext.GoText;
+
 /**
  * A sample value: an int64 or a float64, never both (gVisor's {@code Number}).
  *

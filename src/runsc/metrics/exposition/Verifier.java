@@ -16,6 +16,8 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import runsc.metrics.gotext.GoQuote;
+import runsc.metrics.gotext.GoText;
 
 /**
  * Checks the snapshots of one sandbox against the metrics it registered at creation, as gVisor's

@@ -10,9 +10,10 @@
  * {@link runsc.metrics.exposition.MetricRegistration}, then written by an
  * {@link runsc.metrics.exposition.ExpositionWriter} together with the
  * {@link runsc.metrics.exposition.SnapshotOptions} (prefix and identity labels) of that sandbox.
- * {@link runsc.metrics.exposition.GoText} holds the Go text forms (numbers, times, maps) the
- * output shares with upstream.
+ * The Go text forms (numbers, times, maps) the output shares with upstream come from
+ * {@code runsc.metrics.gotext}.
  *
- * <p>This package uses only {@code java.base} and the project's {@code runsc.metrics.json}.
+ * <p>This package uses only {@code java.base} and the project's {@code runsc.metrics.json} and
+ * {@code runsc.metrics.gotext}.
  */
 package runsc.metrics.exposition;

@@ -3,8 +3,7 @@ package runsc.metrics.runtime;
 
 import java.io.IOException;
 import java.util.List;
-
-import runsc.metrics.exposition.GoQuote;
+import runsc.metrics.gotext.GoQuote;
 
 /**
  * Resolves the container ID argument of the command line (e.g. {@code export-metrics ID}).

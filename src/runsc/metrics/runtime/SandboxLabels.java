@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SequencedMap;
+import runsc.metrics.gotext.GoTime;
 
 /**
  * The labels that identify a sandbox on every series: {@code sandbox}, {@code iteration},

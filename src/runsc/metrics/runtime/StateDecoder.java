@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.SequencedSet;
+import runsc.metrics.gotext.GoTime;
 import runsc.metrics.json.JsonArray;
 import runsc.metrics.json.JsonBool;
 import runsc.metrics.json.JsonNull;

@@ -8,15 +8,14 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
 import runsc.metrics.exposition.ExportOptions;
 import runsc.metrics.exposition.ExpositionWriter;
-import runsc.metrics.exposition.GoQuote;
 import runsc.metrics.exposition.SnapshotExport;
 import runsc.metrics.exposition.SnapshotOptions;
+import runsc.metrics.gotext.GoQuote;
 import runsc.metrics.server.http.MetricsQuery;
 import runsc.metrics.server.http.MetricsSource;
 
@@ -73,6 +72,6 @@ final class MetricsEndpoint implements MetricsSource {
                 new SnapshotOptions("", Map.of())));
         String header = "Data for runsc metric server exporting data for sandboxes in root directory " + config.rootText()
                 + query.metricsFilter().map(f -> " (filtered using regular expression: " + GoQuote.quote(f.source()) + ")").orElse("");
-        new ExpositionWriter().write(out, new ExportOptions(header, true), snapshots, new HashSet<>());
+        new ExpositionWriter().write(out, new ExportOptions(header, true), snapshots);
     }
 }

@@ -2,12 +2,10 @@
 package runsc.metrics.sim;
 
 import java.util.function.Predicate;
-import runsc.metrics.exposition.GoQuote;
+import runsc.metrics.gotext.GoQuote;
 import runsc.metrics.regex.Re2Pattern;
 import runsc.metrics.regex.Re2SyntaxException;
 import runsc.metrics.regex.RegexMatchLimitException;
-
-import runsc.metrics.exposition.GoQuote;
 
 /**
  * Compiles the {@code only_metrics} filter as a sandbox does (Go RE2, matched unanchored on the

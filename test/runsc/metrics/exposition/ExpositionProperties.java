@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import runsc.metrics.gotext.GoText;
 import runsc.metrics.testing.Gen;
 import runsc.metrics.testing.Property;
 

@@ -13,13 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
+import runsc.metrics.gotext.GoText;
 
 class ExpositionWriterTest {
     static final Instant T = Instant.parse("2023-01-02T03:04:05.678Z");
@@ -159,20 +158,6 @@ class ExpositionWriterTest {
         String out = write(ExportOptions.DEFAULT, new SnapshotExport(s, PLAIN));
         assertEquals("# Writing data from snapshot containing 2 data points taken at 2023-01-02 03:04:05.678 +0000 UTC.\n\n"
                 + "\n# HELP g A gauge\n# TYPE g gauge\ng 2 1672628645678\n" + END, out);
-    }
-
-    @Test
-    void writesNoPreambleForNamesAlreadyWrittenAndRecordsNewOnes() throws IOException {
-        var out = new ByteArrayOutputStream();
-        Set<String> written = new HashSet<>(Set.of("g"));
-        var counter = new Metric("c", MetricType.COUNTER, "C");
-        var s = new Snapshot(T, List.of(Data.ofNumber(GAUGE, Map.of(), NumberValue.ofInt(1)),
-                Data.ofNumber(counter, Map.of(), NumberValue.ofInt(5))));
-        new ExpositionWriter().write(out, ExportOptions.DEFAULT, List.of(new SnapshotExport(s, new SnapshotOptions("p_", Map.of()))), written);
-        assertEquals("# Writing data from snapshot containing 2 data points taken at 2023-01-02 03:04:05.678 +0000 UTC.\n\n"
-                + "\n# HELP p_c C\n# TYPE p_c counter\np_c 5 1672628645678\n"
-                + "p_g 1 1672628645678\n" + END, out.toString(StandardCharsets.UTF_8));
-        assertEquals(Set.of("g", "c"), written);
     }
 
     @Test
@@ -333,9 +318,35 @@ class ExpositionWriterTest {
     }
 
     @Test
+    void ordersMoreGroupsAndSnapshotsThanTheInitialArraysHold() throws IOException {
+        // 100 snapshots, each with one labelled point of its own metric, given in reverse name order.
+        var snapshots = new ArrayList<SnapshotExport>();
+        var summary = new StringBuilder("# Writing data from 100 snapshots:\n");
+        for (int i = 99; i >= 0; i--) {
+            var metric = new Metric(String.format("m%03d", i), MetricType.GAUGE, "");
+            var data = Data.ofNumber(metric, Map.of("a", "x" + i), NumberValue.ofInt(i));
+            snapshots.add(new SnapshotExport(new Snapshot(T, List.of(data)), new SnapshotOptions("p_", Map.of("sandbox", "sb" + i))));
+            summary.append("#   - Snapshot with 1 data points taken at 2023-01-02 03:04:05.678 +0000 UTC: map[sandbox:sb")
+                    .append(i).append("]\n");
+        }
+        var lines = new StringBuilder();
+        for (int i = 0; i < 100; i++) {
+            String name = String.format("p_m%03d", i);
+            lines.append("\n# TYPE ").append(name).append(" gauge\n").append(name)
+                    .append("{a=\"x").append(i).append("\",sandbox=\"sb").append(i).append("\"} ").append(i).append(" 1672628645678\n");
+        }
+        var writer = new ExpositionWriter();
+        for (int round = 0; round < 2; round++) {
+            var out = new ByteArrayOutputStream();
+            writer.write(out, ExportOptions.DEFAULT, snapshots);
+            assertEquals(summary + "\n" + lines + END, out.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void writesCorrectlyWithMorePrefixesThanTheCacheHolds() throws IOException {
         var writer = new ExpositionWriter();
-        for (int i = 0; i < ExpositionWriter.PREFIX_CACHE_LIMIT * 2 + 3; i++) {
+        for (int i = 0; i < GroupOrder.PREFIX_CACHE_LIMIT * 2 + 3; i++) {
             var out = new ByteArrayOutputStream();
             writer.write(out, new ExportOptions("", false), List.of(one(Data.ofNumber(GAUGE, Map.of(), NumberValue.ofInt(i)),
                     new SnapshotOptions("p" + i + "_", Map.of()))));
@@ -365,6 +376,22 @@ class ExpositionWriterTest {
         new ExpositionWriter().write(stream, ExportOptions.DEFAULT, List.of(one(Data.ofNumber(GAUGE, Map.of(), NumberValue.ofInt(1)), PLAIN)));
         assertTrue(stream.flushed);
         assertFalse(stream.closed);
+    }
+
+    @Test
+    void writesEveryPreambleAgainAfterAWriteTheStreamFailed() throws IOException {
+        var broken = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("broken pipe");
+            }
+        };
+        var writer = new ExpositionWriter();
+        var snapshots = List.of(one(Data.ofNumber(GAUGE, Map.of(), NumberValue.ofInt(1)), PLAIN));
+        assertThrows(IOException.class, () -> writer.write(broken, ExportOptions.DEFAULT, snapshots));
+        var out = new ByteArrayOutputStream();
+        writer.write(out, ExportOptions.DEFAULT, snapshots);
+        assertEquals(SUMMARY + "\n# HELP g A gauge\n# TYPE g gauge\ng 1 1672628645678\n" + END, out.toString(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -38,6 +38,15 @@ class ModelTest {
     }
 
     @Test
+    void printsNumbersByKindAsGoDoes() {
+        assertEquals("0", NumberValue.ofFloat(-0.0).toString());
+        assertEquals("7", NumberValue.ofInt(7).toString());
+        assertEquals("-9223372036854775808", NumberValue.ofInt(Long.MIN_VALUE).toString());
+        assertEquals("7.000000", NumberValue.ofFloat(7).toString());
+        assertEquals("0.100000", NumberValue.ofFloat(0.1).toString());
+    }
+
+    @Test
     void comparesIntAndFloatStructurally() {
         assertNotEquals(NumberValue.ofInt(2), NumberValue.ofFloat(2.0));
         assertEquals(NumberValue.ofFloat(Double.POSITIVE_INFINITY), NumberValue.ofFloat(Double.POSITIVE_INFINITY));

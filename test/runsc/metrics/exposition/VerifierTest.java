@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import runsc.metrics.gotext.GoQuote;
 
 class VerifierTest {
     static final Instant T = Instant.parse("2023-01-02T03:04:05.678Z");

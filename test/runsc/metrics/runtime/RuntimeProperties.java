@@ -11,6 +11,7 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import runsc.metrics.gotext.GoTime;
 import runsc.metrics.testing.Property;
 
 class RuntimeProperties {

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import runsc.metrics.gotext.GoTime;
 
 class SandboxLabelsTest {
     @Test

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import runsc.metrics.gotext.GoTime;
 import runsc.metrics.json.JsonArray;
 import runsc.metrics.json.JsonBool;
 import runsc.metrics.json.JsonNull;

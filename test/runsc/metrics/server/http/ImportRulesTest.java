@@ -2,6 +2,7 @@
 package runsc.metrics.server.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,6 +22,7 @@ import runsc.metrics.testing.ProjectFiles;
 class ImportRulesTest {
     private static final Path SRC = ProjectFiles.resolve("src/runsc/metrics");
     private static final Pattern IMPORT = Pattern.compile("^import\\s+(?:static\\s+)?([\\w.]+?)(?:\\.\\*)?\\s*;", Pattern.MULTILINE);
+    private static final Pattern PROJECT_NAME = Pattern.compile("\\brunsc\\.metrics\\.(\\w+)");
     private static final Set<String> JAVA_BASE = ModuleLayer.boot().findModule("java.base").orElseThrow().getPackages();
     private static final Set<String> ALL_JDK_PACKAGES = ModuleLayer.boot().modules().stream()
             .flatMap(m -> m.getPackages().stream()).collect(Collectors.toSet());
@@ -78,9 +80,40 @@ class ImportRulesTest {
     }
 
     @Test
-    void expositionImportsOnlyJavaBaseAndJson() throws IOException {
+    void expositionImportsOnlyJavaBaseJsonAndGotext() throws IOException {
         assertEquals(List.of(), violations(SRC.resolve("exposition"),
-                n -> inJavaBase(n) || n.startsWith("runsc.metrics.json.")));
+                n -> inJavaBase(n) || n.startsWith("runsc.metrics.json.") || n.startsWith("runsc.metrics.gotext.")));
+    }
+
+    /** Every layer uses gotext, so it must use nothing of theirs: neither by import nor by a qualified name. */
+    @Test
+    void gotextUsesOnlyJavaBaseAndNothingFromTheProject() throws IOException {
+        Path gotext = SRC.resolve("gotext");
+        assertTrue(Files.isDirectory(gotext), gotext + " is not a directory");
+        assertEquals(List.of(), violations(gotext, ImportRulesTest::inJavaBase));
+        assertEquals(List.of(), projectNames(gotext));
+    }
+
+    /** Every line of code in the files directly in a package folder that names another project package. */
+    static List<String> projectNames(Path packageDir) throws IOException {
+        List<String> bad = new ArrayList<>();
+        try (Stream<Path> files = Files.list(packageDir)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+                bad.addAll(projectNames(f.getFileName().toString(), Files.readString(f), packageDir.getFileName().toString()));
+            }
+        }
+        return bad;
+    }
+
+    static List<String> projectNames(String file, String source, String ownPackage) {
+        List<String> bad = new ArrayList<>();
+        Matcher m = PROJECT_NAME.matcher(source);
+        while (m.find()) {
+            if (!m.group(1).equals(ownPackage)) {
+                bad.add(file + ": " + m.group());
+            }
+        }
+        return bad;
     }
 
     @Test
@@ -102,5 +135,17 @@ class ImportRulesTest {
                 violations("X.java", source, ImportRulesTest::transportNeutral));
         assertEquals(List.of("X.java: com.sun.net.httpserver.HttpExchange", "X.java: java.net.http.HttpClient",
                 "X.java: runsc.metrics.json"), violations("X.java", source, ImportRulesTest::inJavaBase));
+    }
+
+    @Test
+    void checkerFindsProjectNamesOutsideImports() {
+        String source = """
+                package runsc.metrics.gotext;
+                /** See {@link runsc.metrics.gotext.GoText}. */
+                final class X {
+                    Object n = runsc.metrics.exposition.NumberValue.ZERO;
+                }
+                """;
+        assertEquals(List.of("X.java: runsc.metrics.exposition"), projectNames("X.java", source, "gotext"));
     }
 }

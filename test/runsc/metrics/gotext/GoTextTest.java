@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package runsc.metrics.exposition;
+package runsc.metrics.gotext;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,13 +68,6 @@ class GoTextTest {
         assertEquals("1000000000000000000", GoText.formatInt(1_000_000_000_000_000_000L));
         assertEquals("9000000000000000000", GoText.formatInt(9_000_000_000_000_000_000L));
         assertEquals("-1000000000000000000", GoText.formatInt(-1_000_000_000_000_000_000L));
-    }
-
-    @Test
-    void formatsNumbersByKind() {
-        assertEquals("0", GoText.formatNumber(NumberValue.ofFloat(-0.0)));
-        assertEquals("7", GoText.formatNumber(NumberValue.ofInt(7)));
-        assertEquals("7.000000", GoText.formatNumber(NumberValue.ofFloat(7)));
     }
 
     @Test

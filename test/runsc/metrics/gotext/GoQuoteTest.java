@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package runsc.metrics.exposition;
+package runsc.metrics.gotext;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

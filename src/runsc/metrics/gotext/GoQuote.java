@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package runsc.metrics.exposition;
+package runsc.metrics.gotext;
 
 /** Go's {@code %q} for strings ({@code strconv.Quote}), for messages that must match runsc's. */
 public final class GoQuote {

@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-package runsc.metrics.runtime;
+package runsc.metrics.gotext;
 
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.util.OptionalLong;
-
-import runsc.metrics.exposition.GoText;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 

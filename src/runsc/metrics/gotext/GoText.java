@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package runsc.metrics.exposition;
+package runsc.metrics.gotext;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -14,9 +14,9 @@ import java.util.OptionalLong;
 import java.util.TimeZone;
 
 /**
- * The Go text forms the exposition shares with upstream: numbers ({@code %f} floats, int64
- * decimals), times ({@code time.Time.String()}), maps ({@code %v} of a {@code map[string]string})
- * and Go's string order (bytewise over UTF-8).
+ * The Go text forms the output shares with upstream: numbers ({@code %f} floats, int64
+ * decimals), times ({@code time.Time.String()}, {@code time.RFC3339Nano}), maps ({@code %v} of a
+ * {@code map[string]string}) and Go's string order (bytewise over UTF-8).
  */
 public final class GoText {
     private GoText() {}
@@ -49,19 +49,6 @@ public final class GoText {
         String text = new BigDecimal(value).setScale(6, RoundingMode.HALF_EVEN).toPlainString();
         // BigDecimal has no negative zero; Go keeps the sign of the value.
         return value < 0 && text.charAt(0) != '-' ? "-" + text : text;
-    }
-
-    /**
-     * Formats a sample value: an int in decimal, zero as {@code 0}, a float with {@link #formatFloat}.
-     *
-     * @param value the value
-     * @return the text
-     */
-    public static String formatNumber(NumberValue value) {
-        return switch (value) {
-            case NumberValue.IntValue(long v) -> formatInt(v);
-            case NumberValue.FloatValue(double v) -> formatFloat(v);
-        };
     }
 
     /**
@@ -151,8 +138,11 @@ public final class GoText {
     /**
      * Maps a UTF-16 unit so that units compare in code point order at the first difference:
      * surrogates (which start characters above U+FFFF) move above U+E000..U+FFFF.
+     *
+     * @param c a UTF-16 unit
+     * @return its rank: at the first unit where two strings differ, the smaller rank sorts first
      */
-    static int codePointOrder(char c) {
+    public static int codePointOrder(char c) {
         if (c < 0xD800) {
             return c;
         }
