@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import runsc.metrics.testing.ProjectFiles;
 import runsc.metrics.testing.SpecialFile;
 
 /**
@@ -26,7 +27,7 @@ import runsc.metrics.testing.SpecialFile;
 class ExportMetricsRefusalTest {
     /** Less than the documented 10 s lock wait plus 30 s reply limit: a refusal takes no wait at all. */
     private static final Duration BOUND = Duration.ofSeconds(10);
-    private static final Path SAMPLE = Path.of("test/resources/samples/real-state-sb1.json");
+    private static final Path SAMPLE = ProjectFiles.sample("real-state-sb1.json");
 
     @TempDir
     Path root;
