@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 import runsc.metrics.control.ControlClient;
+import runsc.metrics.control.ControlException;
 import runsc.metrics.control.FilterCheck;
 import runsc.metrics.control.Savings;
 import runsc.metrics.exposition.Snapshot;
@@ -34,13 +35,29 @@ public final class ControlSandboxQuery implements SandboxQuery {
 
     @Override
     public Snapshot export(LoadedSandbox sandbox, Optional<Re2Pattern> filter, long deadlineNanos) throws IOException {
-        String id = sandbox.sandbox().id();
-        Path socket = ControlSocket.resolve(sandbox.sandbox(), root);
+        return exportChecked(client, sandbox.sandbox().id(), ControlSocket.resolve(sandbox.sandbox(), root), filter,
+                deadlineNanos);
+    }
+
+    /**
+     * {@code Metrics.Export} with the filter, then the check that every returned metric matches it:
+     * the one export path of the metric server and {@code export-metrics}.
+     *
+     * @param client        the client
+     * @param sandboxId     the sandbox, for messages
+     * @param socket        its control socket
+     * @param filter        the metrics filter, if any
+     * @param deadlineNanos a {@link System#nanoTime()} value: give up then
+     * @return the snapshot as the sandbox sent it
+     * @throws ControlException if the call fails or a returned metric does not match the filter
+     */
+    static Snapshot exportChecked(ControlClient client, String sandboxId, Path socket, Optional<Re2Pattern> filter,
+                                  long deadlineNanos) throws ControlException {
         String source = filter.map(Re2Pattern::source).orElse("");
-        Snapshot snapshot = client.exportMetrics(id, socket, source, deadlineNanos);
+        Snapshot snapshot = client.exportMetrics(sandboxId, socket, source, deadlineNanos);
         if (filter.isPresent()) {
             Re2Pattern pattern = filter.get();
-            FilterCheck.requireMatches(id, source, name -> matches(pattern, name), snapshot);
+            FilterCheck.requireMatches(sandboxId, source, name -> matches(pattern, name), snapshot);
         }
         return snapshot;
     }
