@@ -15,8 +15,8 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import runsc.metrics.exposition.ExportOptions;
 import runsc.metrics.exposition.ExpositionWriter;
+import runsc.metrics.exposition.WriteOptions;
 
 /**
  * Issue 4: our exposition writer against client_java's PrometheusTextFormatWriter on one
@@ -55,13 +55,13 @@ public class WriterBench {
     /** Ours, with one writer reused across scrapes (its buffers are warm). */
     @Benchmark
     public long ours() throws IOException {
-        return writer.write(sink, ExportOptions.DEFAULT, data.snapshots, new HashSet<>());
+        return writer.write(sink, WriteOptions.DEFAULT, data.snapshots, new HashSet<>());
     }
 
     /** Ours, with a new writer per scrape (its 32 KiB buffer and scratch arrays allocated each time). */
     @Benchmark
     public long oursFreshWriter() throws IOException {
-        return new ExpositionWriter().write(sink, ExportOptions.DEFAULT, data.snapshots, new HashSet<>());
+        return new ExpositionWriter().write(sink, WriteOptions.DEFAULT, data.snapshots, new HashSet<>());
     }
 
     /** client_java 1.3.10's text writer on the same data, converted to its model once. */

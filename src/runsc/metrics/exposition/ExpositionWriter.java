@@ -44,7 +44,7 @@ import java.util.function.BiConsumer;
  * cumulative count and {@code le} last, then {@code _sum}, {@code _count}, {@code _min}, {@code _max},
  * {@code _ssd}, then {@code ⏎}. Labels are the data labels, the external labels and the snapshot's
  * extra labels merged and sorted bytewise. Values: ints in decimal, floats as Go {@code %f}, zero
- * as {@code 0}. The timestamp is the snapshot's time in Unix milliseconds; {@link ExportOptions}
+ * as {@code 0}. The timestamp is the snapshot's time in Unix milliseconds; {@link WriteOptions}
  * can leave it out. A point with an unknown metric type is skipped without a byte, as upstream.
  *
  * <h2>Differences from upstream</h2>
@@ -189,7 +189,7 @@ public final class ExpositionWriter {
      * @param options the options it will be written with
      * @throws InvalidSnapshotException naming the first offending data point and the rule
      */
-    public static void check(Snapshot snapshot, SnapshotOptions options) throws InvalidSnapshotException {
+    public static void check(Snapshot snapshot, PrefixAndLabels options) throws InvalidSnapshotException {
         new Checker().check(snapshot, options);
     }
 
@@ -205,7 +205,7 @@ public final class ExpositionWriter {
         private String duplicate;
         private String duplicateSource;
 
-        void check(Snapshot snapshot, SnapshotOptions options) throws InvalidSnapshotException {
+        void check(Snapshot snapshot, PrefixAndLabels options) throws InvalidSnapshotException {
             String extraProblem = keyProblem(options.extraLabels(), "extra labels");
             if (extraProblem != null) {
                 throw new InvalidSnapshotException(extraProblem);
@@ -291,7 +291,7 @@ public final class ExpositionWriter {
      * @throws InvalidSnapshotException if a snapshot fails {@link #check}; nothing was written
      * @throws IOException if the stream fails
      */
-    public long write(OutputStream out, ExportOptions options, List<SnapshotExport> snapshots) throws IOException {
+    public long write(OutputStream out, WriteOptions options, List<LabeledSnapshot> snapshots) throws IOException {
         return write(out, options, snapshots, new HashSet<>());
     }
 
@@ -309,7 +309,7 @@ public final class ExpositionWriter {
      * @throws InvalidSnapshotException if a snapshot fails {@link #check}; nothing was written
      * @throws IOException if the stream fails
      */
-    public long write(OutputStream out, ExportOptions options, List<SnapshotExport> snapshots,
+    public long write(OutputStream out, WriteOptions options, List<LabeledSnapshot> snapshots,
                       Set<String> metricsWritten) throws IOException {
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(metricsWritten, "metricsWritten");
@@ -317,7 +317,7 @@ public final class ExpositionWriter {
             return 0;
         }
         for (int s = 0; s < snapshots.size(); s++) {
-            SnapshotExport e = snapshots.get(s);
+            LabeledSnapshot e = snapshots.get(s);
             try {
                 checker.check(e.snapshot(), e.options());
             } catch (InvalidSnapshotException ex) {
@@ -347,7 +347,7 @@ public final class ExpositionWriter {
         }
     }
 
-    private void writeHeader(String header, List<SnapshotExport> snapshots) throws IOException {
+    private void writeHeader(String header, List<LabeledSnapshot> snapshots) throws IOException {
         if (!header.isEmpty()) {
             int start = 0;
             while (true) {
@@ -374,7 +374,7 @@ public final class ExpositionWriter {
             writeAscii("# Writing data from ");
             writeLong(snapshots.size());
             writeAscii(" snapshots:\n");
-            for (SnapshotExport e : snapshots) {
+            for (LabeledSnapshot e : snapshots) {
                 writeAscii("#   - Snapshot with ");
                 writeLong(e.snapshot().data().size());
                 writeAscii(" data points taken at ");
@@ -397,7 +397,7 @@ public final class ExpositionWriter {
      * names are ranked once (two hash lookups per point, no allocation per point) and the points are placed
      * by a counting sort on the rank, which keeps snapshot and point order within a group.
      */
-    private void writeData(List<SnapshotExport> snapshots) throws IOException {
+    private void writeData(List<LabeledSnapshot> snapshots) throws IOException {
         textLength = 0;
         pairCount = 0;
         int n = encodeSnapshots(snapshots);
@@ -440,7 +440,7 @@ public final class ExpositionWriter {
      * Encodes what is the same for every line of a snapshot into {@link #text}: the timestamp text
      * and the extra labels, sorted once; returns the number of data points of all snapshots.
      */
-    private int encodeSnapshots(List<SnapshotExport> snapshots) {
+    private int encodeSnapshots(List<LabeledSnapshot> snapshots) {
         int count = snapshots.size();
         if (snapshotTime.length < count) {
             int size = Math.max(count, snapshotTime.length * 2);
@@ -452,7 +452,7 @@ public final class ExpositionWriter {
         }
         int n = 0;
         for (int s = 0; s < count; s++) {
-            SnapshotExport e = snapshots.get(s);
+            LabeledSnapshot e = snapshots.get(s);
             n += e.snapshot().data().size();
             snapshotTime[s] = textLength;
             reserveText(22);
@@ -517,11 +517,11 @@ public final class ExpositionWriter {
      * Gives every distinct (prefix, name) a group number, in {@code pointGroup} per point, and
      * encodes its {@code prefix + name} into {@link #text}; returns the count.
      */
-    private int assignGroups(List<SnapshotExport> snapshots) {
+    private int assignGroups(List<LabeledSnapshot> snapshots) {
         groupIds.clear();
         int groups = 0;
         int i = 0;
-        for (SnapshotExport e : snapshots) {
+        for (LabeledSnapshot e : snapshots) {
             String prefix = e.options().exporterPrefix();
             byte[] prefixBytes = prefixBytes(prefix);
             Map<String, Integer> byName = groupIds.computeIfAbsent(prefix, k -> new HashMap<>());

@@ -13,12 +13,12 @@ import java.util.function.Consumer;
 
 import runsc.metrics.control.ControlClient;
 import runsc.metrics.control.ControlException;
-import runsc.metrics.exposition.ExportOptions;
 import runsc.metrics.exposition.ExpositionWriter;
 import runsc.metrics.exposition.GoQuote;
+import runsc.metrics.exposition.LabeledSnapshot;
+import runsc.metrics.exposition.PrefixAndLabels;
 import runsc.metrics.exposition.Snapshot;
-import runsc.metrics.exposition.SnapshotExport;
-import runsc.metrics.exposition.SnapshotOptions;
+import runsc.metrics.exposition.WriteOptions;
 import runsc.metrics.regex.Re2Pattern;
 import runsc.metrics.regex.Re2SyntaxException;
 import runsc.metrics.runtime.ContainerState;
@@ -173,8 +173,8 @@ public final class OneShotExport {
                 + (filterText.isEmpty() ? "" : " (filtered using regular expression: " + GoQuote.quote(filterText) + ")");
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(16 << 10);
         try {
-            new ExpositionWriter().write(buffer, new ExportOptions(header, request.timestamps()),
-                    List.of(new SnapshotExport(snapshot, new SnapshotOptions(request.exporterPrefix(), labels))));
+            new ExpositionWriter().write(buffer, new WriteOptions(header, request.timestamps()),
+                    List.of(new LabeledSnapshot(snapshot, new PrefixAndLabels(request.exporterPrefix(), labels))));
         } catch (IOException e) {
             throw new UncheckedIOException("a ByteArrayOutputStream does not fail", e);
         }

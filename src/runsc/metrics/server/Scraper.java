@@ -17,8 +17,8 @@ import java.util.function.Consumer;
 
 import runsc.metrics.exposition.ExpositionWriter;
 import runsc.metrics.exposition.InvalidSnapshotException;
+import runsc.metrics.exposition.PrefixAndLabels;
 import runsc.metrics.exposition.Snapshot;
-import runsc.metrics.exposition.SnapshotOptions;
 import runsc.metrics.exposition.VerificationException;
 import runsc.metrics.regex.Re2Pattern;
 import runsc.metrics.runtime.Liveness;
@@ -133,7 +133,7 @@ final class Scraper {
             try {
                 s.verifier().verify(snapshot);
                 // The writer's own guarantee, checked here so a bad snapshot costs only its sandbox.
-                ExpositionWriter.check(snapshot, new SnapshotOptions(config.exporterPrefix(), s.identityLabels()));
+                ExpositionWriter.check(snapshot, new PrefixAndLabels(config.exporterPrefix(), s.identityLabels()));
             } catch (VerificationException | InvalidSnapshotException e) {
                 return failed(s, new IOException("invalid snapshot: " + e.getMessage(), e));
             }

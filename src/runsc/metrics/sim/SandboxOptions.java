@@ -17,14 +17,14 @@ import java.util.regex.Pattern;
  *                            catalogue's eleven or so series
  * @param fault               how the sandbox misbehaves
  * @param seed                seed of the value generator, so that runs repeat
- * @param exportScript        replies to {@code Metrics.Export} in place of the catalogue, or null
+ * @param replyScript        replies to {@code Metrics.Export} in place of the catalogue, or null
  * @param goCompatible        leave the histogram without samples, so that Go clients such as real
  *                            {@code runsc export-metrics} can decode every reply: a sampled histogram
  *                            needs an infinite bucket bound, which Go's JSON can neither write (a real
  *                            sandbox fails such a reply) nor read
  */
 public record SandboxOptions(String id, String podName, String namespace, String metricServerAddress,
-                             int fillerSeries, Fault fault, long seed, ExportScript exportScript,
+                             int fillerSeries, Fault fault, long seed, ReplyScript replyScript,
                              boolean goCompatible) {
 
     private static final Pattern ID = Pattern.compile("[\\w+.-]+");
@@ -60,7 +60,7 @@ public record SandboxOptions(String id, String podName, String namespace, String
      * @param namespace the namespace
      */
     public SandboxOptions withPod(String pod, String namespace) {
-        return new SandboxOptions(id, pod, namespace, metricServerAddress, fillerSeries, fault, seed, exportScript, goCompatible);
+        return new SandboxOptions(id, pod, namespace, metricServerAddress, fillerSeries, fault, seed, replyScript, goCompatible);
     }
 
     /**
@@ -69,7 +69,7 @@ public record SandboxOptions(String id, String podName, String namespace, String
      * @param n the number of filler counters
      */
     public SandboxOptions withFillerSeries(int n) {
-        return new SandboxOptions(id, podName, namespace, metricServerAddress, n, fault, seed, exportScript, goCompatible);
+        return new SandboxOptions(id, podName, namespace, metricServerAddress, n, fault, seed, replyScript, goCompatible);
     }
 
     /**
@@ -78,7 +78,7 @@ public record SandboxOptions(String id, String podName, String namespace, String
      * @param f the fault
      */
     public SandboxOptions withFault(Fault f) {
-        return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, f, seed, exportScript, goCompatible);
+        return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, f, seed, replyScript, goCompatible);
     }
 
     /**
@@ -87,7 +87,7 @@ public record SandboxOptions(String id, String podName, String namespace, String
      * @param s the seed
      */
     public SandboxOptions withSeed(long s) {
-        return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, fault, s, exportScript, goCompatible);
+        return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, fault, s, replyScript, goCompatible);
     }
 
     /**
@@ -95,13 +95,13 @@ public record SandboxOptions(String id, String podName, String namespace, String
      *
      * @param script the script
      */
-    public SandboxOptions withExportScript(ExportScript script) {
+    public SandboxOptions withReplyScript(ReplyScript script) {
         return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, fault, seed,
                 Objects.requireNonNull(script, "script"), goCompatible);
     }
 
     /** {@return these options with the histogram left empty, for Go clients (see {@code goCompatible})} */
     public SandboxOptions withGoCompatible() {
-        return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, fault, seed, exportScript, true);
+        return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, fault, seed, replyScript, true);
     }
 }

@@ -24,8 +24,8 @@ import runsc.metrics.exposition.Snapshot;
 import runsc.metrics.json.JsonNull;
 import runsc.metrics.json.JsonObject;
 import runsc.metrics.json.JsonString;
-import runsc.metrics.sim.ExportScript;
 import runsc.metrics.sim.Fault;
+import runsc.metrics.sim.ReplyScript;
 import runsc.metrics.sim.SandboxOptions;
 import runsc.metrics.sim.ScriptedReply;
 import runsc.metrics.sim.SimulatedSandbox;
@@ -167,7 +167,7 @@ class ControlClientTest {
 
     @Test
     void nullSnapshotIsAnError() throws IOException {
-        SimulatedSandbox s = sandbox(SandboxOptions.of("n", "addr").withExportScript(ExportScript.sequence(List.of(
+        SimulatedSandbox s = sandbox(SandboxOptions.of("n", "addr").withReplyScript(ReplyScript.sequence(List.of(
                 new ScriptedReply.Result(new JsonObject(Map.of("snapshot", JsonNull.INSTANCE)))))));
         ControlException e = assertThrows(ControlException.class, () -> client.exportMetrics("n", s.socketPath(), "", in(5000)));
         assertEquals(ControlException.Kind.PROTOCOL, e.kind());

@@ -259,7 +259,7 @@ class ScraperTest {
                 SandboxOptions.of("c-garbage", ADDRESS).withFault(Fault.parse("garbage")),
                 SandboxOptions.of("d-close", ADDRESS).withFault(Fault.parse("close")),
                 SandboxOptions.of("e-huge", ADDRESS).withFault(Fault.parse("huge")),
-                SandboxOptions.of("f-filter", ADDRESS).withExportScript(
+                SandboxOptions.of("f-filter", ADDRESS).withReplyScript(
                         call -> ScriptedReply.snapshot(new Snapshot(ServerTestSupport.freshTime(), outsideFilter.data()))));
         try (Simulation _ = Simulation.start(root, options)) {
             List<ServedSandbox> sandboxes = served(config);

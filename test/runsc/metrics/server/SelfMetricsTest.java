@@ -85,9 +85,9 @@ class SelfMetricsTest {
     private String selfText(List<SandboxResult> results, Optional<Re2Pattern> capabilityFilter) throws IOException {
         var snapshot = SelfMetrics.selfSnapshot(results, discovery.numSandboxesTotal(), capabilityFilter, NOW, ZoneOffset.UTC, 0);
         var out = new ByteArrayOutputStream();
-        new runsc.metrics.exposition.ExpositionWriter().write(out, new runsc.metrics.exposition.ExportOptions("t", false),
-                List.of(new runsc.metrics.exposition.SnapshotExport(snapshot,
-                        new runsc.metrics.exposition.SnapshotOptions(config.metaPrefix(), java.util.Map.of()))));
+        new runsc.metrics.exposition.ExpositionWriter().write(out, new runsc.metrics.exposition.WriteOptions("t", false),
+                List.of(new runsc.metrics.exposition.LabeledSnapshot(snapshot,
+                        new runsc.metrics.exposition.PrefixAndLabels(config.metaPrefix(), java.util.Map.of()))));
         return out.toString(StandardCharsets.UTF_8);
     }
 
