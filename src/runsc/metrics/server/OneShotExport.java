@@ -168,15 +168,21 @@ public final class OneShotExport {
             throw new ExportException("ExportMetrics failed: " + e.getMessage(), e);
         }
         // The iteration label comes from the named container's creation time, as in runsc.
-        var labels = SandboxLabels.identity(sandbox, container.createdAt());
+        var naming = new PrefixAndLabels(request.exporterPrefix(), SandboxLabels.identity(sandbox, container.createdAt()));
+        try {
+            SnapshotCheck.requireWritable(snapshot, naming);
+        } catch (IOException e) {
+            throw new ExportException("ExportMetrics failed: " + e.getMessage(), e);
+        }
         String header = "Command-line export for sandbox " + sandbox.id()
                 + (filterText.isEmpty() ? "" : " (filtered using regular expression: " + GoQuote.quote(filterText) + ")");
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(16 << 10);
         try {
             new ExpositionWriter().write(buffer, new WriteOptions(header, request.timestamps()),
-                    List.of(new LabeledSnapshot(snapshot, new PrefixAndLabels(request.exporterPrefix(), labels))));
+                    List.of(new LabeledSnapshot(snapshot, naming)));
         } catch (IOException e) {
-            throw new UncheckedIOException("a ByteArrayOutputStream does not fail", e);
+            // The snapshot passed the writer's check above, and a ByteArrayOutputStream does not fail.
+            throw new UncheckedIOException("writing a checked snapshot to memory failed", e);
         }
         return buffer.toByteArray();
     }

@@ -15,8 +15,6 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
-import runsc.metrics.exposition.ExpositionWriter;
-import runsc.metrics.exposition.InvalidSnapshotException;
 import runsc.metrics.exposition.PrefixAndLabels;
 import runsc.metrics.exposition.Snapshot;
 import runsc.metrics.exposition.VerificationException;
@@ -130,12 +128,12 @@ final class Scraper {
         askSavingsIfNeeded(s, deadline);
         try {
             Snapshot snapshot = query.export(s.loaded(), filter, deadline);
+            // The writer's check first: a snapshot it refuses is never the verifier's last accepted one.
+            SnapshotCheck.requireWritable(snapshot, new PrefixAndLabels(config.exporterPrefix(), s.identityLabels()));
             try {
                 s.verifier().verify(snapshot);
-                // The writer's own guarantee, checked here so a bad snapshot costs only its sandbox.
-                ExpositionWriter.check(snapshot, new PrefixAndLabels(config.exporterPrefix(), s.identityLabels()));
-            } catch (VerificationException | InvalidSnapshotException e) {
-                return failed(s, new IOException("invalid snapshot: " + e.getMessage(), e));
+            } catch (VerificationException e) {
+                return failed(s, SnapshotCheck.invalid(e));
             }
             return new SandboxResult.Ok(s, snapshot, running(s));
         } catch (IOException e) {
