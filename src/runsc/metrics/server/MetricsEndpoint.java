@@ -49,18 +49,19 @@ final class MetricsEndpoint implements MetricsSource {
     public void writeMetrics(MetricsQuery query, OutputStream out) throws IOException {
         long deadline = query.receivedNanos() + config.scrapeDeadline().toNanos();
         List<ServedSandbox> sandboxes = discovery.refresh();
+        RequestFilters filters = RequestFilters.match(query, sandboxes);
         Instant selfTime = clock.instant();
         long selfMono = System.nanoTime() - startNanos;
         List<SandboxResult> results;
         try {
-            results = scraper.scrape(sandboxes, query.metricsFilter(), deadline);
+            results = scraper.scrape(sandboxes, filters.metrics(), deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("scrape interrupted");
         }
         List<LabeledSnapshot> snapshots = new ArrayList<>(results.size() + 2);
         snapshots.add(new LabeledSnapshot(
-                SelfMetrics.selfSnapshot(results, discovery.numSandboxesTotal(), query.capabilityFilter(), selfTime, zone, selfMono),
+                SelfMetrics.selfSnapshot(results, discovery.numSandboxesTotal(), filters.capabilities(), selfTime, zone, selfMono),
                 new PrefixAndLabels(config.metaPrefix(), Map.of())));
         for (SandboxResult r : results) {
             if (r instanceof SandboxResult.Ok ok) {

@@ -19,6 +19,7 @@ import runsc.metrics.exposition.LabeledSnapshot;
 import runsc.metrics.exposition.PrefixAndLabels;
 import runsc.metrics.exposition.Snapshot;
 import runsc.metrics.exposition.WriteOptions;
+import runsc.metrics.regex.MatchBudget;
 import runsc.metrics.regex.Re2Pattern;
 import runsc.metrics.regex.Re2SyntaxException;
 import runsc.metrics.runtime.ContainerState;
@@ -75,6 +76,7 @@ public final class OneShotExport {
     private final Consumer<String> log;
     private final RuntimeRoot root;
     private final ControlClient client = new ControlClient();
+    private FilterMatcher filter;
 
     private OneShotExport(Request request, Consumer<String> log) {
         this.request = request;
@@ -149,14 +151,7 @@ public final class OneShotExport {
     private byte[] render(ContainerState container, long deadline) throws ExportException {
         var sandbox = container.sandbox();
         String filterText = request.metricsFilter();
-        Optional<Re2Pattern> filter;
-        try {
-            filter = filterText.isEmpty() ? Optional.empty() : Optional.of(Re2Pattern.compile(filterText));
-        } catch (Re2SyntaxException e) {
-            // The words a real sandbox answers with when it compiles the filter itself.
-            throw new ExportException("ExportMetrics failed: cannot compile regexp " + GoQuote.quote(filterText)
-                    + ": " + e.getMessage(), e);
-        }
+        FilterMatcher filter = filter();
         Snapshot snapshot;
         try {
             Path socket = ControlSocket.resolve(sandbox, root.dir());
@@ -185,6 +180,25 @@ public final class OneShotExport {
             throw new UncheckedIOException("writing a checked snapshot to memory failed", e);
         }
         return buffer.toByteArray();
+    }
+
+    /**
+     * The metrics filter, compiled at its first use (so that a missing container is reported before a
+     * bad filter, as by runsc) and kept, with one matching budget for the command.
+     */
+    private FilterMatcher filter() throws ExportException {
+        if (filter == null) {
+            String text = request.metricsFilter();
+            try {
+                filter = FilterMatcher.of(text.isEmpty() ? Optional.empty() : Optional.of(Re2Pattern.compile(text)),
+                        MatchBudget.of(Re2Pattern.DEFAULT_MATCH_BUDGET));
+            } catch (Re2SyntaxException e) {
+                // The words a real sandbox answers with when it compiles the filter itself.
+                throw new ExportException("ExportMetrics failed: cannot compile regexp " + GoQuote.quote(text)
+                        + ": " + e.getMessage(), e);
+            }
+        }
+        return filter;
     }
 
     /** runsc's words for a dead sandbox; our own (naming the socket and cause) for everything else. */

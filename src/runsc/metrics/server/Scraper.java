@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +17,6 @@ import java.util.function.Consumer;
 import runsc.metrics.exposition.PrefixAndLabels;
 import runsc.metrics.exposition.Snapshot;
 import runsc.metrics.exposition.VerificationException;
-import runsc.metrics.regex.Re2Pattern;
 import runsc.metrics.runtime.Liveness;
 import runsc.metrics.runtime.Sandbox;
 
@@ -49,12 +47,12 @@ final class Scraper {
      * Queries every sandbox.
      *
      * @param sandboxes      the served sandboxes (any order)
-     * @param filter         the metrics filter for the sandboxes
+     * @param filter         the metrics filter for the sandboxes, shared by all of them
      * @param deadlineNanos  the scrape deadline ({@link System#nanoTime()})
      * @return one result per sandbox, sorted by sandbox ID
      * @throws InterruptedException if the request thread is interrupted
      */
-    List<SandboxResult> scrape(List<ServedSandbox> sandboxes, Optional<Re2Pattern> filter, long deadlineNanos)
+    List<SandboxResult> scrape(List<ServedSandbox> sandboxes, FilterMatcher filter, long deadlineNanos)
             throws InterruptedException {
         int n = sandboxes.size();
         if (n == 0) {
@@ -98,7 +96,7 @@ final class Scraper {
         return out;
     }
 
-    private SandboxResult queryOne(ServedSandbox s, Optional<Re2Pattern> filter, long perSandbox, long scrapeDeadline) {
+    private SandboxResult queryOne(ServedSandbox s, FilterMatcher filter, long perSandbox, long scrapeDeadline) {
         long now = System.nanoTime();
         if (now - scrapeDeadline >= 0) {
             return failed(s, new SocketTimeoutException("context deadline exceeded: the scrape deadline passed before this sandbox's turn"));
@@ -124,7 +122,7 @@ final class Scraper {
         }
     }
 
-    private SandboxResult queryLocked(ServedSandbox s, Optional<Re2Pattern> filter, long deadline) {
+    private SandboxResult queryLocked(ServedSandbox s, FilterMatcher filter, long deadline) {
         askSavingsIfNeeded(s, deadline);
         try {
             Snapshot snapshot = query.export(s.loaded(), filter, deadline);

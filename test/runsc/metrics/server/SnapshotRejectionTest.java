@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
@@ -76,7 +75,7 @@ class SnapshotRejectionTest {
             ServerConfig config = ServerTestSupport.fastConfig(root, ADDRESS, 8);
             Scraper scraper = new Scraper(config, new ControlSandboxQuery(root), log::add);
             List<ServedSandbox> served = ServerTestSupport.discovery(config, log).refresh();
-            SandboxResult result = scraper.scrape(served, Optional.empty(),
+            SandboxResult result = scraper.scrape(served, FilterMatcher.none(),
                     System.nanoTime() + Duration.ofSeconds(5).toNanos()).getFirst();
             assertEquals(expected, assertInstanceOf(SandboxResult.Failed.class, result).error().getMessage());
         }
