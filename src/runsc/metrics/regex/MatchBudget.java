@@ -7,19 +7,21 @@ import java.util.Objects;
 /**
  * One time budget shared by several matches, such as all the matching one request does: each
  * {@link Re2Pattern#find(CharSequence, MatchBudget)} stops at the same deadline, so many cheap-looking
- * matches of a costly pattern cannot add up to more than the budget. Starts when created.
+ * matches of a costly pattern cannot add up to more than the budget. The clock starts at the first
+ * match, so that time spent between creating the budget and matching (waiting for a sandbox's reply,
+ * say) does not count. Thread-safe.
  */
 public final class MatchBudget {
     private final Duration total;
-    private final long deadlineNanos;
+    private volatile long deadlineNanos;
+    private volatile boolean started;
 
     private MatchBudget(Duration total) {
         this.total = Objects.requireNonNull(total, "total");
-        this.deadlineNanos = System.nanoTime() + total.toNanos();
     }
 
     /**
-     * {@return a budget of {@code total}, starting now}
+     * {@return a budget of {@code total}, starting at its first match}
      *
      * @param total how long all the matches together may take
      */
@@ -32,8 +34,16 @@ public final class MatchBudget {
         return total;
     }
 
-    /** {@return the deadline, a {@link System#nanoTime()} value} */
+    /** {@return the deadline, a {@link System#nanoTime()} value; the first call starts the clock} */
     long deadlineNanos() {
+        if (!started) {
+            synchronized (this) {
+                if (!started) {
+                    deadlineNanos = System.nanoTime() + total.toNanos();
+                    started = true;
+                }
+            }
+        }
         return deadlineNanos;
     }
 }
