@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +24,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import runsc.metrics.cli.Cli;
+import runsc.metrics.exposition.Data;
+import runsc.metrics.exposition.Metric;
+import runsc.metrics.exposition.MetricType;
+import runsc.metrics.exposition.NumberValue;
+import runsc.metrics.exposition.Snapshot;
+import runsc.metrics.sim.SandboxOptions;
+import runsc.metrics.sim.ScriptedReply;
 import runsc.metrics.sim.Simulation;
 
 /**
@@ -92,6 +103,25 @@ class FilterBudgetTest {
             for (String line : capabilities) {
                 assertEquals(Optional.of("KILL"), ServerTestSupport.label(line, "capability"), line);
             }
+        }
+    }
+
+    @Test
+    void exportMetricsNamesAPatternTooCostlyForItsBudget() throws Exception {
+        // A scripted sandbox returns its data whatever the filter, so the client-side check meets it.
+        Metric established = new Metric("netstack_tcp_current_established", MetricType.GAUGE, "Established TCP connections.");
+        var options = SandboxOptions.of("sb1", "/x/metrics.sock").withReplyScript(call -> ScriptedReply.snapshot(
+                new Snapshot(ServerTestSupport.freshTime(), List.of(Data.ofNumber(established, Map.of(), NumberValue.ofInt(1))))));
+        try (Simulation _ = Simulation.start(root, List.of(options))) {
+            var out = new ByteArrayOutputStream();
+            var err = new ByteArrayOutputStream();
+            int status = assertTimeoutPreemptively(QUICKLY, () -> new Cli(new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8), Map.of())
+                    .run("--root=" + root, "export-metrics", "--sandbox-metrics-filter=" + PATHOLOGICAL, "sb1"));
+            assertEquals("ExportMetrics failed: regular expression `" + PATHOLOGICAL + "` ran past its matching budget"
+                    + " of 250 ms (on an input of 32 characters)\n", err.toString(StandardCharsets.UTF_8));
+            assertEquals(0, out.size());
+            assertEquals(Cli.EXIT_FAILURE, status);
         }
     }
 }
