@@ -9,19 +9,8 @@
  * socket (urpc: JSON over an {@code AF_UNIX} stream socket), verifies the snapshot against the
  * sandbox's registration, and writes the Prometheus text format, byte-compatible with upstream.
  *
- * <p>Packages, dependencies pointing down:
- * <ul>
- *   <li>{@code runsc.metrics.cli}: flags, subcommands, exit codes, usage text</li>
- *   <li>{@code runsc.metrics.server}: discovery refresh, scrape fan-out, self metrics, HTTP core</li>
- *   <li>{@code runsc.metrics.sim}: runsc-compatible simulated sandboxes</li>
- *   <li>{@code runsc.metrics.runtime}: root directory, state files, flock and kill through FFM</li>
- *   <li>{@code runsc.metrics.control}: urpc client with deadlines and size limits</li>
- *   <li>{@code runsc.metrics.exposition}: data model, verifier, text writer ({@code java.base},
- *       json and gotext only)</li>
- *   <li>{@code runsc.metrics.json}: strict JSON reader and writer ({@code java.base} only)</li>
- *   <li>{@code runsc.metrics.gotext}: Go's text conventions: quoting, numbers, times, string
- *       order ({@code java.base} only, nothing from the project)</li>
- * </ul>
+ * <p>One package per concern, dependencies pointing down; docs/architecture.md lists them and
+ * what each holds.
  *
  * <pre>
  * runsc-metrics [--root=DIR] --metric-server=ADDR metric-server [--exporter-prefix=runsc_] [--pid-file=F] [--allow-unknown-root]

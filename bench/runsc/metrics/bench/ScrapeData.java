@@ -18,12 +18,12 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import runsc.metrics.exposition.Data;
+import runsc.metrics.exposition.LabeledSnapshot;
 import runsc.metrics.exposition.Metric;
 import runsc.metrics.exposition.MetricType;
 import runsc.metrics.exposition.NumberValue;
+import runsc.metrics.exposition.PrefixAndLabels;
 import runsc.metrics.exposition.Snapshot;
-import runsc.metrics.exposition.SnapshotExport;
-import runsc.metrics.exposition.SnapshotOptions;
 
 /**
  * A synthetic scrape shaped like a real one: the 174 metrics that gVisor runsc 0.0~20240729
@@ -40,10 +40,10 @@ final class ScrapeData {
     record Registered(String name, String help, boolean cumulative, String fieldName, String fieldValue) {}
 
     final List<Registered> metrics;
-    final List<SnapshotExport> snapshots;
+    final List<LabeledSnapshot> snapshots;
     final int series;
 
-    private ScrapeData(List<Registered> metrics, List<SnapshotExport> snapshots, int series) {
+    private ScrapeData(List<Registered> metrics, List<LabeledSnapshot> snapshots, int series) {
         this.metrics = metrics;
         this.snapshots = snapshots;
         this.series = series;
@@ -53,7 +53,7 @@ final class ScrapeData {
         List<Registered> metrics = parseMetadata(Files.readAllLines(METADATA));
         Instant when = Instant.parse("2026-11-25T03:37:30.734827787Z");
         SplittableRandom random = new SplittableRandom(42);
-        List<SnapshotExport> snapshots = new ArrayList<>();
+        List<LabeledSnapshot> snapshots = new ArrayList<>();
         int series = 0;
         for (int s = 0; s < sandboxes; s++) {
             List<Data> data = new ArrayList<>(metrics.size());
@@ -71,7 +71,7 @@ final class ScrapeData {
             extra.put("namespace_name", "namespace-" + (s % 7));
             extra.put("pod_name", "pod-" + s + "-" + Integer.toHexString(random.nextInt()));
             extra.put("sandbox", id);
-            snapshots.add(new SnapshotExport(new Snapshot(when, data), new SnapshotOptions(PREFIX, extra)));
+            snapshots.add(new LabeledSnapshot(new Snapshot(when, data), new PrefixAndLabels(PREFIX, extra)));
         }
         return new ScrapeData(List.copyOf(metrics), List.copyOf(snapshots), series);
     }
@@ -91,7 +91,7 @@ final class ScrapeData {
             String name = PrometheusNaming.sanitizeMetricName(PREFIX + r.name());
             CounterSnapshot.Builder counter = CounterSnapshot.builder().name(name).help(r.help());
             GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name(name).help(r.help());
-            for (SnapshotExport e : snapshots) {
+            for (LabeledSnapshot e : snapshots) {
                 Data d = e.snapshot().data().get(m);
                 Map<String, String> all = new TreeMap<>(e.options().extraLabels());
                 all.putAll(d.labels());

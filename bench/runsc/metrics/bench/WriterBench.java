@@ -14,8 +14,8 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import runsc.metrics.exposition.ExportOptions;
 import runsc.metrics.exposition.ExpositionWriter;
+import runsc.metrics.exposition.WriteOptions;
 
 /**
  * Issue 4: our exposition writer against client_java's PrometheusTextFormatWriter on one
@@ -54,13 +54,13 @@ public class WriterBench {
     /** Ours, with one writer reused across scrapes (its buffers are warm). */
     @Benchmark
     public long ours() throws IOException {
-        return writer.write(sink, ExportOptions.DEFAULT, data.snapshots);
+        return writer.write(sink, WriteOptions.DEFAULT, data.snapshots);
     }
 
     /** Ours, with a new writer per scrape (its 32 KiB buffer and scratch arrays allocated each time). */
     @Benchmark
     public long oursFreshWriter() throws IOException {
-        return new ExpositionWriter().write(sink, ExportOptions.DEFAULT, data.snapshots);
+        return new ExpositionWriter().write(sink, WriteOptions.DEFAULT, data.snapshots);
     }
 
     /** client_java 1.3.10's text writer on the same data, converted to its model once. */

@@ -31,7 +31,6 @@ public final class ControlClient {
     public static final int MAX_REPLY_DEPTH = 64;
 
     private static final String EXPORT = "Metrics.Export";
-    private static final String RUNTIME_STATE = "containerManager.ContainerRuntimeState";
     private static final String GET_SAVINGS = "containerManager.GetSavings";
     private static final String UNKNOWN_METHOD = "unknown method";
 
@@ -78,24 +77,6 @@ public final class ControlClient {
                 new JsonObject(Map.of("only_metrics", new JsonString(Objects.requireNonNull(filter, "filter")))),
                 deadlineNanos);
         return decode(sandboxId, socket, EXPORT, () -> ReplyDecoder.exportResult(result));
-    }
-
-    /**
-     * Asks for a container's state ({@code containerManager.ContainerRuntimeState}), as runsc's CLI
-     * does before {@code export-metrics}.
-     *
-     * @param sandboxId     the sandbox ID
-     * @param socket        the control socket
-     * @param containerId   the container to ask about
-     * @param deadlineNanos when to give up
-     * @return the state ({@link ContainerState#STOPPED} for an ID the sandbox does not know)
-     * @throws ControlException if the call fails or the result is not a state code
-     */
-    public ContainerState containerRuntimeState(String sandboxId, Path socket, String containerId,
-                                                long deadlineNanos) throws ControlException {
-        JsonValue result = call(sandboxId, socket, RUNTIME_STATE,
-                new JsonString(Objects.requireNonNull(containerId, "containerId")), deadlineNanos);
-        return decode(sandboxId, socket, RUNTIME_STATE, () -> ReplyDecoder.runtimeStateResult(result));
     }
 
     /**

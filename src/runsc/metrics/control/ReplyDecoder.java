@@ -119,14 +119,6 @@ final class ReplyDecoder {
         return new Snapshot(when, data, zone, OptionalLong.empty());
     }
 
-    static ContainerState runtimeStateResult(JsonValue result) throws BadReply {
-        long code = int64(result, "result");
-        if (code < 0 || code >= ContainerState.values().length) {
-            throw new BadReply("result: " + code + " is not a container state (0 to 3)");
-        }
-        return ContainerState.values()[(int) code];
-    }
-
     static Savings.Known savingsResult(JsonValue result) throws BadReply {
         JsonObject o = object(result, "result");
         return new Savings.Known(int64(o.memberIgnoringCase("CPUTimeSaved"), "result.CPUTimeSaved"),

@@ -6,7 +6,7 @@
  * write and read, and caps on reply size and nesting.
  *
  * <p>{@link runsc.metrics.control.ControlClient} makes the calls the metric server and
- * {@code export-metrics} need ({@code Metrics.Export}, {@code containerManager.ContainerRuntimeState},
+ * {@code export-metrics} need ({@code Metrics.Export} and
  * {@code containerManager.GetSavings}) and decodes the replies into the exposition model. Whatever a
  * sandbox sends, the only failure a caller sees is {@link runsc.metrics.control.ControlException}:
  * sandboxes are untrusted once started. {@link runsc.metrics.control.FilterCheck} is the client-side

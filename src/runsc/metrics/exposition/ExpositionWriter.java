@@ -40,7 +40,7 @@ import runsc.metrics.gotext.GoText;
  * cumulative count and {@code le} last, then {@code _sum}, {@code _count}, {@code _min}, {@code _max},
  * {@code _ssd}, then {@code ⏎}. Labels are the data labels, the external labels and the snapshot's
  * extra labels merged and sorted bytewise. Values: ints in decimal, floats as Go {@code %f}, zero
- * as {@code 0}. The timestamp is the snapshot's time in Unix milliseconds; {@link ExportOptions}
+ * as {@code 0}. The timestamp is the snapshot's time in Unix milliseconds; {@link WriteOptions}
  * can leave it out. A point with an unknown metric type is skipped without a byte, as upstream.
  *
  * <h2>Differences from upstream</h2>
@@ -114,7 +114,7 @@ public final class ExpositionWriter {
      * @param options the options it will be written with
      * @throws InvalidSnapshotException naming the first offending data point and the rule
      */
-    public static void check(Snapshot snapshot, SnapshotOptions options) throws InvalidSnapshotException {
+    public static void check(Snapshot snapshot, PrefixAndLabels options) throws InvalidSnapshotException {
         new SnapshotChecker().check(snapshot, options);
     }
 
@@ -129,13 +129,13 @@ public final class ExpositionWriter {
      * @throws InvalidSnapshotException if a snapshot fails {@link #check}; nothing was written
      * @throws IOException if the stream fails
      */
-    public long write(OutputStream out, ExportOptions options, List<SnapshotExport> snapshots) throws IOException {
+    public long write(OutputStream out, WriteOptions options, List<LabeledSnapshot> snapshots) throws IOException {
         Objects.requireNonNull(out, "out");
         if (snapshots.isEmpty()) {
             return 0;
         }
         for (int s = 0; s < snapshots.size(); s++) {
-            SnapshotExport e = snapshots.get(s);
+            LabeledSnapshot e = snapshots.get(s);
             try {
                 checker.check(e.snapshot(), e.options());
             } catch (InvalidSnapshotException ex) {
@@ -157,7 +157,7 @@ public final class ExpositionWriter {
         }
     }
 
-    private void writeHeader(String header, List<SnapshotExport> snapshots) throws IOException {
+    private void writeHeader(String header, List<LabeledSnapshot> snapshots) throws IOException {
         if (!header.isEmpty()) {
             int start = 0;
             while (true) {
@@ -184,7 +184,7 @@ public final class ExpositionWriter {
             buf.writeAscii("# Writing data from ");
             buf.writeLong(snapshots.size());
             buf.writeAscii(" snapshots:\n");
-            for (SnapshotExport e : snapshots) {
+            for (LabeledSnapshot e : snapshots) {
                 buf.writeAscii("#   - Snapshot with ");
                 buf.writeLong(e.snapshot().data().size());
                 buf.writeAscii(" data points taken at ");
@@ -202,7 +202,7 @@ public final class ExpositionWriter {
     }
 
     /** Writes the points group by group, in the order {@link GroupOrder} finds. */
-    private void writeData(List<SnapshotExport> snapshots, boolean timestamps) throws IOException {
+    private void writeData(List<LabeledSnapshot> snapshots, boolean timestamps) throws IOException {
         int points = snapshotText.encode(snapshots, timestamps);
         groups.sort(snapshots, points);
         int k = 0;

@@ -52,7 +52,7 @@ final class GroupOrder {
      *
      * @param points the number of data points of all snapshots
      */
-    void sort(List<SnapshotExport> snapshots, int points) {
+    void sort(List<LabeledSnapshot> snapshots, int points) {
         if (order.length < points) {
             order = new long[points];
             pointGroup = new int[points];
@@ -116,11 +116,11 @@ final class GroupOrder {
      * Gives every distinct (prefix, name) a group number, in {@code pointGroup} per point, and
      * encodes its {@code prefix + name} into {@link #names}.
      */
-    private void assignGroups(List<SnapshotExport> snapshots) {
+    private void assignGroups(List<LabeledSnapshot> snapshots) {
         groupIds.clear();
         groups.clear();
         int i = 0;
-        for (SnapshotExport e : snapshots) {
+        for (LabeledSnapshot e : snapshots) {
             String prefix = e.options().exporterPrefix();
             byte[] prefixBytes = prefixBytes(prefix);
             Map<String, Integer> byName = groupIds.computeIfAbsent(prefix, k -> new HashMap<>());

@@ -24,7 +24,7 @@ final class SnapshotChecker {
      *
      * @throws InvalidSnapshotException naming the first offending data point and the rule
      */
-    void check(Snapshot snapshot, SnapshotOptions options) throws InvalidSnapshotException {
+    void check(Snapshot snapshot, PrefixAndLabels options) throws InvalidSnapshotException {
         String extraProblem = keyProblem(options.extraLabels(), "extra labels");
         if (extraProblem != null) {
             throw new InvalidSnapshotException(extraProblem);

@@ -49,7 +49,7 @@ final class SnapshotText {
      *
      * @return the number of data points of all snapshots
      */
-    int encode(List<SnapshotExport> snapshots, boolean timestamps) {
+    int encode(List<LabeledSnapshot> snapshots, boolean timestamps) {
         textLength = 0;
         pairCount = 0;
         int count = snapshots.size();
@@ -61,7 +61,7 @@ final class SnapshotText {
         int n = 0;
         marks[0] = 0;
         for (int s = 0; s < count; s++) {
-            SnapshotExport e = snapshots.get(s);
+            LabeledSnapshot e = snapshots.get(s);
             n += e.snapshot().data().size();
             reserve(2 + TextEncoding.MAX_LONG_LENGTH);
             if (timestamps) {

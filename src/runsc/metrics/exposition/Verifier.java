@@ -199,6 +199,13 @@ public final class Verifier {
     }
 
     /**
+     * {@return the names of the registered metrics, unprefixed; unmodifiable}
+     */
+    public Set<String> metricNames() {
+        return metrics.keySet();
+    }
+
+    /**
      * Verifies a snapshot against the registration at the clock's current time, and remembers its
      * time and values if it passes.
      *

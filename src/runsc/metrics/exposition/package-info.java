@@ -9,7 +9,7 @@
  * {@link runsc.metrics.exposition.Verifier} built from the sandbox's
  * {@link runsc.metrics.exposition.MetricRegistration}, then written by an
  * {@link runsc.metrics.exposition.ExpositionWriter} together with the
- * {@link runsc.metrics.exposition.SnapshotOptions} (prefix and identity labels) of that sandbox.
+ * {@link runsc.metrics.exposition.PrefixAndLabels} (prefix and identity labels) of that sandbox.
  * The Go text forms (numbers, times, maps) the output shares with upstream come from
  * {@code runsc.metrics.gotext}.
  *

@@ -103,6 +103,27 @@ public final class Re2Pattern {
         }
     }
 
+    /**
+     * Tells whether the pattern matches anywhere in the input, within what is left of a budget
+     * shared with other matches.
+     *
+     * @param input the text to search
+     * @param budget the shared budget
+     * @return true if some part of the input matches
+     * @throws RegexMatchLimitException if the budget ran out during this match, or the stack did
+     */
+    public boolean find(CharSequence input, MatchBudget budget) throws RegexMatchLimitException {
+        try {
+            return pattern.matcher(new DeadlineCharSequence(input, budget.deadlineNanos())).find();
+        } catch (DeadlineCharSequence.DeadlineExceeded e) {
+            throw new RegexMatchLimitException("regular expression `" + source + "` ran past its matching budget of "
+                    + budget.total().toMillis() + " ms (on an input of " + input.length() + " characters)", e);
+        } catch (StackOverflowError e) {
+            throw new RegexMatchLimitException("regular expression `" + source
+                    + "` needs too deep a recursion on an input of " + input.length() + " characters", null);
+        }
+    }
+
     @Override
     public String toString() {
         return source;

@@ -11,12 +11,25 @@ public sealed interface ReadOutcome {
      *
      * @param state the container state
      * @param stat the state file's stat, taken while the lock was held (or, lock-less, before the read)
+     * @param confirmsPeek true if the bytes read under the lock are those of the
+     *     {@linkplain StateReader.Peek peek} the read was given, so that work done from the peek
+     *     stands; {@code state} is then the peek's
      */
-    record Loaded(ContainerState state, FileStat stat) implements ReadOutcome {
-        /** Requires both. */
+    record Loaded(ContainerState state, FileStat stat, boolean confirmsPeek) implements ReadOutcome {
+        /** Requires the state and the stat. */
         public Loaded {
             Objects.requireNonNull(state, "state");
             Objects.requireNonNull(stat, "stat");
+        }
+
+        /**
+         * A state read with no peek to confirm.
+         *
+         * @param state the container state
+         * @param stat the state file's stat
+         */
+        public Loaded(ContainerState state, FileStat stat) {
+            this(state, stat, false);
         }
     }
 

@@ -168,7 +168,7 @@ public final class StateReader {
                 Posix.unlock(fd);
             }
             if (peek != null && Arrays.equals(contents.bytes(), peek.bytes())) {
-                return new ReadOutcome.Loaded(peek.state(), contents.stat());
+                return new ReadOutcome.Loaded(peek.state(), contents.stat(), true);
             }
             try {
                 return new ReadOutcome.Loaded(decode(contents.bytes(), stateFile), contents.stat());
@@ -195,8 +195,9 @@ public final class StateReader {
 
     /**
      * {@link #readWaiting(FullId, Duration)}, confirming a peek: when the file's bytes under the
-     * lock equal {@code peek}'s, the outcome is {@link ReadOutcome.Loaded} with {@code peek}'s very
-     * state object (test it with {@code ==}), and nothing is decoded a second time.
+     * lock equal {@code peek}'s, the outcome is {@link ReadOutcome.Loaded} with
+     * {@link ReadOutcome.Loaded#confirmsPeek()} true and {@code peek}'s state, and nothing is
+     * decoded a second time.
      *
      * @param id the container
      * @param maxWait how long to keep trying

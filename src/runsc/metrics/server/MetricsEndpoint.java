@@ -11,10 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import runsc.metrics.exposition.ExportOptions;
 import runsc.metrics.exposition.ExpositionWriter;
-import runsc.metrics.exposition.SnapshotExport;
-import runsc.metrics.exposition.SnapshotOptions;
+import runsc.metrics.exposition.LabeledSnapshot;
+import runsc.metrics.exposition.PrefixAndLabels;
+import runsc.metrics.exposition.WriteOptions;
 import runsc.metrics.gotext.GoQuote;
 import runsc.metrics.server.http.MetricsQuery;
 import runsc.metrics.server.http.MetricsSource;
@@ -48,30 +48,31 @@ final class MetricsEndpoint implements MetricsSource {
     public void writeMetrics(MetricsQuery query, OutputStream out) throws IOException {
         long deadline = query.receivedNanos() + config.scrapeDeadline().toNanos();
         List<ServedSandbox> sandboxes = discovery.refresh();
+        RequestFilters filters = RequestFilters.match(query, sandboxes);
         Instant selfTime = clock.instant();
         long selfMono = System.nanoTime() - startNanos;
         List<SandboxResult> results;
         try {
-            results = scraper.scrape(sandboxes, query.metricsFilter(), deadline);
+            results = scraper.scrape(sandboxes, filters.metrics(), deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("scrape interrupted");
         }
-        List<SnapshotExport> snapshots = new ArrayList<>(results.size() + 2);
-        snapshots.add(new SnapshotExport(
-                SelfMetrics.selfSnapshot(results, discovery.numSandboxesTotal(), query.capabilityFilter(), selfTime, zone, selfMono),
-                new SnapshotOptions(config.metaPrefix(), Map.of())));
+        List<LabeledSnapshot> snapshots = new ArrayList<>(results.size() + 2);
+        snapshots.add(new LabeledSnapshot(
+                SelfMetrics.selfSnapshot(results, discovery.numSandboxesTotal(), filters.capabilities(), selfTime, zone, selfMono),
+                new PrefixAndLabels(config.metaPrefix(), Map.of())));
         for (SandboxResult r : results) {
             if (r instanceof SandboxResult.Ok ok) {
-                snapshots.add(new SnapshotExport(ok.snapshot(),
-                        new SnapshotOptions(config.exporterPrefix(), r.sandbox().identityLabels())));
+                snapshots.add(new LabeledSnapshot(ok.snapshot(),
+                        new PrefixAndLabels(config.exporterPrefix(), r.sandbox().identityLabels())));
             }
         }
-        snapshots.add(new SnapshotExport(
+        snapshots.add(new LabeledSnapshot(
                 SelfMetrics.processSnapshot(startSeconds, clock.instant(), zone, System.nanoTime() - startNanos),
-                new SnapshotOptions("", Map.of())));
+                new PrefixAndLabels("", Map.of())));
         String header = "Data for runsc metric server exporting data for sandboxes in root directory " + config.rootText()
                 + query.metricsFilter().map(f -> " (filtered using regular expression: " + GoQuote.quote(f.source()) + ")").orElse("");
-        new ExpositionWriter().write(out, new ExportOptions(header, true), snapshots);
+        new ExpositionWriter().write(out, new WriteOptions(header, true), snapshots);
     }
 }

@@ -2,11 +2,9 @@
 package runsc.metrics.server;
 
 import java.io.IOException;
-import java.util.Optional;
 
 import runsc.metrics.control.Savings;
 import runsc.metrics.exposition.Snapshot;
-import runsc.metrics.regex.Re2Pattern;
 import runsc.metrics.runtime.LoadedSandbox;
 
 /**
@@ -19,12 +17,12 @@ public interface SandboxQuery {
      * Exports one snapshot, already checked against the filter (every data point must match it).
      *
      * @param sandbox        the loaded sandbox (control socket path, ID)
-     * @param filter         the metrics filter sent to the sandbox, if any
+     * @param filter         the metrics filter sent to the sandbox ({@link FilterMatcher#none()} for none)
      * @param deadlineNanos  a {@link System#nanoTime()} value: give up (and close the socket) then
      * @return the snapshot as the sandbox sent it
      * @throws IOException any failure, with a message that names the sandbox's problem
      */
-    Snapshot export(LoadedSandbox sandbox, Optional<Re2Pattern> filter, long deadlineNanos) throws IOException;
+    Snapshot export(LoadedSandbox sandbox, FilterMatcher filter, long deadlineNanos) throws IOException;
 
     /**
      * Asks a restored sandbox how much time its restore saved ({@code containerManager.GetSavings});

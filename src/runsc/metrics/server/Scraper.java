@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -15,12 +14,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
-import runsc.metrics.exposition.ExpositionWriter;
-import runsc.metrics.exposition.InvalidSnapshotException;
+import runsc.metrics.exposition.PrefixAndLabels;
 import runsc.metrics.exposition.Snapshot;
-import runsc.metrics.exposition.SnapshotOptions;
 import runsc.metrics.exposition.VerificationException;
-import runsc.metrics.regex.Re2Pattern;
 import runsc.metrics.runtime.Liveness;
 import runsc.metrics.runtime.Sandbox;
 
@@ -51,12 +47,12 @@ final class Scraper {
      * Queries every sandbox.
      *
      * @param sandboxes      the served sandboxes (any order)
-     * @param filter         the metrics filter for the sandboxes
+     * @param filter         the metrics filter for the sandboxes, shared by all of them
      * @param deadlineNanos  the scrape deadline ({@link System#nanoTime()})
      * @return one result per sandbox, sorted by sandbox ID
      * @throws InterruptedException if the request thread is interrupted
      */
-    List<SandboxResult> scrape(List<ServedSandbox> sandboxes, Optional<Re2Pattern> filter, long deadlineNanos)
+    List<SandboxResult> scrape(List<ServedSandbox> sandboxes, FilterMatcher filter, long deadlineNanos)
             throws InterruptedException {
         int n = sandboxes.size();
         if (n == 0) {
@@ -100,7 +96,7 @@ final class Scraper {
         return out;
     }
 
-    private SandboxResult queryOne(ServedSandbox s, Optional<Re2Pattern> filter, long perSandbox, long scrapeDeadline) {
+    private SandboxResult queryOne(ServedSandbox s, FilterMatcher filter, long perSandbox, long scrapeDeadline) {
         long now = System.nanoTime();
         if (now - scrapeDeadline >= 0) {
             return failed(s, new SocketTimeoutException("context deadline exceeded: the scrape deadline passed before this sandbox's turn"));
@@ -126,16 +122,16 @@ final class Scraper {
         }
     }
 
-    private SandboxResult queryLocked(ServedSandbox s, Optional<Re2Pattern> filter, long deadline) {
+    private SandboxResult queryLocked(ServedSandbox s, FilterMatcher filter, long deadline) {
         askSavingsIfNeeded(s, deadline);
         try {
             Snapshot snapshot = query.export(s.loaded(), filter, deadline);
+            // The writer's check first: a snapshot it refuses is never the verifier's last accepted one.
+            SnapshotCheck.requireWritable(snapshot, new PrefixAndLabels(config.exporterPrefix(), s.identityLabels()));
             try {
                 s.verifier().verify(snapshot);
-                // The writer's own guarantee, checked here so a bad snapshot costs only its sandbox.
-                ExpositionWriter.check(snapshot, new SnapshotOptions(config.exporterPrefix(), s.identityLabels()));
-            } catch (VerificationException | InvalidSnapshotException e) {
-                return failed(s, new IOException("invalid snapshot: " + e.getMessage(), e));
+            } catch (VerificationException e) {
+                return failed(s, SnapshotCheck.invalid(e));
             }
             return new SandboxResult.Ok(s, snapshot, running(s));
         } catch (IOException e) {

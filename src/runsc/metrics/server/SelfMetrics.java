@@ -6,7 +6,6 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.SequencedMap;
 
@@ -15,7 +14,6 @@ import runsc.metrics.exposition.Metric;
 import runsc.metrics.exposition.MetricType;
 import runsc.metrics.exposition.NumberValue;
 import runsc.metrics.exposition.Snapshot;
-import runsc.metrics.regex.Re2Pattern;
 import runsc.metrics.regex.RegexMatchLimitException;
 import runsc.metrics.runtime.Capability;
 import runsc.metrics.runtime.LoadedSandbox;
@@ -65,14 +63,15 @@ final class SelfMetrics {
      *
      * @param results          this scrape's results, sorted by sandbox ID
      * @param numTotal         sandboxes taken on since start
-     * @param capabilityFilter keeps only matching {@code sandbox_capabilities} lines
+     * @param capabilityFilter keeps only matching {@code sandbox_capabilities} lines; matched in advance
+     *                         ({@link RequestFilters#capabilities}), so each name is matched once per request
      * @param when             the snapshot time
      * @param zone             the server's time zone (upstream prints local time)
      * @param monotonicNanos   nanoseconds since the process started, for Go's {@code m=+} suffix
      * @return the snapshot
-     * @throws RegexMatchLimitException if the capability filter runs past its time budget
+     * @throws RegexMatchLimitException if the capability filter runs past its time budget on a name not matched in advance
      */
-    static Snapshot selfSnapshot(List<SandboxResult> results, long numTotal, Optional<Re2Pattern> capabilityFilter,
+    static Snapshot selfSnapshot(List<SandboxResult> results, long numTotal, FilterMatcher capabilityFilter,
                                  Instant when, ZoneId zone, long monotonicNanos) throws RegexMatchLimitException {
         List<Data> data = new ArrayList<>(results.size() * 12 + 6);
         int running = 0;
@@ -99,8 +98,7 @@ final class SelfMetrics {
                 case SandboxResult.Ok ok -> {
                     add(data, SANDBOX_METADATA, sandbox.metricMetadata(), identity, ONE);
                     for (Capability c : loaded.capabilities()) {
-                        if (capabilityFilter.isEmpty() || capabilityFilter.get().find(c.specName())
-                                || capabilityFilter.get().find(c.trimmedName())) {
+                        if (capabilityFilter.matches(c.specName()) || capabilityFilter.matches(c.trimmedName())) {
                             add(data, SANDBOX_CAPABILITIES, Map.of("capability", c.trimmedName()), identity, ONE);
                         }
                     }

@@ -5,7 +5,8 @@
  * one scrape queries them ({@link runsc.metrics.server.Scraper}), the server's own metrics
  * ({@link runsc.metrics.server.SelfMetrics}), the {@code /metrics} body
  * ({@link runsc.metrics.server.MetricsEndpoint}) and the process lifecycle
- * ({@link runsc.metrics.server.MetricServer}). HTTP itself lives in {@code server.http} and its two
- * transport adapters.
+ * ({@link runsc.metrics.server.MetricServer}); and {@code export-metrics}' one snapshot
+ * ({@link runsc.metrics.server.OneShotExport}), which queries a sandbox the same way. HTTP itself
+ * lives in {@code server.http} and its two transport adapters.
  */
 package runsc.metrics.server;

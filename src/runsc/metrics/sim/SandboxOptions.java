@@ -17,14 +17,14 @@ import java.util.regex.Pattern;
  *                            catalogue's eleven or so series
  * @param fault               how the sandbox misbehaves
  * @param seed                seed of the value generator, so that runs repeat
- * @param exportScript        replies to {@code Metrics.Export} in place of the catalogue, or null
+ * @param replyScript        replies to {@code Metrics.Export} in place of the catalogue, or null
  * @param histogram           register and sample a histogram as well; off by default, because real
  *                            gVisor 20240729 registers no distribution metric and a sampled histogram
  *                            needs an infinite bucket bound, which Go's JSON can neither write nor
  *                            read, so real {@code runsc export-metrics} fails on it
  */
 public record SandboxOptions(String id, String podName, String namespace, String metricServerAddress,
-                             int fillerSeries, Fault fault, long seed, ExportScript exportScript,
+                             int fillerSeries, Fault fault, long seed, ReplyScript replyScript,
                              boolean histogram) {
 
     private static final Pattern ID = Pattern.compile("[\\w+.-]+");
@@ -60,7 +60,7 @@ public record SandboxOptions(String id, String podName, String namespace, String
      * @param namespace the namespace
      */
     public SandboxOptions withPod(String pod, String namespace) {
-        return new SandboxOptions(id, pod, namespace, metricServerAddress, fillerSeries, fault, seed, exportScript, histogram);
+        return new SandboxOptions(id, pod, namespace, metricServerAddress, fillerSeries, fault, seed, replyScript, histogram);
     }
 
     /**
@@ -69,7 +69,7 @@ public record SandboxOptions(String id, String podName, String namespace, String
      * @param n the number of filler counters
      */
     public SandboxOptions withFillerSeries(int n) {
-        return new SandboxOptions(id, podName, namespace, metricServerAddress, n, fault, seed, exportScript, histogram);
+        return new SandboxOptions(id, podName, namespace, metricServerAddress, n, fault, seed, replyScript, histogram);
     }
 
     /**
@@ -78,7 +78,7 @@ public record SandboxOptions(String id, String podName, String namespace, String
      * @param f the fault
      */
     public SandboxOptions withFault(Fault f) {
-        return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, f, seed, exportScript, histogram);
+        return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, f, seed, replyScript, histogram);
     }
 
     /**
@@ -87,7 +87,7 @@ public record SandboxOptions(String id, String podName, String namespace, String
      * @param s the seed
      */
     public SandboxOptions withSeed(long s) {
-        return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, fault, s, exportScript, histogram);
+        return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, fault, s, replyScript, histogram);
     }
 
     /**
@@ -95,13 +95,13 @@ public record SandboxOptions(String id, String podName, String namespace, String
      *
      * @param script the script
      */
-    public SandboxOptions withExportScript(ExportScript script) {
+    public SandboxOptions withReplyScript(ReplyScript script) {
         return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, fault, seed,
                 Objects.requireNonNull(script, "script"), histogram);
     }
 
     /** {@return these options with the histogram registered and sampled (see {@code histogram})} */
     public SandboxOptions withHistogram() {
-        return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, fault, seed, exportScript, true);
+        return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, fault, seed, replyScript, true);
     }
 }

@@ -6,7 +6,7 @@ import runsc.metrics.exposition.Snapshot;
 import runsc.metrics.json.JsonValue;
 
 /**
- * One reply an {@link ExportScript} dictates for a {@code Metrics.Export} call.
+ * One reply an {@link ReplyScript} dictates for a {@code Metrics.Export} call.
  */
 public sealed interface ScriptedReply permits ScriptedReply.Result, ScriptedReply.Failure, ScriptedReply.Raw {
 

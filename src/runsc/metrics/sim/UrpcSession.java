@@ -162,7 +162,7 @@ final class UrpcSession {
             streamHugeReply();
             return null;
         }
-        ExportScript script = sandbox.options().exportScript();
+        ReplyScript script = sandbox.options().replyScript();
         if (script != null) {
             return switch (script.reply(call)) {
                 case ScriptedReply.Result r -> success(r.result());

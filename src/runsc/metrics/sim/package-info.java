@@ -9,7 +9,7 @@
  * <p>{@link runsc.metrics.sim.SimulatedSandbox} is one sandbox, {@link runsc.metrics.sim.Simulation}
  * many in one process (one virtual thread per listener and per connection). {@link
  * runsc.metrics.sim.Fault} makes a sandbox misbehave (stall, slow, garbage, close, huge, regress,
- * dead); {@link runsc.metrics.sim.ExportScript} lets a test dictate every {@code Metrics.Export}
+ * dead); {@link runsc.metrics.sim.ReplyScript} lets a test dictate every {@code Metrics.Export}
  * reply. Used by the {@code simulate} and {@code demo} subcommands, tests and benchmarks.
  */
 package runsc.metrics.sim;

@@ -23,8 +23,9 @@ import runsc.metrics.exposition.NumberValue;
 import runsc.metrics.exposition.Snapshot;
 import runsc.metrics.json.JsonNull;
 import runsc.metrics.json.JsonObject;
-import runsc.metrics.sim.ExportScript;
+import runsc.metrics.json.JsonString;
 import runsc.metrics.sim.Fault;
+import runsc.metrics.sim.ReplyScript;
 import runsc.metrics.sim.SandboxOptions;
 import runsc.metrics.sim.ScriptedReply;
 import runsc.metrics.sim.SimulatedSandbox;
@@ -95,13 +96,6 @@ class ControlClientTest {
     }
 
     @Test
-    void runtimeStateIsRunningForTheSandboxAndStoppedForOthers() throws IOException {
-        SimulatedSandbox s = sandbox("sb1", "none");
-        assertEquals(ContainerState.RUNNING, client.containerRuntimeState("sb1", s.socketPath(), "sb1", in(5000)));
-        assertEquals(ContainerState.STOPPED, client.containerRuntimeState("sb1", s.socketPath(), "nope", in(5000)));
-    }
-
-    @Test
     void getSavingsOnA2024SandboxIsUnsupportedNotAnError() throws IOException {
         SimulatedSandbox s = sandbox("sb1", "none");
         assertEquals(new Savings.Unsupported(), client.getSavings("sb1", s.socketPath(), in(5000)));
@@ -112,7 +106,7 @@ class ControlClientTest {
         try (RawServer server = new RawServer(root.resolve("raw.sock"))) {
             Path sock = root.resolve("raw.sock");
             server.reply("{\"success\":true,\"err\":\"\",\"result\":2}".getBytes(StandardCharsets.UTF_8), false);
-            client.containerRuntimeState("sb1", sock, "sb1", in(5000));
+            client.call("sb1", sock, "containerManager.ContainerRuntimeState", new JsonString("sb1"), in(5000));
             assertEquals("{\"method\":\"containerManager.ContainerRuntimeState\",\"arg\":\"sb1\"}", text(server.nextRequest()));
             server.reply("{\"success\":true,\"err\":\"\",\"result\":{\"snapshot\":{\"when\":\"2026-11-25T03:39:12.06372382Z\"}}}"
                     .getBytes(StandardCharsets.UTF_8), false);
@@ -174,7 +168,7 @@ class ControlClientTest {
 
     @Test
     void nullSnapshotIsAnError() throws IOException {
-        SimulatedSandbox s = sandbox(SandboxOptions.of("n", "addr").withExportScript(ExportScript.sequence(List.of(
+        SimulatedSandbox s = sandbox(SandboxOptions.of("n", "addr").withReplyScript(ReplyScript.sequence(List.of(
                 new ScriptedReply.Result(new JsonObject(Map.of("snapshot", JsonNull.INSTANCE)))))));
         ControlException e = assertThrows(ControlException.class, () -> client.exportMetrics("n", s.socketPath(), "", in(5000)));
         assertEquals(ControlException.Kind.PROTOCOL, e.kind());

@@ -171,10 +171,7 @@ class ReplyDecoderTest {
     }
 
     @Test
-    void decodesRuntimeStatesAndSavings() throws Exception {
-        assertEquals(ContainerState.STOPPED, ReplyDecoder.runtimeStateResult(parse("3")));
-        assertEquals("result: 4 is not a container state (0 to 3)", assertThrows(ReplyDecoder.BadReply.class,
-                () -> ReplyDecoder.runtimeStateResult(parse("4"))).getMessage());
+    void decodesSavings() throws Exception {
         assertEquals(new Savings.Known(0, 9), ReplyDecoder.savingsResult(parse("{\"wallTimeSaved\":9}")));
     }
 

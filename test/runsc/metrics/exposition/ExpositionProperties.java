@@ -87,19 +87,19 @@ class ExpositionProperties {
                 : new Data(metric, labels, external, number(gen), null);
     }
 
-    static List<SnapshotExport> snapshots(Gen gen) {
-        var snapshots = new ArrayList<SnapshotExport>();
+    static List<LabeledSnapshot> snapshots(Gen gen) {
+        var snapshots = new ArrayList<LabeledSnapshot>();
         for (int i = gen.intIn(1, 4); i > 0; i--) {
             var snapshot = new Snapshot(T.plusMillis(gen.longIn(-5_000, 5_000)), gen.listOf(8, ExpositionProperties::point));
-            var options = new SnapshotOptions(gen.oneOf(PREFIXES), labels(gen, 3, "sandbox", "pod_name", "iteration"));
-            snapshots.add(new SnapshotExport(snapshot, options));
+            var options = new PrefixAndLabels(gen.oneOf(PREFIXES), labels(gen, 3, "sandbox", "pod_name", "iteration"));
+            snapshots.add(new LabeledSnapshot(snapshot, options));
         }
         return snapshots;
     }
 
-    static String write(List<SnapshotExport> snapshots) throws IOException {
+    static String write(List<LabeledSnapshot> snapshots) throws IOException {
         var out = new ByteArrayOutputStream();
-        long n = new ExpositionWriter().write(out, ExportOptions.DEFAULT, snapshots);
+        long n = new ExpositionWriter().write(out, WriteOptions.DEFAULT, snapshots);
         assertEquals(out.size(), n);
         return out.toString(StandardCharsets.UTF_8);
     }
@@ -120,9 +120,9 @@ class ExpositionProperties {
             String value = values.get(0);
             String help = values.get(1);
             var data = Data.ofNumber(new Metric("m", MetricType.GAUGE, help), Map.of("k", value), NumberValue.ofInt(1));
-            var extra = new SnapshotOptions("", Map.of("sandbox", value));
+            var extra = new PrefixAndLabels("", Map.of("sandbox", value));
             TextFormatParser.Document doc = TextFormatParser.parse(
-                    write(List.of(new SnapshotExport(new Snapshot(T, List.of(data)), extra))));
+                    write(List.of(new LabeledSnapshot(new Snapshot(T, List.of(data)), extra))));
             assertEquals(Map.of("k", value, "sandbox", value), doc.samples().getFirst().labels());
             if (!help.isEmpty()) {
                 assertEquals(help, doc.help().get("m"));
@@ -135,7 +135,7 @@ class ExpositionProperties {
         Property.forAll(TRIES, ExpositionProperties::snapshots, snapshots -> {
             Set<String> groups = new HashSet<>();
             Set<String> histogramGroups = new HashSet<>();
-            for (SnapshotExport s : snapshots) {
+            for (LabeledSnapshot s : snapshots) {
                 for (Data d : s.snapshot().data()) {
                     String group = s.options().exporterPrefix() + d.metric().name();
                     groups.add(group);
@@ -178,14 +178,14 @@ class ExpositionProperties {
             // comes once per unprefixed name, from the first point written under it.
             Set<String> names = new HashSet<>();
             Map<String, String> firstPrefixed = new HashMap<>();
-            for (SnapshotExport s : snapshots) {
+            for (LabeledSnapshot s : snapshots) {
                 for (Data d : s.snapshot().data()) {
                     names.add(d.metric().name());
                 }
             }
             for (String typed : doc.typeOrder()) {
                 int matches = 0;
-                for (SnapshotExport s : snapshots) {
+                for (LabeledSnapshot s : snapshots) {
                     String prefix = s.options().exporterPrefix();
                     if (typed.startsWith(prefix) && names.contains(typed.substring(prefix.length()))) {
                         matches++;
@@ -207,8 +207,8 @@ class ExpositionProperties {
         Property.forAll(100, ExpositionProperties::snapshots, snapshots -> {
             var first = new ByteArrayOutputStream();
             var second = new ByteArrayOutputStream();
-            writer.write(first, ExportOptions.DEFAULT, snapshots);
-            writer.write(second, ExportOptions.DEFAULT, snapshots);
+            writer.write(first, WriteOptions.DEFAULT, snapshots);
+            writer.write(second, WriteOptions.DEFAULT, snapshots);
             assertEquals(first.toString(StandardCharsets.UTF_8), second.toString(StandardCharsets.UTF_8));
         });
     }

@@ -43,7 +43,7 @@ class ExpositionVectorsTest {
             var e = assertThrows(InvalidSnapshotException.class,
                     () -> new ExpositionWriter().write(out, v.options(), v.snapshots()));
             assertEquals(0, out.size());
-            SnapshotExport s = v.snapshots().getFirst();
+            LabeledSnapshot s = v.snapshots().getFirst();
             var check = assertThrows(InvalidSnapshotException.class,
                     () -> ExpositionWriter.check(s.snapshot(), s.options()));
             assertEquals("snapshot 0: " + check.getMessage(), e.getMessage());
@@ -56,7 +56,7 @@ class ExpositionVectorsTest {
             if (!REJECTED.contains(v.name())) {
                 continue;
             }
-            SnapshotExport s = v.snapshots().getFirst();
+            LabeledSnapshot s = v.snapshots().getFirst();
             var e = assertThrows(InvalidSnapshotException.class, () -> ExpositionWriter.check(s.snapshot(), s.options()));
             assertTrue(Set.of(
                     "data point 0 (metric \"foo_int\"): label \"field2\" is given twice, by the data labels and the extra labels",

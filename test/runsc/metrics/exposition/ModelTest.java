@@ -100,7 +100,7 @@ class ModelTest {
         assertThrows(UnsupportedOperationException.class, () -> d.labels().put("b", "4"));
         var withNull = new HashMap<String, String>();
         withNull.put("k", null);
-        assertThrows(NullPointerException.class, () -> new SnapshotOptions("", withNull));
+        assertThrows(NullPointerException.class, () -> new PrefixAndLabels("", withNull));
     }
 
     @Test

@@ -53,13 +53,13 @@ class RealExportTest {
         return new Snapshot(WHEN, data);
     }
 
-    static SnapshotOptions identity() {
+    static PrefixAndLabels identity() {
         var labels = new LinkedHashMap<String, String>();
         labels.put("sandbox", "sb1");
         labels.put("iteration", "3mn9hmjm16dyk");
         labels.put("pod_name", "web-0");
         labels.put("namespace_name", "prod");
-        return new SnapshotOptions("runsc_", labels);
+        return new PrefixAndLabels("runsc_", labels);
     }
 
     @Test
@@ -70,8 +70,8 @@ class RealExportTest {
         String expected = real.substring(0, real.length() - wrote.length());
 
         var out = new ByteArrayOutputStream();
-        long n = new ExpositionWriter().write(out, new ExportOptions("Command-line export for sandbox sb1", true),
-                List.of(new SnapshotExport(snapshot(registration()), identity())));
+        long n = new ExpositionWriter().write(out, new WriteOptions("Command-line export for sandbox sb1", true),
+                List.of(new LabeledSnapshot(snapshot(registration()), identity())));
         assertEquals(expected, out.toString(StandardCharsets.UTF_8));
         assertEquals(1907, n);
     }

@@ -74,16 +74,16 @@ class UpstreamServerOutputTest {
             data.get(s).add(Data.ofNumber(metric, labels, value));
             assertEquals(Long.toString(snapshots.get(s).when().toEpochMilli()), sample.timestamp());
         }
-        var exports = new ArrayList<SnapshotExport>();
+        var exports = new ArrayList<LabeledSnapshot>();
         for (int s = 0; s < 4; s++) {
             assertEquals(counts.get(s), data.get(s).size());
             Snapshot base = snapshots.get(s);
-            exports.add(new SnapshotExport(new Snapshot(base.when(), data.get(s), base.zone(), base.monotonicNanos()),
-                    new SnapshotOptions(PREFIXES.get(s), extra.get(s))));
+            exports.add(new LabeledSnapshot(new Snapshot(base.when(), data.get(s), base.zone(), base.monotonicNanos()),
+                    new PrefixAndLabels(PREFIXES.get(s), extra.get(s))));
         }
 
         var out = new ByteArrayOutputStream();
-        long n = new ExpositionWriter().write(out, new ExportOptions(header, true), exports);
+        long n = new ExpositionWriter().write(out, new WriteOptions(header, true), exports);
         assertEquals(expected, out.toString(StandardCharsets.UTF_8));
         assertEquals(expected.getBytes(StandardCharsets.UTF_8).length, n);
     }

@@ -31,7 +31,7 @@ final class Vectors {
      * @param output the expected bytes
      * @param bytesWritten the expected count
      */
-    record Vector(String name, ExportOptions options, List<SnapshotExport> snapshots,
+    record Vector(String name, WriteOptions options, List<LabeledSnapshot> snapshots,
                   String output, long bytesWritten) {
         @Override
         public String toString() {
@@ -60,7 +60,7 @@ final class Vectors {
             throw new IllegalArgumentException(FILE + ": vector \"" + str(o.get("name"))
                     + "\": metrics_written is not empty, and the writer has no initial set");
         }
-        var snapshots = new ArrayList<SnapshotExport>();
+        var snapshots = new ArrayList<LabeledSnapshot>();
         for (JsonValue s : ((JsonArray) input.get("snapshots")).elements()) {
             JsonObject so = obj(s);
             var data = new ArrayList<Data>();
@@ -68,11 +68,11 @@ final class Vectors {
                 data.add(data(obj(d)));
             }
             JsonObject options = obj(so.get("options"));
-            snapshots.add(new SnapshotExport(new Snapshot(Instant.parse(str(so.get("when"))), data),
-                    new SnapshotOptions(str(options.get("exporter_prefix")), labels(options.get("extra_labels")))));
+            snapshots.add(new LabeledSnapshot(new Snapshot(Instant.parse(str(so.get("when"))), data),
+                    new PrefixAndLabels(str(options.get("exporter_prefix")), labels(options.get("extra_labels")))));
         }
         JsonObject expected = obj(o.get("expected"));
-        return new Vector(str(o.get("name")), new ExportOptions(str(exportOptions.get("comment_header")), true),
+        return new Vector(str(o.get("name")), new WriteOptions(str(exportOptions.get("comment_header")), true),
                 snapshots, str(expected.get("output")),
                 ((JsonNumber) expected.get("bytes_written")).longValueExact());
     }

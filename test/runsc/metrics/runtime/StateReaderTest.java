@@ -245,6 +245,7 @@ class StateReaderTest {
         StateReader.Peek peek = reader().peek(SB1).orElseThrow();
         ReadOutcome.Loaded loaded = assertInstanceOf(ReadOutcome.Loaded.class,
                 reader().readWaiting(SB1, Duration.ofSeconds(1), peek));
+        assertTrue(loaded.confirmsPeek());
         assertSame(peek.state(), loaded.state());
     }
 
@@ -256,6 +257,7 @@ class StateReaderTest {
         StateFixtures.write(dir, StateFixtures.at(StateFixtures.sample(), new JsonNumber("4242"), "sandbox", "pid"));
         ReadOutcome.Loaded loaded = assertInstanceOf(ReadOutcome.Loaded.class,
                 reader().readWaiting(SB1, Duration.ofSeconds(1), peek));
+        assertFalse(loaded.confirmsPeek());
         assertNotSame(peek.state(), loaded.state());
         assertEquals(4242, loaded.state().sandbox().pid());
         assertNotEquals(4242, peek.state().sandbox().pid());

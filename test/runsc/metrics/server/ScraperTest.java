@@ -32,6 +32,7 @@ import runsc.metrics.exposition.Metric;
 import runsc.metrics.exposition.MetricType;
 import runsc.metrics.exposition.NumberValue;
 import runsc.metrics.exposition.Snapshot;
+import runsc.metrics.regex.MatchBudget;
 import runsc.metrics.regex.Re2Pattern;
 import runsc.metrics.sim.Fault;
 import runsc.metrics.sim.SandboxOptions;
@@ -69,7 +70,7 @@ class ScraperTest {
             List<ServedSandbox> sandboxes = new ArrayList<>(served(config));
             java.util.Collections.reverse(sandboxes);
             Scraper scraper = new Scraper(config, (s, f, d) -> ServerTestSupport.validSnapshot(s, 1), log::add);
-            List<SandboxResult> results = scraper.scrape(sandboxes, Optional.empty(), deadlineIn(Duration.ofSeconds(2)));
+            List<SandboxResult> results = scraper.scrape(sandboxes, FilterMatcher.none(), deadlineIn(Duration.ofSeconds(2)));
             assertEquals(List.of("sb1", "sb10", "sb11", "sb12", "sb2", "sb3", "sb4", "sb5", "sb6", "sb7", "sb8", "sb9"), ids(results));
             results.forEach(r -> assertInstanceOf(SandboxResult.Ok.class, r));
             results.forEach(r -> assertTrue(r.running()));
@@ -89,7 +90,7 @@ class ScraperTest {
             Set<List<String>> orders = new HashSet<>();
             for (int i = 0; i < 8; i++) {
                 calls.clear();
-                scraper.scrape(sandboxes, Optional.empty(), deadlineIn(Duration.ofSeconds(2)));
+                scraper.scrape(sandboxes, FilterMatcher.none(), deadlineIn(Duration.ofSeconds(2)));
                 assertEquals(Set.of("sb1", "sb2", "sb3", "sb4", "sb5", "sb6"), Set.copyOf(calls));
                 assertEquals(6, calls.size(), "each sandbox once");
                 orders.add(List.copyOf(calls));
@@ -108,7 +109,7 @@ class ScraperTest {
                 budget.put(s.sandbox().id(), d - System.nanoTime());
                 return ServerTestSupport.validSnapshot(s, 1);
             }, log::add);
-            scraper.scrape(served(config), Optional.empty(), deadlineIn(config.scrapeDeadline()));
+            scraper.scrape(served(config), FilterMatcher.none(), deadlineIn(config.scrapeDeadline()));
         }
         return budget;
     }
@@ -148,7 +149,7 @@ class ScraperTest {
                 Map.of("sb7", new Fault(Fault.Kind.STALL, 0))))) {
             Scraper scraper = new Scraper(config, new ControlSandboxQuery(root), log::add);
             long start = System.nanoTime();
-            List<SandboxResult> results = scraper.scrape(served(config), Optional.empty(), start + config.scrapeDeadline().toNanos());
+            List<SandboxResult> results = scraper.scrape(served(config), FilterMatcher.none(), start + config.scrapeDeadline().toNanos());
             long elapsed = System.nanoTime() - start;
             assertTrue(elapsed < config.scrapeDeadline().toNanos(), () -> "took " + elapsed / 1_000_000 + " ms");
             assertEquals(20, results.size());
@@ -185,7 +186,7 @@ class ScraperTest {
                 throw new SocketTimeoutException("sandbox " + s.sandbox().id() + ": deadline");
             }, log::add);
             long start = System.nanoTime();
-            List<SandboxResult> results = scraper.scrape(served(config), Optional.empty(), start + config.scrapeDeadline().toNanos());
+            List<SandboxResult> results = scraper.scrape(served(config), FilterMatcher.none(), start + config.scrapeDeadline().toNanos());
             assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(1800), "returned soon after the deadline");
             assertEquals(2, calls.get(), "the last sandbox is never asked");
             List<String> messages = results.stream().map(r -> ((SandboxResult.Failed) r).error().getMessage()).toList();
@@ -213,7 +214,7 @@ class ScraperTest {
                 }
                 return ServerTestSupport.validSnapshot(s, 1);
             }, log::add);
-            List<SandboxResult> results = scraper.scrape(served(config), Optional.empty(), deadlineIn(Duration.ofSeconds(5)));
+            List<SandboxResult> results = scraper.scrape(served(config), FilterMatcher.none(), deadlineIn(Duration.ofSeconds(5)));
             results.forEach(r -> assertInstanceOf(SandboxResult.Ok.class, r));
             assertEquals(3, max.get());
         }
@@ -229,7 +230,7 @@ class ScraperTest {
                 }
                 return ServerTestSupport.validSnapshot(s, 1);
             }, log::add);
-            List<SandboxResult> results = scraper.scrape(served(config), Optional.empty(), deadlineIn(Duration.ofSeconds(2)));
+            List<SandboxResult> results = scraper.scrape(served(config), FilterMatcher.none(), deadlineIn(Duration.ofSeconds(2)));
             assertInstanceOf(SandboxResult.Ok.class, results.get(0));
             assertEquals("internal error while querying: java.lang.IllegalStateException: boom",
                     assertInstanceOf(SandboxResult.Failed.class, results.get(1)).error().getMessage());
@@ -249,13 +250,13 @@ class ScraperTest {
                 SandboxOptions.of("c-garbage", ADDRESS).withFault(Fault.parse("garbage")),
                 SandboxOptions.of("d-close", ADDRESS).withFault(Fault.parse("close")),
                 SandboxOptions.of("e-huge", ADDRESS).withFault(Fault.parse("huge")),
-                SandboxOptions.of("f-filter", ADDRESS).withExportScript(
+                SandboxOptions.of("f-filter", ADDRESS).withReplyScript(
                         call -> ScriptedReply.snapshot(new Snapshot(ServerTestSupport.freshTime(), outsideFilter.data()))));
         try (Simulation _ = Simulation.start(root, options)) {
             List<ServedSandbox> sandboxes = served(config);
             assertEquals(6, sandboxes.size());
             Scraper scraper = new Scraper(config, new ControlSandboxQuery(root), log::add);
-            Optional<Re2Pattern> filter = Optional.of(Re2Pattern.compile("^fs_"));
+            FilterMatcher filter = FilterMatcher.of(Optional.of(Re2Pattern.compile("^fs_")), MatchBudget.of(Duration.ofSeconds(5)));
             List<SandboxResult> first = scraper.scrape(sandboxes, filter, deadlineIn(Duration.ofSeconds(2)));
             assertInstanceOf(SandboxResult.Ok.class, first.get(1), "the regressing counter is fine the first time");
             List<SandboxResult> results = scraper.scrape(sandboxes, filter, deadlineIn(Duration.ofSeconds(2)));
@@ -270,7 +271,7 @@ class ScraperTest {
             assertEquals("sandbox f-filter: metric \"netstack_tcp_current_open\" violated the filter set in export options"
                     + " (filter \"^fs_\")", ((SandboxResult.Failed) results.get(5)).error().getMessage());
 
-            Snapshot self = SelfMetrics.selfSnapshot(results, 6, Optional.empty(), Instant.now(), ZoneOffset.UTC, 0);
+            Snapshot self = SelfMetrics.selfSnapshot(results, 6, FilterMatcher.none(), Instant.now(), ZoneOffset.UTC, 0);
             assertEquals(List.of(NumberValue.ofInt(5)), self.data().stream().filter(d -> d.metric().equals(SelfMetrics.NUM_BROKEN))
                     .map(Data::number).toList());
             assertEquals(List.of(NumberValue.ofInt(6)), self.data().stream().filter(d -> d.metric().equals(SelfMetrics.NUM_RUNNING))
@@ -286,7 +287,7 @@ class ScraperTest {
             Scraper scraper = new Scraper(config, (sb, f, d) -> {
                 throw new IOException("sandbox sb1: connection refused");
             }, log::add);
-            SandboxResult r = scraper.scrape(List.of(s), Optional.empty(), deadlineIn(Duration.ofSeconds(2))).getFirst();
+            SandboxResult r = scraper.scrape(List.of(s), FilterMatcher.none(), deadlineIn(Duration.ofSeconds(2))).getFirst();
             // The pid is this JVM's: alive, so the failure is logged and counts as broken.
             assertTrue(r.running());
             assertEquals(List.of("Could not export metrics from sandbox sb1: sandbox sb1: connection refused"),
@@ -299,7 +300,7 @@ class ScraperTest {
         Scraper scraper = new Scraper(ServerTestSupport.fastConfig(root, ADDRESS, 8), (s, f, d) -> {
             throw new AssertionError("no sandbox to ask");
         }, log::add);
-        assertEquals(List.of(), scraper.scrape(List.of(), Optional.empty(), deadlineIn(Duration.ofSeconds(1))));
+        assertEquals(List.of(), scraper.scrape(List.of(), FilterMatcher.none(), deadlineIn(Duration.ofSeconds(1))));
     }
 
     @Test
@@ -308,10 +309,10 @@ class ScraperTest {
         try (Simulation _ = simulate(3)) {
             List<String> seen = new CopyOnWriteArrayList<>();
             Scraper scraper = new Scraper(config, (s, f, d) -> {
-                seen.add(f.map(Re2Pattern::source).orElse("<none>"));
+                seen.add(f.isPresent() ? f.source() : "<none>");
                 return ServerTestSupport.validSnapshot(s, 1);
             }, log::add);
-            scraper.scrape(served(config), Optional.of(Re2Pattern.compile("fs_.*")), deadlineIn(Duration.ofSeconds(2)));
+            scraper.scrape(served(config), FilterMatcher.of(Optional.of(Re2Pattern.compile("fs_.*")), MatchBudget.of(Duration.ofSeconds(5))), deadlineIn(Duration.ofSeconds(2)));
             assertEquals(List.of("fs_.*", "fs_.*", "fs_.*"), seen);
         }
     }
@@ -338,9 +339,9 @@ class ScraperTest {
             }, log::add);
             var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
             try (pool) {
-                var first = pool.submit(() -> scraper.scrape(sandboxes, Optional.empty(), deadlineIn(Duration.ofSeconds(2))));
+                var first = pool.submit(() -> scraper.scrape(sandboxes, FilterMatcher.none(), deadlineIn(Duration.ofSeconds(2))));
                 ServerTestSupport.await("first query", () -> calls.get() == 1);
-                var second = pool.submit(() -> scraper.scrape(sandboxes, Optional.empty(), deadlineIn(Duration.ofSeconds(2))));
+                var second = pool.submit(() -> scraper.scrape(sandboxes, FilterMatcher.none(), deadlineIn(Duration.ofSeconds(2))));
                 assertInstanceOf(SandboxResult.Ok.class, first.get().getFirst(), log::toString);
                 assertInstanceOf(SandboxResult.Ok.class, second.get().getFirst(), log::toString);
             }
@@ -366,10 +367,10 @@ class ScraperTest {
             }, log::add);
             var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
             try (pool) {
-                var first = pool.submit(() -> scraper.scrape(sandboxes, Optional.empty(), deadlineIn(Duration.ofSeconds(5))));
+                var first = pool.submit(() -> scraper.scrape(sandboxes, FilterMatcher.none(), deadlineIn(Duration.ofSeconds(5))));
                 ServerTestSupport.await("first query", () -> calls.get() == 1);
                 long start = System.nanoTime();
-                SandboxResult second = scraper.scrape(sandboxes, Optional.empty(), deadlineIn(Duration.ofMillis(600))).getFirst();
+                SandboxResult second = scraper.scrape(sandboxes, FilterMatcher.none(), deadlineIn(Duration.ofMillis(600))).getFirst();
                 assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3), "did not wait for the first scrape");
                 assertEquals("context deadline exceeded: an earlier scrape of this sandbox is still running",
                         assertInstanceOf(SandboxResult.Failed.class, second).error().getMessage());
@@ -390,7 +391,7 @@ class ScraperTest {
         List<String> asked = new CopyOnWriteArrayList<>();
         SandboxQuery query = new SandboxQuery() {
             @Override
-            public Snapshot export(runsc.metrics.runtime.LoadedSandbox s, Optional<Re2Pattern> f, long d) throws IOException {
+            public Snapshot export(runsc.metrics.runtime.LoadedSandbox s, FilterMatcher f, long d) throws IOException {
                 return ServerTestSupport.validSnapshot(s, 1);
             }
 
@@ -407,12 +408,12 @@ class ScraperTest {
         Scraper scraper = new Scraper(config, query, log::add);
         List<SandboxResult> results = List.of();
         for (int i = 0; i < 2; i++) {
-            results = scraper.scrape(sandboxes, Optional.empty(), deadlineIn(Duration.ofSeconds(2)));
+            results = scraper.scrape(sandboxes, FilterMatcher.none(), deadlineIn(Duration.ofSeconds(2)));
         }
         assertEquals(List.of("asks", "fails", "fails"), asked.stream().sorted().toList(), "asked until answered");
         assertEquals(2, log.stream().filter("Could not get savings of sandbox fails: sandbox fails: connection refused"::equals).count());
         results.forEach(r -> assertInstanceOf(SandboxResult.Ok.class, r, r.sandbox().id()));
-        Snapshot self = SelfMetrics.selfSnapshot(results, 4, Optional.empty(), Instant.now(), ZoneOffset.UTC, 0);
+        Snapshot self = SelfMetrics.selfSnapshot(results, 4, FilterMatcher.none(), Instant.now(), ZoneOffset.UTC, 0);
         assertEquals(List.of("asks=1500", "fails=0", "known=7", "plain=0"), values(self, SelfMetrics.CPU_TIME_SAVED));
         assertEquals(List.of("asks=2700", "fails=0", "known=9", "plain=0"), values(self, SelfMetrics.WALL_TIME_SAVED));
     }

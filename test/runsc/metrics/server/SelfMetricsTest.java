@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import runsc.metrics.regex.MatchBudget;
 import runsc.metrics.regex.Re2Pattern;
 import runsc.metrics.server.http.MetricsQuery;
 import runsc.metrics.testing.ScratchDir;
@@ -84,11 +86,12 @@ class SelfMetricsTest {
     }
 
     private String selfText(List<SandboxResult> results, Optional<Re2Pattern> capabilityFilter) throws IOException {
-        var snapshot = SelfMetrics.selfSnapshot(results, discovery.numSandboxesTotal(), capabilityFilter, NOW, ZoneOffset.UTC, 0);
+        var snapshot = SelfMetrics.selfSnapshot(results, discovery.numSandboxesTotal(),
+                RequestFilters.capabilities(capabilityFilter, MatchBudget.of(Duration.ofSeconds(5))), NOW, ZoneOffset.UTC, 0);
         var out = new ByteArrayOutputStream();
-        new runsc.metrics.exposition.ExpositionWriter().write(out, new runsc.metrics.exposition.ExportOptions("t", false),
-                List.of(new runsc.metrics.exposition.SnapshotExport(snapshot,
-                        new runsc.metrics.exposition.SnapshotOptions(config.metaPrefix(), java.util.Map.of()))));
+        new runsc.metrics.exposition.ExpositionWriter().write(out, new runsc.metrics.exposition.WriteOptions("t", false),
+                List.of(new runsc.metrics.exposition.LabeledSnapshot(snapshot,
+                        new runsc.metrics.exposition.PrefixAndLabels(config.metaPrefix(), java.util.Map.of()))));
         return out.toString(StandardCharsets.UTF_8);
     }
 

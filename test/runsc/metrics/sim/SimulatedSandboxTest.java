@@ -266,12 +266,12 @@ class SimulatedSandboxTest {
     }
 
     @Test
-    void exportScriptDecidesEachReply() throws Exception {
-        ExportScript script = ExportScript.sequence(List.of(
+    void replyScriptDecidesEachReply() throws Exception {
+        ReplyScript script = ReplyScript.sequence(List.of(
                 new ScriptedReply.Result(new JsonObject(Map.of("snapshot", runsc.metrics.json.JsonNull.INSTANCE))),
                 new ScriptedReply.Failure("boom"),
                 new ScriptedReply.Raw("{\"x\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
-        SimulatedSandbox s = start(SandboxOptions.of("scripted", "a").withExportScript(script));
+        SimulatedSandbox s = start(SandboxOptions.of("scripted", "a").withReplyScript(script));
         String export = "{\"method\":\"Metrics.Export\",\"arg\":{\"only_metrics\":\"\"}}";
         try (RawClient client = new RawClient(s.socketPath())) {
             assertEquals("{\"success\":true,\"err\":\"\",\"result\":{\"snapshot\":null}}", client.call(export, REPLY_WAIT).text());

@@ -144,6 +144,9 @@ public final class HttpCore implements RequestHandler {
         ScrapeBuffer body = new ScrapeBuffer(guess + guess / 8);
         try {
             source.writeMetrics(query, body);
+        } catch (FilterRejectedException e) {
+            log.accept("Request: /metrics: " + e.getMessage() + ": " + e.getCause());
+            return HttpResponse.error(400, e.getMessage());
         } catch (IOException e) {
             log.accept("Request: /metrics: scrape failed after " + body.size() + " bytes: " + e.getMessage());
             if (body.size() == 0) {

@@ -13,6 +13,8 @@ public interface MetricsSource {
      *
      * @param query the filters and the arrival time of the request
      * @param out where to write the exposition bytes
+     * @throws FilterRejectedException if a filter cannot be applied (checked before any sandbox is
+     *     queried): the answer is 400 with the exception's message
      * @throws IOException if the scrape or the write failed: with nothing written the answer is
      *     503 with the exception's message, otherwise the bytes written so far are sent (as
      *     upstream, whose response is then cut short)

@@ -11,12 +11,12 @@ import java.util.Objects;
  * @param timestamps whether sample lines end with the snapshot time in Unix milliseconds
  *     (upstream always writes it; node_exporter's textfile collector refuses it)
  */
-public record ExportOptions(String commentHeader, boolean timestamps) {
+public record WriteOptions(String commentHeader, boolean timestamps) {
     /** Options with no header and with timestamps, as the metric server writes. */
-    public static final ExportOptions DEFAULT = new ExportOptions("", true);
+    public static final WriteOptions DEFAULT = new WriteOptions("", true);
 
     /** Checks for null. */
-    public ExportOptions {
+    public WriteOptions {
         Objects.requireNonNull(commentHeader, "commentHeader");
     }
 }

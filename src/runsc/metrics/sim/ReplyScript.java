@@ -10,7 +10,7 @@ import java.util.List;
  * sandbox.
  */
 @FunctionalInterface
-public interface ExportScript {
+public interface ReplyScript {
 
     /**
      * {@return the reply to the call numbered {@code call}, counting from 0 per sandbox}
@@ -25,7 +25,7 @@ public interface ExportScript {
      *
      * @param replies at least one reply
      */
-    static ExportScript sequence(List<ScriptedReply> replies) {
+    static ReplyScript sequence(List<ScriptedReply> replies) {
         List<ScriptedReply> copy = List.copyOf(replies);
         if (copy.isEmpty()) {
             throw new IllegalArgumentException("a reply sequence needs at least one reply");

@@ -4,14 +4,14 @@ package runsc.metrics.exposition;
 import java.util.Objects;
 
 /**
- * A snapshot paired with the options it is written with.
+ * A snapshot with the prefix and labels it is written with.
  *
  * @param snapshot the snapshot
  * @param options its prefix and extra labels
  */
-public record SnapshotExport(Snapshot snapshot, SnapshotOptions options) {
+public record LabeledSnapshot(Snapshot snapshot, PrefixAndLabels options) {
     /** Checks for nulls. */
-    public SnapshotExport {
+    public LabeledSnapshot {
         Objects.requireNonNull(snapshot, "snapshot");
         Objects.requireNonNull(options, "options");
     }

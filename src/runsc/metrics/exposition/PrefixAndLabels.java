@@ -11,9 +11,9 @@ import java.util.Objects;
  * @param exporterPrefix the prefix, for example {@code runsc_}; may be empty
  * @param extraLabels labels added to every line of the snapshot, in any order
  */
-public record SnapshotOptions(String exporterPrefix, Map<String, String> extraLabels) {
+public record PrefixAndLabels(String exporterPrefix, Map<String, String> extraLabels) {
     /** Checks for nulls and copies the labels. */
-    public SnapshotOptions {
+    public PrefixAndLabels {
         Objects.requireNonNull(exporterPrefix, "exporterPrefix");
         extraLabels = Labels.orderedCopy(extraLabels, "extra label");
     }
