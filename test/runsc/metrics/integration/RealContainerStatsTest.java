@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,6 +18,7 @@ import runsc.metrics.json.JsonNumber;
 import runsc.metrics.json.JsonObject;
 import runsc.metrics.json.JsonString;
 import runsc.metrics.json.JsonValue;
+import runsc.metrics.runtime.HostCgroupCpu;
 import runsc.metrics.testing.RealRoot;
 import runsc.metrics.testing.RealRunsc;
 import runsc.metrics.testing.RealSandbox;
@@ -30,7 +28,8 @@ import runsc.metrics.testing.SandboxSpec;
 /**
  * {@link ControlClient#containerStats} against real {@code runsc events --stats} on the same real
  * sandboxes: {@code st1} (one container) and the pod {@code stpod} with a second container
- * {@code stapp} in it (CRI annotations). For each container the order is: our read, runsc's read,
+ * {@code stapp} in it (CRI annotations), with CPU scaled by {@link HostCgroupCpu} of the sandbox
+ * process as runsc scales it. For each container the order is: our read, runsc's read,
  * our read; runsc's counters must lie between our two (CPU with a slack of one 10 ms sentry tick
  * and 2%, because runsc scales the sentry's share by a host cgroup reading of its own moment), and
  * its gauges must equal ours within {@value #MEMORY_TOLERANCE_BYTES} bytes or 10% (the sentry
@@ -39,6 +38,7 @@ import runsc.metrics.testing.SandboxSpec;
 class RealContainerStatsTest {
     private static final long MEMORY_TOLERANCE_BYTES = 2 << 20;
     private static final long CPU_TICK_NANOS = 10_000_000L;
+    private static final HostCgroupCpu HOST_CGROUP = new HostCgroupCpu();
 
     private static RealRoot root;
     private static RealSandbox single;
@@ -71,11 +71,11 @@ class RealContainerStatsTest {
 
     private Reads read(RealSandbox sandbox, String containerId) throws IOException {
         ContainerStats before = client.containerStats(sandbox.id(), sandbox.controlSocket(), containerId, in(10_000));
-        long cpuBefore = before.cpuNanos(hostCgroupCpuNanos(sandbox));
+        long cpuBefore = before.cpuNanos(HOST_CGROUP.cpuNanos(sandbox.pid()));
         RunscResult events = RealRunsc.run(List.of("--root=" + root.path(), "events", "--stats", containerId));
         assertEquals(0, events.exitCode(), events::describe);
         ContainerStats after = client.containerStats(sandbox.id(), sandbox.controlSocket(), containerId, in(10_000));
-        long cpuAfter = after.cpuNanos(hostCgroupCpuNanos(sandbox));
+        long cpuAfter = after.cpuNanos(HOST_CGROUP.cpuNanos(sandbox.pid()));
         return new Reads(before, cpuBefore, (JsonObject) Json.parse(events.stdout().strip()), after, cpuAfter);
     }
 
@@ -132,28 +132,6 @@ class RealContainerStatsTest {
             v = v instanceof JsonObject obj ? obj.get(key) : null;
         }
         return v instanceof JsonNumber n ? n.longValueExact() : 0;
-    }
-
-    /**
-     * The sandbox's host cgroup CPU usage, read where runsc reads it (cgroup v1 {@code cpuacct.usage},
-     * v2 {@code usage_usec} of {@code cpu.stat}); empty when there is none, as runsc then also uses the
-     * sandbox's own accounting.
-     */
-    private static OptionalLong hostCgroupCpuNanos(RealSandbox sandbox) throws IOException {
-        String cgroup = sandbox.cgroupsPath().substring(1);
-        Path v1 = Path.of("/sys/fs/cgroup/cpuacct", cgroup, "cpuacct.usage");
-        if (Files.isRegularFile(v1)) {
-            return OptionalLong.of(Long.parseLong(Files.readString(v1).strip()));
-        }
-        Path v2 = Path.of("/sys/fs/cgroup", cgroup, "cpu.stat");
-        if (Files.isRegularFile(v2)) {
-            for (String line : Files.readAllLines(v2)) {
-                if (line.startsWith("usage_usec ")) {
-                    return OptionalLong.of(Long.parseLong(line.substring("usage_usec ".length()).strip()) * 1000);
-                }
-            }
-        }
-        return OptionalLong.empty();
     }
 
     private static long in(long millis) {
