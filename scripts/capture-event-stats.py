@@ -225,6 +225,10 @@ Cases: single = one container `sleep 3600`, --network=none; multi-root / multi-a
 io.kubernetes.cri.container-type=container, io.kubernetes.cri.sandbox-id=evpod) that counts to 300000
 in sh, then sleeps; net-1 / net-2 = --network=sandbox, python3 sending TCP and UDP on lo every 50 ms,
 captured a second apart.
+runsc 20240729 refuses --network=sandbox on Linux 6.x (its isRootNS test finds
+/proc/sys/net/core/rmem_default, which newer kernels have in every network namespace), so for `net`
+`runsc start` ran in a private mount namespace with a tmpfs over /proc/sys/net, in a network namespace
+made with `ip netns add` (only lo, up).
 
 """
 
