@@ -18,7 +18,6 @@ real-urpc-captures.txt) and what `runsc events --stats` printed ("=== STDOUT"). 
 Everything is removed afterwards (kill KILL, delete --force, the root directory, the network
 namespace made for `net` with `ip netns add`).
 """
-import ast
 import json
 import os
 import re
