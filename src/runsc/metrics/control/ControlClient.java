@@ -32,6 +32,7 @@ public final class ControlClient {
 
     private static final String EXPORT = "Metrics.Export";
     private static final String GET_SAVINGS = "containerManager.GetSavings";
+    private static final String EVENT = "containerManager.Event";
     private static final String UNKNOWN_METHOD = "unknown method";
 
     private final JsonLimits limits;
@@ -77,6 +78,28 @@ public final class ControlClient {
                 new JsonObject(Map.of("only_metrics", new JsonString(Objects.requireNonNull(filter, "filter")))),
                 deadlineNanos);
         return decode(sandboxId, socket, EXPORT, () -> ReplyDecoder.exportResult(result));
+    }
+
+    /**
+     * Asks for one container's resource usage ({@code containerManager.Event}), as
+     * {@code runsc events --stats} does: the request is {@code {"method":"containerManager.Event",
+     * "arg":"<container ID>"}}, and the reply is read with the same limits and deadline as
+     * {@link #exportMetrics}. Each container of a multi-container sandbox is a call of its own.
+     *
+     * @param sandboxId     the sandbox ID, for messages
+     * @param socket        the control socket
+     * @param containerId   the container (the sandbox ID for its root container)
+     * @param deadlineNanos when to give up, as a {@link System#nanoTime()} value
+     * @return the container's stats
+     * @throws ControlException if the call fails, the sandbox reports an error (such as
+     *                          {@code container "x" not found}), or the reply is not well-formed
+     *                          stats for that container
+     */
+    public ContainerStats containerStats(String sandboxId, Path socket, String containerId, long deadlineNanos)
+            throws ControlException {
+        JsonValue result = call(sandboxId, socket, EVENT,
+                new JsonString(Objects.requireNonNull(containerId, "containerId")), deadlineNanos);
+        return decode(sandboxId, socket, EVENT, () -> EventDecoder.eventResult(result, containerId));
     }
 
     /**

@@ -19,6 +19,7 @@ import java.util.function.Predicate;
 import runsc.metrics.exposition.MetricRegistration;
 import runsc.metrics.exposition.Snapshot;
 import runsc.metrics.json.Json;
+import runsc.metrics.json.JsonObject;
 
 /**
  * One simulated sandbox in a runsc root directory: {@code <sid>_sandbox:<sid>.state} (mode 0640,
@@ -41,6 +42,7 @@ public final class SimulatedSandbox implements AutoCloseable {
     private final long pid;
     private final Instant createdAt;
     private final SimMetrics metrics;
+    private final SimEventStats eventStats;
     private final MetricRegistration registration;
     private final ServerSocketChannel server;
     private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
@@ -59,6 +61,7 @@ public final class SimulatedSandbox implements AutoCloseable {
         this.metrics = new SimMetrics(options.fillerSeries(), options.seed(), options.fault().kind() == Fault.Kind.REGRESS,
                 options.histogram());
         this.registration = metrics.registration();
+        this.eventStats = new SimEventStats(options.id(), createdAt, options.seed());
         this.server = server;
         this.acceptor = server == null ? null
                 : Thread.ofVirtual().name("sim-" + options.id() + "-accept").unstarted(this::acceptLoop);
@@ -191,6 +194,11 @@ public final class SimulatedSandbox implements AutoCloseable {
 
     synchronized Snapshot takeSnapshot(Predicate<String> filter) {
         return metrics.next(now(), filter);
+    }
+
+    /** The {@code containerManager.Event} result for {@code cid}, or null for a container it does not run. */
+    JsonObject eventResult(String cid) {
+        return eventStats.knows(cid) ? eventStats.result(now()) : null;
     }
 
     /** The sandbox's wall clock: never earlier than its previous reading, with nanosecond digits. */

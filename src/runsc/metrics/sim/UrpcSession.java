@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
+import runsc.metrics.gotext.GoQuote;
 import runsc.metrics.json.Json;
 import runsc.metrics.json.JsonBool;
 import runsc.metrics.json.JsonFramer;
@@ -106,6 +107,7 @@ final class UrpcSession {
                 case "Metrics.Export" -> export(arg);
                 case "Metrics.GetRegisteredMetrics" -> registeredMetrics(arg);
                 case "containerManager.ContainerRuntimeState" -> runtimeState(arg);
+                case "containerManager.Event" -> event(arg);
                 default -> failure("unknown method");
             };
         } catch (IllegalArgumentException e) {
@@ -197,6 +199,23 @@ final class UrpcSession {
         }
         // 2 = running for the sandbox's own (root) container; any other ID is reported stopped (3).
         return success(runsc.metrics.json.JsonNumber.of(cid.equals(sandbox.id()) ? 2 : 3));
+    }
+
+    /** {@code containerManager.Event}: stats for the root container; another ID is gVisor's "not found". */
+    private byte[] event(JsonValue arg) {
+        if (arg == null) {
+            return failure("unexpected end of JSON input");
+        }
+        String cid;
+        if (arg instanceof JsonString(String s)) {
+            cid = s;
+        } else if (arg instanceof JsonNull) {
+            cid = "";
+        } else {
+            return failure("json: cannot unmarshal " + goKind(arg) + " into Go value of type string");
+        }
+        JsonObject result = sandbox.eventResult(cid);
+        return result == null ? failure("container " + GoQuote.quote(cid) + " not found") : success(result);
     }
 
     private void streamHugeReply() throws IOException {
