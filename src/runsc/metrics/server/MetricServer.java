@@ -21,7 +21,7 @@ import java.util.function.Consumer;
 
 import runsc.metrics.runtime.MetricServerAddress;
 import runsc.metrics.runtime.RuntimeRoot;
-import runsc.metrics.server.http.HttpCore;
+import runsc.metrics.server.http.Router;
 import runsc.metrics.server.http.ServerSettings;
 import runsc.metrics.server.http.tcp.TcpHttpServer;
 import runsc.metrics.server.http.unix.UnixHttpServer;
@@ -84,8 +84,8 @@ public final class MetricServer implements AutoCloseable {
         SandboxDiscovery discovery = new SandboxDiscovery(substituted, clock, log);
         MetricServer server = new MetricServer(substituted, discovery, pidFile, log);
         Scraper scraper = new Scraper(substituted, query, log);
-        MetricsEndpoint endpoint = new MetricsEndpoint(substituted, discovery, scraper, clock, startNanos, startTime);
-        HttpCore core = new HttpCore(new ServerSettings(config.rootText(), ProcessHandle.current().pid(),
+        ScrapeBodyWriter endpoint = new ScrapeBodyWriter(substituted, discovery, scraper, clock, startNanos, startTime);
+        Router core = new Router(new ServerSettings(config.rootText(), ProcessHandle.current().pid(),
                 ServerSettings.DEFAULT_MAX_IN_FLIGHT_METRICS, config.scrapeDeadline()), endpoint,
                 server.shuttingDown::get, log);
         server.listen(address, core);
@@ -102,7 +102,7 @@ public final class MetricServer implements AutoCloseable {
         return server;
     }
 
-    private void listen(String address, HttpCore core) throws ServerStartException {
+    private void listen(String address, Router core) throws ServerStartException {
         if (address.startsWith("/")) {
             try {
                 listener = UnixHttpServer.start(Path.of(address), core, log);

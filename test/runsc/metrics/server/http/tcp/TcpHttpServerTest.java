@@ -32,7 +32,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import runsc.metrics.server.http.HttpCore;
+import runsc.metrics.server.http.Router;
 import runsc.metrics.server.http.ServerSettings;
 
 class TcpHttpServerTest {
@@ -47,9 +47,9 @@ class TcpHttpServerTest {
     void setUp() throws IOException {
         sample = Files.readAllBytes(SAMPLE);
         // Room for serves50ConcurrentRequests: under the default cap of 8 in-flight /metrics
-        // requests, those that overlap get the documented 503 (HttpCoreTest), more of them the
+        // requests, those that overlap get the documented 503 (RouterTest), more of them the
         // busier the machine.
-        HttpCore core = new HttpCore(new ServerSettings("/run/runsc", 77, 50), (q, out) -> out.write(sample), () -> false,
+        Router core = new Router(new ServerSettings("/run/runsc", 77, 50), (q, out) -> out.write(sample), () -> false,
                 log::add);
         server = TcpHttpServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), core, log::add);
     }
@@ -186,7 +186,7 @@ class TcpHttpServerTest {
     void closeWaitsForARunningRequest() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        HttpCore slow = new HttpCore(ServerSettings.of("/run/runsc", 77), (q, out) -> {
+        Router slow = new Router(ServerSettings.of("/run/runsc", 77), (q, out) -> {
             entered.countDown();
             try {
                 release.await(20, TimeUnit.SECONDS);

@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import runsc.metrics.server.http.HttpCore;
+import runsc.metrics.server.http.Router;
 import runsc.metrics.server.http.MetricsSource;
 import runsc.metrics.server.http.ServerSettings;
 
@@ -44,7 +44,7 @@ class Http11ConnectionTest {
     private final RecordingControl control = new RecordingControl();
 
     static Http11Connection connection() {
-        return new Http11Connection(new HttpCore(ServerSettings.of("/run/runsc", 7), METRICS, () -> false, s -> { }),
+        return new Http11Connection(new Router(ServerSettings.of("/run/runsc", 7), METRICS, () -> false, s -> { }),
                 OPTIONS, s -> { });
     }
 
@@ -82,7 +82,7 @@ class Http11ConnectionTest {
     @Test
     void closesHttp10UnlessKeepAliveIsAsked() throws IOException {
         assertTrue(converse("GET / HTTP/1.0\r\n\r\nGET / HTTP/1.0\r\n\r\n").endsWith("Connection: close\r\n\r\n"
-                + HttpCore.INDEX_HTML));
+                + Router.INDEX_HTML));
         String kept = converse("GET /runsc-metrics/pid HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
         assertTrue(kept.contains("Connection: keep-alive\r\n"), kept);
     }

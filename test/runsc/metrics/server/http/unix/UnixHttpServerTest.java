@@ -34,7 +34,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import runsc.metrics.server.http.HttpCore;
+import runsc.metrics.server.http.Router;
 import runsc.metrics.server.http.MetricsSource;
 import runsc.metrics.server.http.ServerSettings;
 
@@ -47,7 +47,7 @@ class UnixHttpServerTest {
     private Path dir;
     private Path socket;
     private byte[] sample;
-    private HttpCore core;
+    private Router core;
 
     @BeforeEach
     void setUp() throws IOException {
@@ -57,9 +57,9 @@ class UnixHttpServerTest {
         sample = Files.readAllBytes(SAMPLE);
         MetricsSource source = (q, out) -> out.write(sample);
         // Room for serves50ConcurrentRequests: under the default cap of 8 in-flight /metrics
-        // requests, those that overlap get the documented 503 (HttpCoreTest), more of them the
+        // requests, those that overlap get the documented 503 (RouterTest), more of them the
         // busier the machine.
-        core = new HttpCore(new ServerSettings("/run/runsc", 99, 50), source, () -> false, log::add);
+        core = new Router(new ServerSettings("/run/runsc", 99, 50), source, () -> false, log::add);
     }
 
     @AfterEach
@@ -289,7 +289,7 @@ class UnixHttpServerTest {
             }
             out.write("# slow\n".getBytes(StandardCharsets.UTF_8));
         };
-        HttpCore slowCore = new HttpCore(ServerSettings.of("/run/runsc", 99), slow, () -> false, log::add);
+        Router slowCore = new Router(ServerSettings.of("/run/runsc", 99), slow, () -> false, log::add);
         UnixHttpServer s = UnixHttpServer.start(socket, slowCore, UnixServerOptions.DEFAULTS, log::add);
         try (SocketChannel ch = connect()) {
             send(ch, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");

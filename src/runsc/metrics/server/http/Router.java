@@ -30,7 +30,7 @@ import runsc.metrics.regex.Re2SyntaxException;
  * Any method is accepted, as with Go's mux. A path that is not clean gets a 301 to its clean form.
  * Concurrent {@code /metrics} requests with the same filters share one scrape ({@link ScrapeCoalescer}).
  */
-public final class HttpCore implements RequestHandler {
+public final class Router implements RequestHandler {
     /** The {@code Content-Type} of every successful {@code /metrics} response. */
     public static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     /** The index page, byte for byte as upstream writes it. */
@@ -64,7 +64,7 @@ public final class HttpCore implements RequestHandler {
      * @param shuttingDown true once shutdown has begun (healthcheck and pid then answer 503)
      * @param log receives one line per request and per failure (no stack traces in bodies)
      */
-    public HttpCore(ServerSettings settings, MetricsSource source, BooleanSupplier shuttingDown,
+    public Router(ServerSettings settings, MetricsSource source, BooleanSupplier shuttingDown,
                     Consumer<String> log) {
         this.settings = settings;
         this.source = source;

@@ -21,13 +21,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import runsc.metrics.regex.Re2Pattern;
 
-class HttpCoreTest {
+class RouterTest {
     private static final String ROOT = "/run/runsc";
 
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final FakeMetricsSource source = FakeMetricsSource.text("# metrics\n");
-    private final HttpCore core = new HttpCore(ServerSettings.of(ROOT, 4242), source, shuttingDown::get, log::add);
+    private final Router core = new Router(ServerSettings.of(ROOT, 4242), source, shuttingDown::get, log::add);
 
     private HttpResponse get(String target) {
         return core.handle(HttpRequest.of("GET", target, HttpHeaders.of("Host", "localhost"), new byte[0]));
@@ -59,11 +59,11 @@ class HttpCoreTest {
     @Test
     void servesMetricsWithTextFormatContentType() throws IOException {
         FakeMetricsSource sample = FakeMetricsSource.sample();
-        HttpCore c = new HttpCore(ServerSettings.of(ROOT, 1), sample, () -> false, s -> { });
+        Router c = new Router(ServerSettings.of(ROOT, 1), sample, () -> false, s -> { });
         HttpResponse r = c.handle(HttpRequest.of("GET", "/metrics", HttpHeaders.EMPTY, new byte[0]));
         assertEquals(200, r.status());
         assertEquals(List.of(new Header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")), r.headers());
-        assertArrayEquals(Files.readAllBytes(FakeMetricsSource.SAMPLE), r.body());
+        assertArrayEquals(Files.readAllBytes(FakeMetricsSource.SAMPLE), r.bodyBytes());
         assertEquals(1, sample.queries.size());
         assertTrue(sample.queries.getFirst().metricsFilter().isEmpty());
         assertTrue(sample.queries.getFirst().capabilityFilter().isEmpty());
@@ -285,7 +285,7 @@ class HttpCoreTest {
 
     @Test
     void answers503WithTheMessageWhenTheScrapeFailsBeforeAnyByte() {
-        HttpCore c = new HttpCore(ServerSettings.of(ROOT, 1), (q, out) -> {
+        Router c = new Router(ServerSettings.of(ROOT, 1), (q, out) -> {
             throw new IOException("scrape failed: deadline exceeded");
         }, () -> false, log::add);
         assertGoError(c.handle(HttpRequest.of("GET", "/metrics", HttpHeaders.EMPTY, new byte[0])), 503,
@@ -294,7 +294,7 @@ class HttpCoreTest {
 
     @Test
     void sendsWhatWasWrittenWhenTheScrapeFailsLater() {
-        HttpCore c = new HttpCore(ServerSettings.of(ROOT, 1), (q, out) -> {
+        Router c = new Router(ServerSettings.of(ROOT, 1), (q, out) -> {
             out.write("# partial".getBytes(StandardCharsets.UTF_8));
             throw new IOException("broken");
         }, () -> false, log::add);
@@ -305,7 +305,7 @@ class HttpCoreTest {
 
     @Test
     void answers500WithoutDetailsWhenTheSourceCrashes() {
-        HttpCore c = new HttpCore(ServerSettings.of(ROOT, 1), (q, out) -> {
+        Router c = new Router(ServerSettings.of(ROOT, 1), (q, out) -> {
             throw new IllegalStateException("secret detail");
         }, () -> false, log::add);
         HttpResponse r = c.handle(HttpRequest.of("GET", "/metrics", HttpHeaders.EMPTY, new byte[0]));
@@ -318,7 +318,7 @@ class HttpCoreTest {
     void capsConcurrentMetricsRequests() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        HttpCore c = new HttpCore(new ServerSettings(ROOT, 1, 1), (q, out) -> {
+        Router c = new Router(new ServerSettings(ROOT, 1, 1), (q, out) -> {
             entered.countDown();
             try {
                 release.await(10, TimeUnit.SECONDS);
@@ -384,7 +384,7 @@ class HttpCoreTest {
         // A multi-megabyte scrape body is shared by coalesced requests: no copy on the way in or out.
         byte[] body = {1, 2};
         HttpResponse r = HttpResponse.of(200, "x", body);
-        assertSame(body, r.body());
+        assertSame(body, r.buffer());
         assertEquals(2, r.bodyLength());
         assertFalse(r.close());
         assertEquals("200 OK (2 body bytes)", r.toString());

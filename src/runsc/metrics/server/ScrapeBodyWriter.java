@@ -25,7 +25,7 @@ import runsc.metrics.server.http.MetricsSource;
  * sandbox, add the server's own metrics, and write it all in one exposition with upstream's comment
  * header. Sandbox snapshots are listed in sandbox ID order, so the lines of each family are too.
  */
-final class MetricsEndpoint implements MetricsSource {
+final class ScrapeBodyWriter implements MetricsSource {
     private final ServerConfig config;
     private final SandboxDiscovery discovery;
     private final Scraper scraper;
@@ -34,7 +34,7 @@ final class MetricsEndpoint implements MetricsSource {
     private final long startNanos;
     private final double startSeconds;
 
-    MetricsEndpoint(ServerConfig config, SandboxDiscovery discovery, Scraper scraper, Clock clock,
+    ScrapeBodyWriter(ServerConfig config, SandboxDiscovery discovery, Scraper scraper, Clock clock,
                     long startNanos, Instant startTime) {
         this.config = config;
         this.discovery = discovery;
