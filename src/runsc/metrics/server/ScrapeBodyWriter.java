@@ -17,6 +17,7 @@ import runsc.metrics.exposition.ExpositionWriter;
 import runsc.metrics.exposition.GoQuote;
 import runsc.metrics.exposition.SnapshotExport;
 import runsc.metrics.exposition.SnapshotOptions;
+import runsc.metrics.server.config.ServerConfig;
 import runsc.metrics.server.http.MetricsQuery;
 import runsc.metrics.server.http.MetricsSource;
 

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import runsc.metrics.regex.Re2Pattern;
+import runsc.metrics.server.config.ServerConfig;
 import runsc.metrics.server.http.MetricsQuery;
 
 /**

@@ -20,14 +20,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import runsc.metrics.regex.Re2Pattern;
+import runsc.metrics.server.config.ServerConfig;
 
 class RouterTest {
     private static final String ROOT = "/run/runsc";
+    private static final ServerConfig CONFIG = ServerConfig.of(ROOT, "/run/m.sock", "runsc_", 8);
 
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final FakeMetricsSource source = FakeMetricsSource.text("# metrics\n");
-    private final Router core = new Router(ServerSettings.of(ROOT, 4242), source, shuttingDown::get, log::add);
+    private final Router core = new Router(CONFIG, source, shuttingDown::get, log::add);
 
     private HttpResponse get(String target) {
         return core.handle(HttpRequest.of("GET", target, HttpHeaders.of("Host", "localhost"), new byte[0]));
@@ -59,7 +61,7 @@ class RouterTest {
     @Test
     void servesMetricsWithTextFormatContentType() throws IOException {
         FakeMetricsSource sample = FakeMetricsSource.sample();
-        Router c = new Router(ServerSettings.of(ROOT, 1), sample, () -> false, s -> { });
+        Router c = new Router(CONFIG, sample, () -> false, s -> { });
         HttpResponse r = c.handle(HttpRequest.of("GET", "/metrics", HttpHeaders.EMPTY, new byte[0]));
         assertEquals(200, r.status());
         assertEquals(List.of(new Header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")), r.headers());
@@ -277,7 +279,7 @@ class RouterTest {
     void pidRouteServesThePidWithoutNewline() {
         HttpResponse r = get("/runsc-metrics/pid");
         assertEquals(200, r.status());
-        assertEquals("4242", r.bodyText());
+        assertEquals(Long.toString(ProcessHandle.current().pid()), r.bodyText());
         assertEquals("text/plain; charset=utf-8", r.header("Content-Type"));
         shuttingDown.set(true);
         assertGoError(get("/runsc-metrics/pid"), 503, "server is shutting down");
@@ -285,7 +287,7 @@ class RouterTest {
 
     @Test
     void answers503WithTheMessageWhenTheScrapeFailsBeforeAnyByte() {
-        Router c = new Router(ServerSettings.of(ROOT, 1), (q, out) -> {
+        Router c = new Router(CONFIG, (q, out) -> {
             throw new IOException("scrape failed: deadline exceeded");
         }, () -> false, log::add);
         assertGoError(c.handle(HttpRequest.of("GET", "/metrics", HttpHeaders.EMPTY, new byte[0])), 503,
@@ -294,7 +296,7 @@ class RouterTest {
 
     @Test
     void sendsWhatWasWrittenWhenTheScrapeFailsLater() {
-        Router c = new Router(ServerSettings.of(ROOT, 1), (q, out) -> {
+        Router c = new Router(CONFIG, (q, out) -> {
             out.write("# partial".getBytes(StandardCharsets.UTF_8));
             throw new IOException("broken");
         }, () -> false, log::add);
@@ -305,7 +307,7 @@ class RouterTest {
 
     @Test
     void answers500WithoutDetailsWhenTheSourceCrashes() {
-        Router c = new Router(ServerSettings.of(ROOT, 1), (q, out) -> {
+        Router c = new Router(CONFIG, (q, out) -> {
             throw new IllegalStateException("secret detail");
         }, () -> false, log::add);
         HttpResponse r = c.handle(HttpRequest.of("GET", "/metrics", HttpHeaders.EMPTY, new byte[0]));
@@ -318,7 +320,7 @@ class RouterTest {
     void capsConcurrentMetricsRequests() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        Router c = new Router(new ServerSettings(ROOT, 1, 1), (q, out) -> {
+        Router c = new Router(CONFIG.withMaxConcurrentScrapes(1), (q, out) -> {
             entered.countDown();
             try {
                 release.await(10, TimeUnit.SECONDS);
