@@ -317,6 +317,18 @@ class RouterTest {
     }
 
     @Test
+    void neverThrowsWhateverFailsBehindARoute() {
+        Router c = new Router(CONFIG, source, () -> {
+            throw new IllegalStateException("shutdown flag broken");
+        }, log::add);
+        HttpResponse r = c.handle(HttpRequest.of("GET", "/runsc-metrics/pid", HttpHeaders.EMPTY, new byte[0]));
+        assertGoError(r, 500, "internal error");
+        assertTrue(r.close());
+        assertEquals(List.of("Request: GET /runsc-metrics/pid",
+                "Request: GET /runsc-metrics/pid: internal error: java.lang.IllegalStateException: shutdown flag broken"), log);
+    }
+
+    @Test
     void capsConcurrentMetricsRequests() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
