@@ -271,7 +271,7 @@ class ImageTest {
                 Path.of("/"), scratch);
         assertEquals(0, r.status(), r.err());
         List<String> modules = r.out().lines().map(l -> l.replaceFirst("@.*", "")).toList();
-        assertEquals(List.of("java.base", "jdk.httpserver", "jdk.unsupported", "runsc.metrics"), modules);
+        assertEquals(List.of("java.base", "jdk.httpserver", "jdk.net", "jdk.unsupported", "runsc.metrics"), modules);
     }
 
     @Test

@@ -69,9 +69,19 @@ class ServerConfigTest {
     void rejectsTransportLimitsThatCannotWork() {
         TransportLimits d = TransportLimits.DEFAULTS;
         assertEquals("idle timeout must be positive, got PT0S", assertThrows(IllegalArgumentException.class,
-                () -> d.withTimeouts(Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1))).getMessage());
+                () -> d.withTimeouts(Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1)))
+                .getMessage());
+        assertEquals("header timeout must be positive, got PT0S", assertThrows(IllegalArgumentException.class,
+                () -> d.withTimeouts(Duration.ofSeconds(1), Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1)))
+                .getMessage());
         assertEquals("response timeout must be positive, got PT-1S", assertThrows(IllegalArgumentException.class,
-                () -> d.withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(-1))).getMessage());
+                () -> d.withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1),
+                        Duration.ofSeconds(-1))).getMessage());
+        assertEquals("connection cap per user must be 1 to 64, got 65",
+                assertThrows(IllegalArgumentException.class, () -> d.withMaxConnectionsPerUser(65)).getMessage());
+        assertEquals(2, d.withMaxConnections(2).maxConnectionsPerUser(), "the share per user shrinks with the cap");
+        assertEquals(16, d.reservedForRoot());
+        assertEquals(0, d.withMaxConnections(3).reservedForRoot());
         assertEquals("connection cap must be at least 1, got 0",
                 assertThrows(IllegalArgumentException.class, () -> d.withMaxConnections(0)).getMessage());
     }

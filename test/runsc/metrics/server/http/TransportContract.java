@@ -124,6 +124,12 @@ public abstract class TransportContract {
     /** What a POST with a 65537-byte body gets. */
     protected abstract Outcome largeBody();
 
+    /** How long after a deadline this transport may take to close the connection. */
+    protected abstract Duration deadlineSlack();
+
+    /** When a connection that sends nothing at all is closed at the latest, counted from the connect. */
+    protected abstract Duration silentConnectionDeadline(TransportLimits limits);
+
     @BeforeEach
     void readSample() throws IOException {
         sample = Files.readAllBytes(SAMPLE);
@@ -306,7 +312,8 @@ public abstract class TransportContract {
 
     @Test
     void serves50ConcurrentRequests() throws Exception {
-        start(TransportLimits.DEFAULTS);
+        // Room for 50 connections of one user, whoever runs the test.
+        start(TransportLimits.DEFAULTS.withMaxConnections(256).withMaxConnectionsPerUser(128));
         try (ExecutorService pool = Executors.newFixedThreadPool(50)) {
             List<Future<Integer>> results = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
@@ -345,6 +352,91 @@ public abstract class TransportContract {
             for (RawConnection c : held) {
                 c.close();
             }
+        }
+    }
+
+    /** Waits for the server to close {@code c}, and returns how long that took from {@code sinceNanos}. */
+    private static Duration closedAfter(RawConnection c, long sinceNanos) {
+        assertClosed(c);
+        return Duration.ofNanos(System.nanoTime() - sinceNanos);
+    }
+
+    @Test
+    void closesAConnectionThatHasNotSentItsHeadWithinTheHeaderTimeout() throws IOException {
+        TransportLimits limits = effective(TransportLimits.DEFAULTS);
+        start(TransportLimits.DEFAULTS);
+        try (RawConnection c = connect()) {
+            long connected = System.nanoTime();
+            c.send("GET /runsc-metrics/pid HTTP/1.1\r\n");
+            Duration open = closedAfter(c, connected);
+            assertTrue(open.compareTo(limits.headerTimeout().plus(deadlineSlack())) <= 0,
+                    "closed after " + open + ", header timeout " + limits.headerTimeout());
+        }
+    }
+
+    @Test
+    void closesASilentConnection() throws IOException {
+        TransportLimits limits = effective(TransportLimits.DEFAULTS);
+        start(TransportLimits.DEFAULTS);
+        try (RawConnection c = connect()) {
+            long connected = System.nanoTime();
+            Duration open = closedAfter(c, connected);
+            assertTrue(open.compareTo(silentConnectionDeadline(limits).plus(deadlineSlack())) <= 0, "closed after " + open);
+        }
+    }
+
+    @Test
+    void servesAHealthcheckSoonAfterStalledConnectionsFilledTheCap() throws Exception {
+        TransportLimits limits = effective(TransportLimits.DEFAULTS);
+        start(TransportLimits.DEFAULTS);
+        List<RawConnection> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < limits.maxConnections(); i++) {
+                RawConnection c = connect();
+                held.add(c);
+                c.send("G");
+            }
+            long filled = System.nanoTime();
+            Duration bound = limits.headerTimeout().plus(deadlineSlack()).plusSeconds(1);
+            int attempts = 0;
+            while (true) {
+                attempts++;
+                if (healthcheckAnswers()) {
+                    break;
+                }
+                Duration waited = Duration.ofNanos(System.nanoTime() - filled);
+                assertTrue(waited.compareTo(bound) < 0, "no healthcheck answered within " + waited);
+                Thread.sleep(200);
+            }
+            assertTrue(attempts > 1, "the stalled connections held the cap at first");
+        } finally {
+            for (RawConnection c : held) {
+                c.close();
+            }
+        }
+    }
+
+    private boolean healthcheckAnswers() {
+        try (RawConnection c = connect()) {
+            c.send("GET /runsc-metrics/healthcheck?root=" + ROOT + " HTTP/1.1\r\nHost: x\r\n\r\n");
+            return c.read(false).status() == 200;
+        } catch (IOException e) {
+            return false; // closed over the cap without an answer
+        }
+    }
+
+    @Test
+    void letsAnAnsweredConnectionIdleLongerThanTheHeaderTimeout() throws Exception {
+        TransportLimits asked = TransportLimits.DEFAULTS.withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(1),
+                Duration.ofSeconds(60), Duration.ofSeconds(60));
+        TransportLimits limits = effective(asked);
+        start(asked);
+        try (RawConnection c = connect()) {
+            c.send("GET /runsc-metrics/pid HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals(PID, c.read(false).body());
+            Thread.sleep(limits.headerTimeout().plusMillis(1500));
+            c.send("GET /runsc-metrics/pid HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals(PID, c.read(false).body(), "the idle timeout, not the header timeout, applies between requests");
         }
     }
 

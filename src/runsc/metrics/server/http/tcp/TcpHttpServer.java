@@ -53,11 +53,13 @@ public final class TcpHttpServer implements Closeable {
 
     /**
      * Binds and starts serving. Before the first {@link HttpServer} of the JVM is created, this
-     * sets the JDK's request, response and idle time limits and its connection cap from
+     * sets the JDK's documented request, response and idle time limits and its connection cap from
      * {@code limits}, unless they were given with {@code -D}: HttpServer reads them once, from
      * system properties, when its configuration class loads, and leaves time limits off by
      * default. They are therefore the same for every server of the JVM; the body limit is this
-     * server's own.
+     * server's own. The JDK server knows nothing of peers, so the cap is not shared out per peer:
+     * it closes a connection over the cap at once, and the header deadline frees a slot held by a
+     * client that sends nothing useful within a few seconds.
      *
      * @param address where to listen; port 0 picks a free port
      * @param limits the time limits, connection cap and body limit
@@ -68,7 +70,10 @@ public final class TcpHttpServer implements Closeable {
      */
     public static TcpHttpServer start(InetSocketAddress address, TransportLimits limits, RequestHandler handler,
                                       Consumer<String> log) throws IOException {
-        setIfAbsent("sun.net.httpserver.maxReqTime", limits.requestTimeout().toSeconds(), log);
+        // The JDK counts maxReqTime from a request's first byte to the end of its body (for a new
+        // connection, min(maxReqTime, idleInterval) from the accept, checked by a 10 s idle timer),
+        // so the header deadline bounds the whole request: bodies here are a few hundred bytes.
+        setIfAbsent("sun.net.httpserver.maxReqTime", limits.headerTimeout().toSeconds(), log);
         setIfAbsent("sun.net.httpserver.maxRspTime", limits.responseTimeout().toSeconds(), log);
         setIfAbsent("sun.net.httpserver.idleInterval", limits.idleTimeout().toSeconds(), log);
         setIfAbsent("jdk.httpserver.maxConnections", limits.maxConnections(), log);

@@ -34,9 +34,14 @@ final class Http11Connection {
     void serve(InputStream in, OutputStream out, ConnectionControl control) throws IOException {
         Http11Reader reader = new Http11Reader(in, limits.maxBodyBytes());
         Http11Writer writer = new Http11Writer(out);
-        while (true) {
+        // The first head is due a few seconds after the accept: until then the connection holds a slot
+        // without asking for anything. A connection that has been answered may idle longer.
+        control.arm(limits.headerTimeout());
+        for (boolean first = true; ; first = false) {
             control.idle(true);
-            control.arm(limits.idleTimeout());
+            if (!first) {
+                control.arm(limits.idleTimeout());
+            }
             Http11Reader.RequestHead head;
             byte[] body;
             try {
@@ -44,9 +49,12 @@ final class Http11Connection {
                     return;
                 }
                 control.idle(false);
-                control.arm(limits.requestTimeout());
+                if (!first) {
+                    control.arm(limits.headerTimeout());
+                }
                 head = reader.readHead();
                 checkHost(head);
+                control.arm(limits.requestTimeout());
                 if (reader.contentLength(head) > 0
                         && head.headers().first("Expect").orElse("").equalsIgnoreCase("100-continue")) {
                     writer.writeContinue();

@@ -42,7 +42,6 @@ public final class UnixHttpServer implements Closeable {
     public static UnixHttpServer start(Path socketPath, TransportLimits limits, RequestHandler handler,
                                        Consumer<String> log) throws IOException {
         Http11Connection connection = new Http11Connection(handler, limits, log);
-        int cap = limits.maxConnections();
         UnixSocketServer.ConnectionHandler http = new UnixSocketServer.ConnectionHandler() {
             @Override
             public void serve(InputStream in, OutputStream out, ConnectionControl control) throws IOException {
@@ -50,11 +49,11 @@ public final class UnixHttpServer implements Closeable {
             }
 
             @Override
-            public void reject(OutputStream out) throws IOException {
-                new Http11Writer(out).writeError(503, "too many connections (limit " + cap + ")");
+            public void reject(OutputStream out, String reason) throws IOException {
+                new Http11Writer(out).writeError(503, reason);
             }
         };
-        return new UnixHttpServer(UnixSocketServer.bind(socketPath, http, cap, limits.responseTimeout(), log));
+        return new UnixHttpServer(UnixSocketServer.bind(socketPath, http, limits, limits.responseTimeout(), log));
     }
 
     /**

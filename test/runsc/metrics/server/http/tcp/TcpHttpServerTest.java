@@ -94,7 +94,8 @@ class TcpHttpServerTest {
 
     @Test
     void setsTimeLimitsBeforeCreatingTheServer() {
-        assertEquals("60", System.getProperty("sun.net.httpserver.maxReqTime"));
+        assertEquals("5", System.getProperty("sun.net.httpserver.maxReqTime"), "the header deadline");
+        assertEquals("60", System.getProperty("sun.net.httpserver.idleInterval"));
         assertEquals("60", System.getProperty("sun.net.httpserver.maxRspTime"));
         assertEquals("64", System.getProperty("jdk.httpserver.maxConnections"));
     }

@@ -13,15 +13,19 @@ import runsc.metrics.server.http.TransportContract;
 
 /**
  * The transport contract over TCP. The JDK's server reads its time limits and connection cap once
- * per JVM, from system properties, so every server of the test JVM has those of the first one
- * (the defaults, unless given with {@code -D}); the body limit is per server.
+ * per JVM, from system properties, so every server of the test JVM is started with the defaults
+ * for those; the body limit is per server.
  */
 class TcpTransportContractTest extends TransportContract {
     private TcpHttpServer server;
 
     @Override
     protected Closeable startServer(TransportLimits limits, RequestHandler handler) throws IOException {
-        server = TcpHttpServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), limits, handler, log::add);
+        // What the JDK reads per JVM comes from the defaults, as for the product's server.
+        TransportLimits jvmWide = new TransportLimits(TransportLimits.DEFAULT_IDLE_TIMEOUT, TransportLimits.DEFAULT_HEADER_TIMEOUT,
+                TransportLimits.DEFAULT_REQUEST_TIMEOUT, TransportLimits.DEFAULT_RESPONSE_TIMEOUT,
+                TransportLimits.DEFAULT_MAX_CONNECTIONS, TransportLimits.DEFAULT_MAX_CONNECTIONS_PER_USER, limits.maxBodyBytes());
+        server = TcpHttpServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), jvmWide, handler, log::add);
         return server;
     }
 
@@ -32,17 +36,16 @@ class TcpTransportContractTest extends TransportContract {
         return new RawConnection(s.getInputStream(), s.getOutputStream(), s);
     }
 
+    /**
+     * The product's defaults for what the JDK applies per JVM (the test JVM gives no {@code -D} for
+     * them), the asked body limit. The head deadline is what the JDK's single request deadline
+     * must be, so a server that set it from anything else fails the deadline cases.
+     */
     @Override
     protected TransportLimits effective(TransportLimits asked) {
         TransportLimits d = TransportLimits.DEFAULTS;
-        return new TransportLimits(seconds("sun.net.httpserver.idleInterval", d.idleTimeout()),
-                seconds("sun.net.httpserver.maxReqTime", d.requestTimeout()),
-                seconds("sun.net.httpserver.maxRspTime", d.responseTimeout()),
-                Integer.getInteger("jdk.httpserver.maxConnections", d.maxConnections()), asked.maxBodyBytes());
-    }
-
-    private static Duration seconds(String property, Duration otherwise) {
-        return Duration.ofSeconds(Long.getLong(property, otherwise.toSeconds()));
+        return new TransportLimits(d.idleTimeout(), d.headerTimeout(), d.headerTimeout(), d.responseTimeout(),
+                d.maxConnections(), Math.min(asked.maxConnectionsPerUser(), d.maxConnections()), asked.maxBodyBytes());
     }
 
     /** The JDK's server closes a connection over its cap as soon as it accepts it, without an answer. */
@@ -61,6 +64,23 @@ class TcpTransportContractTest extends TransportContract {
     @Override
     protected Outcome largeHeaderSection() {
         return new Outcome.Routed(200);
+    }
+
+    /** The JDK checks its request deadline once a second. */
+    @Override
+    protected Duration deadlineSlack() {
+        return Duration.ofSeconds(3);
+    }
+
+    /**
+     * The JDK closes a connection that has sent nothing after min(maxReqTime, idleInterval), but
+     * checks for such connections only every 10 s ({@code sun.net.httpserver.clockTick}, not a
+     * documented setting, so left alone).
+     */
+    @Override
+    protected Duration silentConnectionDeadline(TransportLimits limits) {
+        Duration first = limits.headerTimeout().compareTo(limits.idleTimeout()) < 0 ? limits.headerTimeout() : limits.idleTimeout();
+        return first.plusSeconds(10);
     }
 
     /** The adapter reads the body up to the limit and answers in Go's error shape. */

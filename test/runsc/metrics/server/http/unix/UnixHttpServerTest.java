@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -37,7 +38,7 @@ import runsc.metrics.server.http.Router;
 class UnixHttpServerTest {
     private static final Path SAMPLE = Path.of("test/resources/samples/upstream-metric-server-output.txt");
     private static final TransportLimits FAST = TransportLimits.DEFAULTS.withTimeouts(Duration.ofMillis(500),
-            Duration.ofMillis(500), Duration.ofSeconds(5));
+            Duration.ofMillis(500), Duration.ofMillis(500), Duration.ofSeconds(5));
 
     private static final String PID = Long.toString(ProcessHandle.current().pid());
 
@@ -107,9 +108,17 @@ class UnixHttpServerTest {
     }
 
     @Test
-    void closesAConnectionIdleLongerThanTheIdleTimeout() throws IOException {
-        try (UnixHttpServer _ = start(FAST); SocketChannel ch = connect()) {
-            assertEquals(-1, Channels.newInputStream(ch).read());
+    void closesAConnectionIdleLongerThanTheIdleTimeout() throws Exception {
+        TransportLimits limits = FAST.withTimeouts(Duration.ofMillis(700), Duration.ofSeconds(5), Duration.ofSeconds(5),
+                Duration.ofSeconds(5));
+        try (UnixHttpServer _ = start(limits); SocketChannel ch = connect()) {
+            send(ch, "GET /runsc-metrics/pid HTTP/1.1\r\nHost: x\r\n\r\n");
+            InputStream in = Channels.newInputStream(ch);
+            assertEquals(PID, RawResponses.parse(in, false).body());
+            long answered = System.nanoTime();
+            assertEquals(-1, in.read());
+            long idled = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - answered);
+            assertTrue(idled >= 600 && idled < 4000, "closed after " + idled + " ms idle");
         }
     }
 

@@ -8,6 +8,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -66,6 +67,17 @@ class UnixTransportContractTest extends TransportContract {
     @Override
     protected Outcome largeHeaderSection() {
         return new Outcome.Answer(431, "431 Request Header Fields Too Large: header section exceeds 16384 bytes");
+    }
+
+    @Override
+    protected Duration deadlineSlack() {
+        return Duration.ofSeconds(2);
+    }
+
+    /** The header deadline runs from the accept. */
+    @Override
+    protected Duration silentConnectionDeadline(TransportLimits limits) {
+        return limits.headerTimeout();
     }
 
     /** The reader refuses from the Content-Length alone, before reading the body. */
