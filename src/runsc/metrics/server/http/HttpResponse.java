@@ -14,9 +14,9 @@ import java.util.Objects;
  * {@code HEAD}.
  *
  * @param status the status code
- * @param headers the header fields set by the core, in order
+ * @param headers the header fields set by the router, in order
  * @param buffer an array that holds the body in its first {@code bodyLength} bytes, owned by the
- *     response from now on: neither the core nor the transports modify it, and callers must not
+ *     response from now on: neither the router nor the transports modify it, and callers must not
  *     either (a scrape body of several megabytes is shared by every request that coalesced on it,
  *     so copying it in and out would cost a copy per reader)
  * @param bodyLength the number of body bytes; less than the array's length when a scrape hands
@@ -43,7 +43,7 @@ public record HttpResponse(int status, List<Header> headers, byte[] buffer, int 
      * A response whose body is the whole array.
      *
      * @param status the status code
-     * @param headers the header fields set by the core, in order
+     * @param headers the header fields set by the router, in order
      * @param body the body, taken over as in the canonical constructor
      * @param close true if the connection must be closed after this response
      */
@@ -118,7 +118,7 @@ public record HttpResponse(int status, List<Header> headers, byte[] buffer, int 
     }
 
     /**
-     * Returns the first value of a header field set by the core.
+     * Returns the first value of a header field set by the router.
      *
      * @param name the field name, any case
      * @return the value, or null if absent

@@ -183,7 +183,7 @@ public abstract class TransportContract {
         try {
             assertEquals(-1, c.in().read());
         } catch (IOException e) {
-            assertEquals("Connection reset", e.getMessage());
+            assertEquals("Connection reset", e.getMessage(), "the connection is still open (or failed otherwise)");
         }
     }
 

@@ -20,7 +20,7 @@ import runsc.metrics.server.http.HttpResponse;
 import runsc.metrics.server.http.RequestHandler;
 
 /**
- * Serves the core over TCP with the JDK's {@link HttpServer}. Routing is the core's: the only
+ * Serves the router over TCP with the JDK's {@link HttpServer}. Routing is the router's: the only
  * context is {@code /}, because HttpServer matches contexts by prefix ({@code /metricsXYZ} would
  * reach a {@code /metrics} context). Handlers run on virtual threads; closing waits for running
  * exchanges (up to the response timeout) and then calls {@code stop(0)}, since older JDKs wait
