@@ -22,5 +22,6 @@
  */
 module runsc.metrics {
     requires jdk.httpserver;
+    requires jdk.net; // SO_PEERCRED: the Unix socket shares its connection cap out per peer user
     requires jdk.unsupported; // sun.misc.Signal: exit 0 after a graceful stop on SIGINT or SIGTERM, as runsc
 }

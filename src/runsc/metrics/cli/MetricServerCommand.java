@@ -8,7 +8,7 @@ import java.util.Optional;
 import runsc.metrics.server.ControlSandboxQuery;
 import runsc.metrics.server.HeapBudget;
 import runsc.metrics.server.MetricServer;
-import runsc.metrics.server.ServerConfig;
+import runsc.metrics.server.config.ServerConfig;
 import runsc.metrics.server.ServerStartException;
 
 /**

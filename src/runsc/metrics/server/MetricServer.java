@@ -22,8 +22,9 @@ import java.util.function.Consumer;
 
 import runsc.metrics.runtime.MetricServerAddress;
 import runsc.metrics.runtime.RuntimeRoot;
-import runsc.metrics.server.http.HttpCore;
-import runsc.metrics.server.http.ServerSettings;
+import runsc.metrics.server.config.ServerConfig;
+import runsc.metrics.server.config.TransportLimits;
+import runsc.metrics.server.http.Router;
 import runsc.metrics.server.http.tcp.TcpHttpServer;
 import runsc.metrics.server.http.unix.UnixHttpServer;
 
@@ -79,17 +80,13 @@ public final class MetricServer implements AutoCloseable {
         long startNanos = System.nanoTime();
         Clock clock = Clock.systemDefaultZone();
         Instant startTime = clock.instant();
-        String address = MetricServerAddress.substitute(config.address(), config.rootText());
-        ServerConfig substituted = new ServerConfig(config.root(), config.rootText(), address, config.exporterPrefix(),
-                config.maxParallel(), config.scrapeDeadline(), config.minSandboxTimeout(), config.refreshInterval());
+        ServerConfig substituted = config.withAddress(MetricServerAddress.substitute(config.address(), config.rootText()));
         SandboxDiscovery discovery = new SandboxDiscovery(substituted, clock, log);
         MetricServer server = new MetricServer(substituted, discovery, pidFile, log);
         Scraper scraper = new Scraper(substituted, query, log);
-        MetricsEndpoint endpoint = new MetricsEndpoint(substituted, discovery, scraper, clock, startNanos, startTime);
-        HttpCore core = new HttpCore(new ServerSettings(config.rootText(), ProcessHandle.current().pid(),
-                ServerSettings.DEFAULT_MAX_IN_FLIGHT_METRICS, config.scrapeDeadline()), endpoint,
-                server.shuttingDown::get, log);
-        server.listen(address, core);
+        ScrapeBodyWriter body = new ScrapeBodyWriter(substituted, discovery, scraper, clock, startNanos, startTime);
+        Router router = new Router(substituted, body, server.shuttingDown::get, log);
+        server.listen(substituted.address(), substituted.limits(), router);
         if (pidFile.isPresent()) {
             try {
                 writePidFile(pidFile.get());
@@ -103,10 +100,10 @@ public final class MetricServer implements AutoCloseable {
         return server;
     }
 
-    private void listen(String address, HttpCore core) throws ServerStartException {
+    private void listen(String address, TransportLimits limits, Router router) throws ServerStartException {
         if (address.startsWith("/")) {
             try {
-                listener = UnixHttpServer.start(Path.of(address), core, log);
+                listener = UnixHttpServer.start(Path.of(address), limits, router, log);
             } catch (IOException e) {
                 // The transport names the socket itself in most of its errors; do not say it twice.
                 String prefix = "cannot listen on unix domain socket \"" + address + "\": ";
@@ -124,7 +121,7 @@ public final class MetricServer implements AutoCloseable {
         }
         allInterfaces = socketAddress.getAddress().isAnyLocalAddress();
         try {
-            TcpHttpServer tcp = TcpHttpServer.start(socketAddress, core, log);
+            TcpHttpServer tcp = TcpHttpServer.start(socketAddress, limits, router, log);
             listener = tcp;
             InetAddress bound = tcp.address().getAddress();
             // Go's host:port form: an IPv6 host in brackets, so the port stays apart.

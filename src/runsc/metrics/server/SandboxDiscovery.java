@@ -26,6 +26,7 @@ import runsc.metrics.runtime.ReadOutcome;
 import runsc.metrics.runtime.RuntimeRoot;
 import runsc.metrics.runtime.SandboxLoader;
 import runsc.metrics.runtime.SandboxOutcome;
+import runsc.metrics.server.config.ServerConfig;
 
 /**
  * Which sandboxes this server serves, found by polling the root directory (sandboxes never register).

@@ -19,6 +19,7 @@ import runsc.metrics.exposition.Snapshot;
 import runsc.metrics.exposition.VerificationException;
 import runsc.metrics.runtime.Liveness;
 import runsc.metrics.runtime.Sandbox;
+import runsc.metrics.server.config.ServerConfig;
 
 /**
  * One scrape's fan-out: every served sandbox is queried by at most {@code maxParallel} virtual

@@ -301,7 +301,7 @@ class ImageTest {
         ProcResult r = exec(List.of(RuntimeImage.home().resolve("bin/java").toString(), "--list-modules"), Path.of("/"));
         assertEquals(0, r.exitCode(), r.stderr());
         List<String> modules = r.stdout().lines().map(l -> l.replaceFirst("@.*", "")).toList();
-        assertEquals(List.of("java.base", "jdk.httpserver", "jdk.unsupported", "runsc.metrics"), modules);
+        assertEquals(List.of("java.base", "jdk.httpserver", "jdk.net", "jdk.unsupported", "runsc.metrics"), modules);
     }
 
     @Test

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import runsc.metrics.server.config.ServerConfig;
 import runsc.metrics.cli.Cli;
 import runsc.metrics.exposition.Data;
 import runsc.metrics.exposition.Metric;

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import runsc.metrics.server.config.ServerConfig;
 import runsc.metrics.sim.SandboxOptions;
 import runsc.metrics.sim.Simulation;
 import runsc.metrics.testing.ScratchDir;

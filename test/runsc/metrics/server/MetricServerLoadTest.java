@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import runsc.metrics.server.http.ServerSettings;
+import runsc.metrics.server.config.ServerConfig;
 import runsc.metrics.sim.SandboxOptions;
 import runsc.metrics.sim.SimulatedSandbox;
 import runsc.metrics.sim.Simulation;
@@ -29,7 +29,7 @@ import runsc.metrics.sim.Simulation;
 /** Many requests at once, and sandboxes coming and going while the server scrapes them. */
 class MetricServerLoadTest {
     private static final String BUSY = "too many concurrent /metrics requests (limit "
-            + ServerSettings.DEFAULT_MAX_IN_FLIGHT_METRICS + ")\n";
+            + ServerConfig.DEFAULT_MAX_CONCURRENT_SCRAPES + ")\n";
 
     private final List<String> log = new CopyOnWriteArrayList<>();
     @TempDir
@@ -40,8 +40,7 @@ class MetricServerLoadTest {
         String address = "127.0.0.1:0";
         try (Simulation _ = Simulation.start(root, Simulation.options(10, "sb", address, "", 5, Map.of()));
              // Upstream's deadlines: this machine may be busy, and the point here is concurrency.
-             MetricServer server = MetricServer.start(new ServerConfig(root, root.toString(), address, "runsc_", 8,
-                     ServerConfig.SCRAPE_DEADLINE, ServerConfig.MIN_SANDBOX_TIMEOUT, ServerConfig.REFRESH_INTERVAL), Optional.empty(), false,
+             MetricServer server = MetricServer.start(ServerConfig.of(root.toString(), address, "runsc_", 8), Optional.empty(), false,
                      log::add, new ControlSandboxQuery(root));
              ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             CountDownLatch go = new CountDownLatch(1);
@@ -81,8 +80,7 @@ class MetricServerLoadTest {
         AtomicBoolean stop = new AtomicBoolean();
         AtomicInteger cycles = new AtomicInteger();
         try (Simulation _ = Simulation.start(root, Simulation.options(3, "stay", address, "", 0, Map.of()));
-             MetricServer _ = MetricServer.start(new ServerConfig(root, root.toString(), address, "runsc_", 4,
-                     ServerConfig.SCRAPE_DEADLINE, ServerConfig.MIN_SANDBOX_TIMEOUT, ServerConfig.REFRESH_INTERVAL), Optional.empty(), false,
+             MetricServer _ = MetricServer.start(ServerConfig.of(root.toString(), address, "runsc_", 4), Optional.empty(), false,
                      log::add, new ControlSandboxQuery(root))) {
             Thread churn = Thread.ofPlatform().name("churn").start(() -> {
                 List<SimulatedSandbox> alive = new ArrayList<>();

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import runsc.metrics.server.config.ServerConfig;
 import runsc.metrics.sim.SandboxOptions;
 import runsc.metrics.sim.Simulation;
 import runsc.metrics.testing.ScratchDir;
@@ -225,8 +226,7 @@ class MetricServerTest {
 
     @Test
     void findsNewSandboxesInTheBackgroundBetweenScrapes() throws Exception {
-        ServerConfig fast = new ServerConfig(root, root.toString(), socket.toString(), "runsc_", 8, Duration.ofSeconds(2),
-                Duration.ofMillis(500), Duration.ofMillis(50));
+        ServerConfig fast = ServerTestSupport.fastConfig(root, socket.toString(), 8).withRefreshInterval(Duration.ofMillis(50));
         MetricServer server = start(fast, Optional.empty(), false);
         simulate(List.of(SandboxOptions.of("late", socket.toString())));
         ServerTestSupport.await("background refresh", () -> log.contains("serving sandbox late"));

@@ -34,6 +34,7 @@ import runsc.metrics.exposition.NumberValue;
 import runsc.metrics.exposition.Snapshot;
 import runsc.metrics.regex.MatchBudget;
 import runsc.metrics.regex.Re2Pattern;
+import runsc.metrics.server.config.ServerConfig;
 import runsc.metrics.sim.Fault;
 import runsc.metrics.sim.SandboxOptions;
 import runsc.metrics.sim.ScriptedReply;

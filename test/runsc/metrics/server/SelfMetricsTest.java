@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import runsc.metrics.regex.MatchBudget;
 import runsc.metrics.regex.Re2Pattern;
+import runsc.metrics.server.config.ServerConfig;
 import runsc.metrics.server.http.MetricsQuery;
 import runsc.metrics.testing.ScratchDir;
 
@@ -184,12 +185,12 @@ class SelfMetricsTest {
         return text.lines().filter(l -> !l.isEmpty() && !l.contains("sandbox_capabilities") && !l.startsWith("# Writing")).toList();
     }
 
-    private MetricsEndpoint endpoint(SandboxQuery query) {
+    private ScrapeBodyWriter endpoint(SandboxQuery query) {
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        return new MetricsEndpoint(config, discovery, new Scraper(config, query, log::add), clock, System.nanoTime(), START);
+        return new ScrapeBodyWriter(config, discovery, new Scraper(config, query, log::add), clock, System.nanoTime(), START);
     }
 
-    private String scrape(MetricsEndpoint endpoint, Optional<Re2Pattern> filter) throws IOException {
+    private String scrape(ScrapeBodyWriter endpoint, Optional<Re2Pattern> filter) throws IOException {
         var out = new ByteArrayOutputStream();
         endpoint.writeMetrics(new MetricsQuery(filter, Optional.empty(), System.nanoTime()), out);
         return out.toString(StandardCharsets.UTF_8).replaceAll("m=\\+\\d+\\.\\d{9}", "m=+MONO");
@@ -309,7 +310,7 @@ class SelfMetricsTest {
         for (String id : List.of("sb2", "sb10", "sb1", "a")) {
             ServerTestSupport.writeRealSandbox(root, id, "pod-" + id, ADDRESS, "");
         }
-        MetricsEndpoint endpoint = endpoint((s, f, d) -> {
+        ScrapeBodyWriter endpoint = endpoint((s, f, d) -> {
             var snapshot = ServerTestSupport.validSnapshot(s, 10);
             return new runsc.metrics.exposition.Snapshot(NOW.minusMillis(5), snapshot.data());
         });

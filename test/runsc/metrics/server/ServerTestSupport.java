@@ -40,6 +40,7 @@ import runsc.metrics.exposition.RegisteredMetric;
 import runsc.metrics.exposition.Snapshot;
 import runsc.metrics.exposition.ValueType;
 import runsc.metrics.runtime.LoadedSandbox;
+import runsc.metrics.server.config.ServerConfig;
 import runsc.metrics.testing.ProjectFiles;
 import runsc.metrics.testing.ScratchDir;
 
@@ -57,12 +58,11 @@ final class ServerTestSupport {
 
     /** Settings with short deadlines so that timeout tests stay fast: 2 s scrape, 500 ms floor. */
     static ServerConfig fastConfig(Path root, String address, int maxParallel) {
-        return new ServerConfig(root, root.toString(), address, "runsc_", maxParallel, Duration.ofSeconds(2),
-                Duration.ofMillis(500), Duration.ofSeconds(20));
+        return config(root, address, maxParallel, Duration.ofSeconds(2), Duration.ofMillis(500));
     }
 
     static ServerConfig config(Path root, String address, int maxParallel, Duration scrape, Duration floor) {
-        return new ServerConfig(root, root.toString(), address, "runsc_", maxParallel, scrape, floor, Duration.ofSeconds(20));
+        return ServerConfig.of(root.toString(), address, "runsc_", maxParallel).withDeadlines(scrape, floor);
     }
 
     static SandboxDiscovery discovery(ServerConfig config, List<String> log) {

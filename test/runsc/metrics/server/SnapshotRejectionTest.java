@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import runsc.metrics.server.config.ServerConfig;
 import runsc.metrics.cli.Cli;
 import runsc.metrics.exposition.Data;
 import runsc.metrics.exposition.Metric;

@@ -17,7 +17,7 @@ import java.util.List;
  */
 public final class EventCaptures {
     /** The fixture, relative to the repo root (the working directory of {@code make test}). */
-    public static final Path FILE = Path.of("test/resources/samples/real-event-stats-captures.txt");
+    public static final Path FILE = ProjectFiles.sample("real-event-stats-captures.txt");
 
     /**
      * One captured exchange.

@@ -14,9 +14,9 @@ import java.util.Objects;
  * {@code HEAD}.
  *
  * @param status the status code
- * @param headers the header fields set by the core, in order
- * @param body an array that holds the body in its first {@code bodyLength} bytes, owned by the
- *     response from now on: neither the core nor the transports modify it, and callers must not
+ * @param headers the header fields set by the router, in order
+ * @param buffer an array that holds the body in its first {@code bodyLength} bytes, owned by the
+ *     response from now on: neither the router nor the transports modify it, and callers must not
  *     either (a scrape body of several megabytes is shared by every request that coalesced on it,
  *     so copying it in and out would cost a copy per reader)
  * @param bodyLength the number of body bytes; less than the array's length when a scrape hands
@@ -24,7 +24,7 @@ import java.util.Objects;
  *     scrape's memory use
  * @param close true if the connection must be closed after this response
  */
-public record HttpResponse(int status, List<Header> headers, byte[] body, int bodyLength, boolean close) {
+public record HttpResponse(int status, List<Header> headers, byte[] buffer, int bodyLength, boolean close) {
     /** Go's content type for text it sniffs, and for {@code http.Error}. */
     public static final String TEXT_PLAIN = "text/plain; charset=utf-8";
     /** Most bytes handed to the transport's stream in one write; see {@link #writeBody}. */
@@ -36,14 +36,14 @@ public record HttpResponse(int status, List<Header> headers, byte[] body, int bo
             throw new IllegalArgumentException("invalid HTTP status " + status + ": must have 3 digits");
         }
         headers = List.copyOf(headers);
-        Objects.checkFromIndexSize(0, bodyLength, Objects.requireNonNull(body, "body").length);
+        Objects.checkFromIndexSize(0, bodyLength, Objects.requireNonNull(buffer, "buffer").length);
     }
 
     /**
      * A response whose body is the whole array.
      *
      * @param status the status code
-     * @param headers the header fields set by the core, in order
+     * @param headers the header fields set by the router, in order
      * @param body the body, taken over as in the canonical constructor
      * @param close true if the connection must be closed after this response
      */
@@ -96,17 +96,16 @@ public record HttpResponse(int status, List<Header> headers, byte[] body, int bo
      * @return a response that ends the connection
      */
     public HttpResponse closing() {
-        return new HttpResponse(status, headers, body, bodyLength, true);
+        return new HttpResponse(status, headers, buffer, bodyLength, true);
     }
 
     /**
-     * Returns the body's bytes: the array itself when the body fills it, else a copy of the body's part.
+     * Returns a copy of the body (for tests and logs; the transports use {@link #writeBody}).
      *
-     * @return the body
+     * @return the first {@code bodyLength} bytes of the buffer
      */
-    @Override
-    public byte[] body() {
-        return bodyLength == body.length ? body : Arrays.copyOf(body, bodyLength);
+    public byte[] bodyBytes() {
+        return Arrays.copyOf(buffer, bodyLength);
     }
 
     /**
@@ -115,11 +114,11 @@ public record HttpResponse(int status, List<Header> headers, byte[] body, int bo
      * @return the body text
      */
     public String bodyText() {
-        return new String(body, 0, bodyLength, StandardCharsets.UTF_8);
+        return new String(buffer, 0, bodyLength, StandardCharsets.UTF_8);
     }
 
     /**
-     * Returns the first value of a header field set by the core.
+     * Returns the first value of a header field set by the router.
      *
      * @param name the field name, any case
      * @return the value, or null if absent
@@ -144,21 +143,21 @@ public record HttpResponse(int status, List<Header> headers, byte[] body, int bo
      */
     public void writeBody(OutputStream out) throws IOException {
         for (int off = 0; off < bodyLength; off += WRITE_SLICE) {
-            out.write(body, off, Math.min(WRITE_SLICE, bodyLength - off));
+            out.write(buffer, off, Math.min(WRITE_SLICE, bodyLength - off));
         }
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof HttpResponse r && status == r.status && close == r.close
-                && headers.equals(r.headers) && Arrays.equals(body, 0, bodyLength, r.body, 0, r.bodyLength);
+                && headers.equals(r.headers) && Arrays.equals(buffer, 0, bodyLength, r.buffer, 0, r.bodyLength);
     }
 
     @Override
     public int hashCode() {
         int h = 1;
         for (int i = 0; i < bodyLength; i++) {
-            h = 31 * h + body[i];
+            h = 31 * h + buffer[i];
         }
         return Objects.hash(status, headers, h, close);
     }

@@ -12,7 +12,7 @@ import runsc.metrics.regex.Re2Pattern;
  *     unprefixed name it matches anywhere; empty when the parameter is absent or empty
  * @param capabilityFilter {@code runsc-capability-filter}: keep {@code sandbox_capabilities}
  *     lines whose {@code CAP_<NAME>} or {@code <NAME>} it matches anywhere; empty when absent
- * @param receivedNanos {@link System#nanoTime()} when the request arrived at the core; the
+ * @param receivedNanos {@link System#nanoTime()} when the request arrived at the router; the
  *     30 s scrape deadline counts from here
  */
 public record MetricsQuery(Optional<Re2Pattern> metricsFilter, Optional<Re2Pattern> capabilityFilter,

@@ -8,7 +8,7 @@ import java.io.OutputStream;
 @FunctionalInterface
 public interface MetricsSource {
     /**
-     * Scrapes and writes the exposition text. The core buffers {@code out}; the implementation
+     * Scrapes and writes the exposition text. The router buffers {@code out}; the implementation
      * must not close it.
      *
      * @param query the filters and the arrival time of the request

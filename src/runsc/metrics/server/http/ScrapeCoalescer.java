@@ -72,8 +72,10 @@ final class ScrapeCoalescer {
      *
      * @param key the request's filters
      * @param receivedNanos {@link System#nanoTime()} when the request arrived
-     * @param scrape runs the scrape; never throws (failures are responses)
+     * @param scrape runs the scrape; a failed scrape is a response, a bug an exception
      * @return the response; 503 if the scrape could not run or finish within the deadlines
+     * @throws RuntimeException what the scrape threw, in the leader and in every follower, so that
+     *     each turns it into its answer where every other failure is turned into one
      */
     HttpResponse scrape(Key key, long receivedNanos, Supplier<HttpResponse> scrape) {
         Flight flight;
@@ -93,6 +95,7 @@ final class ScrapeCoalescer {
                     "the shared scrape did not finish in time");
         }
         HttpResponse response = null;
+        Throwable failure = null;
         try {
             Flight before;
             synchronized (this) {
@@ -105,14 +108,21 @@ final class ScrapeCoalescer {
             }
             response = mayStart ? scrape.get() : HttpResponse.error(503,
                     "context deadline exceeded: an earlier scrape was still running at the scrape deadline");
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            throw e;
         } finally {
             synchronized (this) {
                 flight.started = true;
                 newest.remove(key, flight);
             }
             // Followers must never wait in vain, whatever happened to the leader.
-            flight.response.complete(response != null ? response
-                    : HttpResponse.error(500, "internal error: the scrape ended without a response").closing());
+            if (response != null) {
+                flight.response.complete(response);
+            } else {
+                flight.response.completeExceptionally(failure != null ? failure
+                        : new IllegalStateException("the scrape ended without a response"));
+            }
         }
         return response;
     }
@@ -128,7 +138,7 @@ final class ScrapeCoalescer {
             Thread.currentThread().interrupt();
             return false;
         } catch (ExecutionException e) {
-            return true; // never happens: flights are only ever completed normally
+            return true; // the earlier scrape failed: it has ended all the same
         }
     }
 
@@ -141,8 +151,7 @@ final class ScrapeCoalescer {
             Thread.currentThread().interrupt();
             return HttpResponse.error(503, "interrupted while waiting for a scrape");
         } catch (ExecutionException e) {
-            // Never happens: flights are only ever completed normally.
-            return HttpResponse.error(503, "scrape failed: " + e.getCause());
+            throw new IllegalStateException("the shared scrape failed", e.getCause());
         }
     }
 }

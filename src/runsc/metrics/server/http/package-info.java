@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
  * The transport-neutral HTTP core of {@code metric-server}: request and response records, and
- * {@link runsc.metrics.server.http.HttpCore}, which implements upstream's routes, status codes,
+ * {@link runsc.metrics.server.http.Router}, which implements upstream's routes, status codes,
  * bodies and Go {@code net/http} conventions (error shape, sniffed content types, path cleaning).
  *
  * <p>Transports ({@code http.tcp} over {@code com.sun.net.httpserver}, {@code http.unix} over a

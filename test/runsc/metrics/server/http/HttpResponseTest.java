@@ -17,11 +17,11 @@ class HttpResponseTest {
     private static final List<Header> TEXT = List.of(new Header("Content-Type", HttpResponse.TEXT_PLAIN));
 
     @Test
-    void aBodyThatFillsItsArrayIsTheArrayItself() {
+    void theBufferIsTheArrayItself() {
         byte[] body = "abc".getBytes(StandardCharsets.US_ASCII);
         HttpResponse r = new HttpResponse(200, TEXT, body, false);
         assertEquals(3, r.bodyLength());
-        assertSame(body, r.body());
+        assertSame(body, r.buffer());
     }
 
     @Test
@@ -30,7 +30,8 @@ class HttpResponseTest {
         HttpResponse r = new HttpResponse(200, TEXT, buffer, 4, false);
         assertEquals(4, r.bodyLength());
         assertEquals("abcd", r.bodyText());
-        assertArrayEquals("abcd".getBytes(StandardCharsets.US_ASCII), r.body());
+        assertArrayEquals("abcd".getBytes(StandardCharsets.US_ASCII), r.bodyBytes());
+        assertSame(buffer, r.buffer());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         r.writeBody(out);
         assertEquals("abcd", out.toString(StandardCharsets.US_ASCII));

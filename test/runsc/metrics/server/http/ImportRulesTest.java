@@ -74,6 +74,24 @@ class ImportRulesTest {
         assertEquals(List.of(), violations(SRC.resolve("server/http"), ImportRulesTest::transportNeutral));
     }
 
+    /** Dependencies point down: the routes and transports see the configuration, not the scrape layer above them. */
+    private static boolean belowTheScrapeLayer(String name) {
+        return !name.startsWith("runsc.metrics.server.") || name.startsWith("runsc.metrics.server.config.")
+                || name.startsWith("runsc.metrics.server.http.");
+    }
+
+    @Test
+    void routesAndTransportsImportNothingFromTheScrapeLayer() throws IOException {
+        for (String pkg : List.of("server/http", "server/http/tcp", "server/http/unix")) {
+            assertEquals(List.of(), violations(SRC.resolve(pkg), ImportRulesTest::belowTheScrapeLayer), pkg);
+        }
+    }
+
+    @Test
+    void configurationImportsOnlyJavaBase() throws IOException {
+        assertEquals(List.of(), violations(SRC.resolve("server/config"), ImportRulesTest::inJavaBase));
+    }
+
     @Test
     void jsonImportsOnlyJavaBase() throws IOException {
         assertEquals(List.of(), violations(SRC.resolve("json"), ImportRulesTest::inJavaBase));
@@ -135,6 +153,12 @@ class ImportRulesTest {
                 violations("X.java", source, ImportRulesTest::transportNeutral));
         assertEquals(List.of("X.java: com.sun.net.httpserver.HttpExchange", "X.java: java.net.http.HttpClient",
                 "X.java: runsc.metrics.json"), violations("X.java", source, ImportRulesTest::inJavaBase));
+        assertEquals(List.of("Y.java: runsc.metrics.server.MetricServer"), violations("Y.java", """
+                import runsc.metrics.server.MetricServer;
+                import runsc.metrics.server.config.ServerConfig;
+                import runsc.metrics.server.http.Router;
+                import runsc.metrics.runtime.RuntimeRoot;
+                """, ImportRulesTest::belowTheScrapeLayer));
     }
 
     @Test

@@ -4,6 +4,7 @@ package runsc.metrics.server.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -153,12 +155,13 @@ class ScrapeCoalescerTest {
             await(entered);
             release.countDown();
             assertEquals(200, running.get(10, TimeUnit.SECONDS).status());
-            HttpResponse r = follower.get(10, TimeUnit.SECONDS);
-            assertEquals(500, r.status());
-            assertTrue(r.close());
-            java.util.concurrent.ExecutionException thrown = org.junit.jupiter.api.Assertions.assertThrows(
-                    java.util.concurrent.ExecutionException.class, () -> leader.get(10, TimeUnit.SECONDS));
-            assertTrue(thrown.getCause() instanceof IllegalStateException);
+            // Both get the bug, so that the router turns it into 500 for each, in its one place for that.
+            ExecutionException followerFailure = assertThrows(ExecutionException.class,
+                    () -> follower.get(10, TimeUnit.SECONDS));
+            assertEquals("the shared scrape failed", followerFailure.getCause().getMessage());
+            assertEquals("bug", followerFailure.getCause().getCause().getMessage());
+            ExecutionException leaderFailure = assertThrows(ExecutionException.class, () -> leader.get(10, TimeUnit.SECONDS));
+            assertEquals("bug", leaderFailure.getCause().getMessage());
         }
     }
 }

@@ -7,47 +7,37 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Phaser;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import runsc.metrics.server.config.TransportLimits;
 import runsc.metrics.server.http.HttpHeaders;
 import runsc.metrics.server.http.HttpRequest;
 import runsc.metrics.server.http.HttpResponse;
 import runsc.metrics.server.http.RequestHandler;
 
 /**
- * Serves the core over TCP with the JDK's {@link HttpServer}. Routing is the core's: the only
+ * Serves the router over TCP with the JDK's {@link HttpServer}. Routing is the router's: the only
  * context is {@code /}, because HttpServer matches contexts by prefix ({@code /metricsXYZ} would
  * reach a {@code /metrics} context). Handlers run on virtual threads; closing waits for running
- * exchanges (up to {@link #DRAIN_TIMEOUT}) and then calls {@code stop(0)}, since older JDKs wait
+ * exchanges (up to the response timeout) and then calls {@code stop(0)}, since older JDKs wait
  * the whole {@code stop} delay even when idle.
  */
 public final class TcpHttpServer implements Closeable {
-    /** Seconds to read a request ({@code sun.net.httpserver.maxReqTime}); upstream's ReadTimeout. */
-    public static final int MAX_REQUEST_SECONDS = 60;
-    /** Seconds from the end of the request to the end of the response ({@code maxRspTime}); upstream's WriteTimeout. */
-    public static final int MAX_RESPONSE_SECONDS = 60;
-    /** Seconds a keep-alive connection may idle ({@code sun.net.httpserver.idleInterval}). */
-    public static final int IDLE_SECONDS = 60;
-    /** Connections served at once ({@code jdk.httpserver.maxConnections}). */
-    public static final int MAX_CONNECTIONS = 64;
-    /** Largest request body read; the routes need a few hundred bytes at most. */
-    public static final int MAX_BODY_BYTES = 64 * 1024;
-    /** How long {@link #close()} waits for running exchanges. */
-    public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(MAX_RESPONSE_SECONDS);
-
     private final HttpServer server;
+    private final TransportLimits limits;
     private final ExecutorService executor;
     private final RequestHandler handler;
     private final Consumer<String> log;
     private final Phaser inFlight = new Phaser(1);
     private volatile boolean closing;
 
-    private TcpHttpServer(InetSocketAddress address, RequestHandler handler, Consumer<String> log) throws IOException {
+    private TcpHttpServer(InetSocketAddress address, TransportLimits limits, RequestHandler handler,
+                          Consumer<String> log) throws IOException {
+        this.limits = limits;
         this.handler = handler;
         this.log = log;
         try {
@@ -63,29 +53,41 @@ public final class TcpHttpServer implements Closeable {
 
     /**
      * Binds and starts serving. Before the first {@link HttpServer} of the JVM is created, this
-     * sets the JDK's request, response and idle time limits and the connection cap (see the
-     * constants), unless they were given with {@code -D}: HttpServer reads them once, from system
-     * properties, when its configuration class loads, and leaves time limits off by default.
+     * sets the JDK's documented request, response and idle time limits and its connection cap from
+     * {@code limits}, unless they were given with {@code -D}: HttpServer reads them once, from
+     * system properties, when its configuration class loads, and leaves time limits off by
+     * default. They are therefore the same for every server of the JVM; the body limit is this
+     * server's own. The JDK server knows nothing of peers, so the cap is not shared out per peer:
+     * it closes a connection over the cap at once, and the header deadline frees a slot held by a
+     * client that sends nothing useful within a few seconds.
      *
      * @param address where to listen; port 0 picks a free port
+     * @param limits the time limits, connection cap and body limit
      * @param handler answers the requests
      * @param log receives one line per notable event
      * @return the running server
      * @throws IOException {@code cannot listen on TCP address "A": ...} if binding fails
      */
-    public static TcpHttpServer start(InetSocketAddress address, RequestHandler handler, Consumer<String> log)
-            throws IOException {
-        setIfAbsent("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
-        setIfAbsent("sun.net.httpserver.maxRspTime", MAX_RESPONSE_SECONDS);
-        setIfAbsent("sun.net.httpserver.idleInterval", IDLE_SECONDS);
-        setIfAbsent("jdk.httpserver.maxConnections", MAX_CONNECTIONS);
-        TcpHttpServer s = new TcpHttpServer(address, handler, log);
+    public static TcpHttpServer start(InetSocketAddress address, TransportLimits limits, RequestHandler handler,
+                                      Consumer<String> log) throws IOException {
+        // The JDK counts maxReqTime from a request's first byte to the end of its body (for a new
+        // connection, min(maxReqTime, idleInterval) from the accept, checked by a 10 s idle timer),
+        // so the header deadline bounds the whole request: bodies here are a few hundred bytes.
+        setIfAbsent("sun.net.httpserver.maxReqTime", limits.headerTimeout().toSeconds(), log);
+        setIfAbsent("sun.net.httpserver.maxRspTime", limits.responseTimeout().toSeconds(), log);
+        setIfAbsent("sun.net.httpserver.idleInterval", limits.idleTimeout().toSeconds(), log);
+        setIfAbsent("jdk.httpserver.maxConnections", limits.maxConnections(), log);
+        TcpHttpServer s = new TcpHttpServer(address, limits, handler, log);
         s.server.start();
         return s;
     }
 
-    private static void setIfAbsent(String property, int value) {
-        System.getProperties().putIfAbsent(property, Integer.toString(value));
+    private static void setIfAbsent(String property, long value, Consumer<String> log) {
+        Object before = System.getProperties().putIfAbsent(property, Long.toString(value));
+        if (before != null && !before.equals(Long.toString(value))) {
+            log.accept("tcp: " + property + " is " + before + " for this JVM (set with -D or by an earlier server), not "
+                    + value);
+        }
     }
 
     /**
@@ -100,17 +102,12 @@ public final class TcpHttpServer implements Closeable {
     private void exchange(HttpExchange ex) throws IOException {
         inFlight.register();
         try (ex; InputStream in = ex.getRequestBody()) {
-            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-            HttpResponse response;
-            try {
-                response = body.length > MAX_BODY_BYTES
-                        ? HttpResponse.error(413, "request body exceeds " + MAX_BODY_BYTES + " bytes").closing()
-                        : handler.handle(HttpRequest.of(ex.getRequestMethod(), ex.getRequestURI().toString(),
-                                HttpHeaders.of(ex.getRequestHeaders()), body));
-            } catch (RuntimeException e) {
-                log.accept("tcp: internal error: " + e);
-                response = HttpResponse.error(500, "internal error").closing();
-            }
+            int maxBody = limits.maxBodyBytes();
+            byte[] body = in.readNBytes(maxBody + 1);
+            HttpResponse response = body.length > maxBody
+                    ? HttpResponse.error(413, "request body exceeds " + maxBody + " bytes").closing()
+                    : handler.handle(HttpRequest.of(ex.getRequestMethod(), ex.getRequestURI().toString(),
+                            HttpHeaders.of(ex.getRequestHeaders()), body));
             response.headers().forEach(h -> ex.getResponseHeaders().add(h.name(), h.value()));
             if (closing || response.close()) {
                 ex.getResponseHeaders().set("Connection", "close");
@@ -129,7 +126,7 @@ public final class TcpHttpServer implements Closeable {
         }
     }
 
-    /** Waits for running exchanges (up to {@link #DRAIN_TIMEOUT}), then stops the server at once. */
+    /** Waits for running exchanges (up to the response timeout), then stops the server at once. */
     @Override
     public synchronized void close() {
         if (closing) {
@@ -137,9 +134,9 @@ public final class TcpHttpServer implements Closeable {
         }
         closing = true; // from now on every response ends its connection
         try {
-            inFlight.awaitAdvanceInterruptibly(inFlight.arrive(), DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            inFlight.awaitAdvanceInterruptibly(inFlight.arrive(), limits.responseTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            log.accept("tcp: stopping with requests still running after " + DRAIN_TIMEOUT.toSeconds() + " s");
+            log.accept("tcp: stopping with requests still running after " + limits.responseTimeout().toSeconds() + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -4,9 +4,9 @@ package runsc.metrics.server.http.unix;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
+import runsc.metrics.server.config.TransportLimits;
 import runsc.metrics.server.http.HttpRequest;
 import runsc.metrics.server.http.HttpResponse;
 import runsc.metrics.server.http.RequestHandler;
@@ -14,12 +14,12 @@ import runsc.metrics.server.http.RequestHandler;
 /** Serves the requests of one connection in turn (keep-alive), each under its deadlines. */
 final class Http11Connection {
     private final RequestHandler handler;
-    private final UnixServerOptions options;
+    private final TransportLimits limits;
     private final Consumer<String> log;
 
-    Http11Connection(RequestHandler handler, UnixServerOptions options, Consumer<String> log) {
+    Http11Connection(RequestHandler handler, TransportLimits limits, Consumer<String> log) {
         this.handler = handler;
-        this.options = options;
+        this.limits = limits;
         this.log = log;
     }
 
@@ -32,11 +32,16 @@ final class Http11Connection {
      * @throws IOException if the connection fails (the caller closes it)
      */
     void serve(InputStream in, OutputStream out, ConnectionControl control) throws IOException {
-        Http11Reader reader = new Http11Reader(in);
+        Http11Reader reader = new Http11Reader(in, limits.maxBodyBytes());
         Http11Writer writer = new Http11Writer(out);
-        while (true) {
+        // The first head is due a few seconds after the accept: until then the connection holds a slot
+        // without asking for anything. A connection that has been answered may idle longer.
+        control.arm(limits.headerTimeout());
+        for (boolean first = true; ; first = false) {
             control.idle(true);
-            control.arm(options.idleTimeout());
+            if (!first) {
+                control.arm(limits.idleTimeout());
+            }
             Http11Reader.RequestHead head;
             byte[] body;
             try {
@@ -44,29 +49,25 @@ final class Http11Connection {
                     return;
                 }
                 control.idle(false);
-                control.arm(options.requestReadTimeout());
+                if (!first) {
+                    control.arm(limits.headerTimeout());
+                }
                 head = reader.readHead();
                 checkHost(head);
-                if (Http11Reader.contentLength(head) > 0
+                control.arm(limits.requestTimeout());
+                if (reader.contentLength(head) > 0
                         && head.headers().first("Expect").orElse("").equalsIgnoreCase("100-continue")) {
                     writer.writeContinue();
                 }
                 body = reader.readBody(head);
             } catch (Http11Exception e) {
-                control.arm(options.writeTimeout());
+                control.arm(limits.responseTimeout());
                 log.accept("unix socket: rejected request: " + e.getStatus() + " " + e.getMessage());
                 writer.writeError(e.getStatus(), e.getMessage());
                 return;
             }
-            control.arm(options.writeTimeout());
-            HttpResponse response;
-            try {
-                response = handler.handle(HttpRequest.of(head.method(), head.target(), head.headers(), body));
-            } catch (RuntimeException e) {
-                log.accept("unix socket: internal error: " + e);
-                writer.writeError(500, "internal error");
-                return;
-            }
+            control.arm(limits.responseTimeout());
+            HttpResponse response = handler.handle(HttpRequest.of(head.method(), head.target(), head.headers(), body));
             boolean keepAlive = head.keepAlive() && !response.close() && !control.closing();
             String connection = !keepAlive ? "close" : head.minorVersion() == 0 ? "keep-alive" : null;
             writer.write(response, !head.method().equals("HEAD"), connection);

@@ -22,8 +22,6 @@ final class Http11Reader {
     static final int MAX_HEADER_COUNT = 100;
     /** Largest header section (field lines with their CRLFs); larger gets 431. */
     static final int MAX_HEADER_BYTES = 16 * 1024;
-    /** Largest request body; larger gets 413 (the routes need a few hundred bytes at most). */
-    static final int MAX_BODY_BYTES = 64 * 1024;
 
     /**
      * A parsed request line and header section.
@@ -49,12 +47,20 @@ final class Http11Reader {
     }
 
     private final InputStream in;
+    private final int maxBodyBytes;
     private final byte[] buf = new byte[8192];
     private int pos;
     private int limit;
 
-    Http11Reader(InputStream in) {
+    /**
+     * Creates a reader.
+     *
+     * @param in the connection's input
+     * @param maxBodyBytes the largest request body; a larger Content-Length gets 413
+     */
+    Http11Reader(InputStream in, int maxBodyBytes) {
         this.in = in;
+        this.maxBodyBytes = maxBodyBytes;
     }
 
     /**
@@ -184,7 +190,7 @@ final class Http11Reader {
      * @return the Content-Length, 0 if absent
      * @throws Http11Exception for an invalid, conflicting or too large length, or any Transfer-Encoding
      */
-    static int contentLength(RequestHead head) throws Http11Exception {
+    int contentLength(RequestHead head) throws Http11Exception {
         List<String> te = head.headers().all("Transfer-Encoding");
         if (!te.isEmpty()) {
             if (te.getLast().strip().toLowerCase(Locale.ROOT).endsWith("chunked")) {
@@ -206,8 +212,8 @@ final class Http11Reader {
             throw new Http11Exception(400, "bad Content-Length");
         }
         long length = Long.parseLong(v);
-        if (length > MAX_BODY_BYTES) {
-            throw new Http11Exception(413, "request body of " + length + " bytes exceeds " + MAX_BODY_BYTES + " bytes");
+        if (length > maxBodyBytes) {
+            throw new Http11Exception(413, "request body of " + length + " bytes exceeds " + maxBodyBytes + " bytes");
         }
         return (int) length;
     }

@@ -14,7 +14,7 @@ import runsc.metrics.server.http.HttpStatus;
 
 /**
  * Writes HTTP/1.1 responses (RFC 9112 §4, §6) with a {@code Content-Length} framing only: the
- * core hands over whole bodies, so chunked encoding is never needed.
+ * router hands over whole bodies, so chunked encoding is never needed.
  */
 final class Http11Writer {
     /** Go's {@code http.TimeFormat}: RFC 1123 with a two-digit day, always GMT. */
@@ -29,7 +29,7 @@ final class Http11Writer {
     /**
      * Writes a response.
      *
-     * @param response the response from the core
+     * @param response the response from the router
      * @param sendBody false for HEAD: the headers, Content-Length included, but no body
      * @param connection the Connection header value ({@code close}, {@code keep-alive}) or null
      * @throws IOException if the peer is gone

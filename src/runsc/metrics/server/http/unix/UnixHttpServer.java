@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.function.Consumer;
+import runsc.metrics.server.config.TransportLimits;
 import runsc.metrics.server.http.RequestHandler;
 
 /**
@@ -15,7 +16,7 @@ import runsc.metrics.server.http.RequestHandler;
  * and a deadline on every phase of a connection.
  *
  * <pre>{@code
- * try (UnixHttpServer s = UnixHttpServer.start(Path.of("/run/runsc-metrics.sock"), core, log::info)) {
+ * try (UnixHttpServer s = UnixHttpServer.start(Path.of("/run/runsc-metrics.sock"), TransportLimits.DEFAULTS, router, log::info)) {
  *     ... // curl --unix-socket /run/runsc-metrics.sock http://localhost/metrics
  * }
  * }</pre>
@@ -28,33 +29,19 @@ public final class UnixHttpServer implements Closeable {
     }
 
     /**
-     * Binds the socket with the default options and starts serving.
+     * Binds the socket and starts serving.
      *
      * @param socketPath where to create the socket (at most 106 bytes)
+     * @param limits time limits, connection cap and body limit
      * @param handler answers the requests
      * @param log receives one line per notable event
      * @return the running server
      * @throws IOException with a message naming the path if the socket cannot be bound, for
      *     example because another server is listening on it
      */
-    public static UnixHttpServer start(Path socketPath, RequestHandler handler, Consumer<String> log) throws IOException {
-        return start(socketPath, handler, UnixServerOptions.DEFAULTS, log);
-    }
-
-    /**
-     * Binds the socket and starts serving.
-     *
-     * @param socketPath where to create the socket (at most 106 bytes)
-     * @param handler answers the requests
-     * @param options time limits and connection cap
-     * @param log receives one line per notable event
-     * @return the running server
-     * @throws IOException with a message naming the path if the socket cannot be bound
-     */
-    public static UnixHttpServer start(Path socketPath, RequestHandler handler, UnixServerOptions options,
+    public static UnixHttpServer start(Path socketPath, TransportLimits limits, RequestHandler handler,
                                        Consumer<String> log) throws IOException {
-        Http11Connection connection = new Http11Connection(handler, options, log);
-        int cap = options.maxConnections();
+        Http11Connection connection = new Http11Connection(handler, limits, log);
         UnixSocketServer.ConnectionHandler http = new UnixSocketServer.ConnectionHandler() {
             @Override
             public void serve(InputStream in, OutputStream out, ConnectionControl control) throws IOException {
@@ -62,11 +49,11 @@ public final class UnixHttpServer implements Closeable {
             }
 
             @Override
-            public void reject(OutputStream out) throws IOException {
-                new Http11Writer(out).writeError(503, "too many connections (limit " + cap + ")");
+            public void reject(OutputStream out, String reason) throws IOException {
+                new Http11Writer(out).writeError(503, reason);
             }
         };
-        return new UnixHttpServer(UnixSocketServer.bind(socketPath, http, cap, options.writeTimeout(), log));
+        return new UnixHttpServer(UnixSocketServer.bind(socketPath, http, limits, limits.responseTimeout(), log));
     }
 
     /**

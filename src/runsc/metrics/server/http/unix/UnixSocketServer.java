@@ -12,12 +12,14 @@ import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -25,10 +27,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import jdk.net.ExtendedSocketOptions;
+import runsc.metrics.server.config.TransportLimits;
 
 /**
  * A listening UNIX stream socket that owns its socket file and serves each connection on its own
@@ -36,7 +39,9 @@ import java.util.function.Consumer;
  *
  * <p>Binding checks the path length first, replaces a stale socket file left by a dead server (a
  * connect to it is refused), refuses to take over a live one, and makes the socket
- * {@code rwxrwxrwx} as upstream does. Closing deletes the socket file if it is still ours.
+ * {@code rwxrwxrwx} as upstream does. Since anyone may connect, the cap on connections is shared
+ * out per peer user ({@link ConnectionCap}, the user from {@code SO_PEERCRED}). Closing deletes the
+ * socket file if it is still ours.
  * Deadlines are enforced by closing the channel from a timer, which fails any blocked read or write.
  */
 final class UnixSocketServer implements Closeable {
@@ -68,9 +73,10 @@ final class UnixSocketServer implements Closeable {
          * Answers a connection over the cap before it is closed.
          *
          * @param out the output
+         * @param reason which bound it met, such as {@code too many connections (limit 64)}
          * @throws IOException if the peer is gone
          */
-        void reject(OutputStream out) throws IOException;
+        void reject(OutputStream out, String reason) throws IOException;
     }
 
     private final Path path;
@@ -78,7 +84,7 @@ final class UnixSocketServer implements Closeable {
     private final Object fileKey;
     private final ConnectionHandler handler;
     private final Duration drainTimeout;
-    private final Semaphore slots;
+    private final ConnectionCap cap;
     private final Consumer<String> log;
     private final ScheduledThreadPoolExecutor timer;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
@@ -87,13 +93,13 @@ final class UnixSocketServer implements Closeable {
     private volatile boolean closing;
 
     private UnixSocketServer(Path path, ServerSocketChannel server, Object fileKey, ConnectionHandler handler,
-                             int maxConnections, Duration drainTimeout, Consumer<String> log) {
+                             ConnectionCap cap, Duration drainTimeout, Consumer<String> log) {
         this.path = path;
         this.server = server;
         this.fileKey = fileKey;
         this.handler = handler;
         this.drainTimeout = drainTimeout;
-        this.slots = new Semaphore(maxConnections);
+        this.cap = cap;
         this.log = log;
         this.timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "runsc-metrics-uds-deadlines");
@@ -109,13 +115,13 @@ final class UnixSocketServer implements Closeable {
      *
      * @param path the socket path
      * @param handler speaks the protocol
-     * @param maxConnections connections served at once
+     * @param limits the connection cap, in all and per peer user
      * @param drainTimeout how long {@link #close()} waits for busy connections
      * @param log receives one line per notable event
      * @return the running server
      * @throws IOException with a message naming the path if the socket cannot be bound
      */
-    static UnixSocketServer bind(Path path, ConnectionHandler handler, int maxConnections, Duration drainTimeout,
+    static UnixSocketServer bind(Path path, ConnectionHandler handler, TransportLimits limits, Duration drainTimeout,
                                  Consumer<String> log) throws IOException {
         checkLength(path);
         removeStale(path, log);
@@ -136,7 +142,9 @@ final class UnixSocketServer implements Closeable {
             Files.deleteIfExists(path);
             throw new IOException(cannotListen(path, "cannot set its mode to 0777: " + e.getMessage()), e);
         }
-        UnixSocketServer s = new UnixSocketServer(path, channel, key, handler, maxConnections, drainTimeout, log);
+        ConnectionCap cap = new ConnectionCap(limits.maxConnections(), limits.maxConnectionsPerUser(),
+                limits.reservedForRoot(), rootUser(log));
+        UnixSocketServer s = new UnixSocketServer(path, channel, key, handler, cap, drainTimeout, log);
         s.acceptor.start();
         return s;
     }
@@ -184,6 +192,26 @@ final class UnixSocketServer implements Closeable {
         }
     }
 
+    /** The user whose connections are never refused for the sake of others: root, if the system knows it. */
+    private static UserPrincipal rootUser(Consumer<String> log) {
+        try {
+            return FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName("root");
+        } catch (IOException e) {
+            log.accept("unix socket: no user root (" + e.getMessage() + "): its connections count as any user's");
+            return null;
+        }
+    }
+
+    /** The peer's user from {@code SO_PEERCRED}, or null if the kernel does not say. */
+    private UserPrincipal peerUser(SocketChannel channel) {
+        try {
+            return channel.getOption(ExtendedSocketOptions.SO_PEERCRED).user();
+        } catch (IOException | UnsupportedOperationException e) {
+            log.accept("unix socket: cannot read the peer's credentials: " + e.getMessage());
+            return null;
+        }
+    }
+
     private static boolean isSocket(Path path) throws IOException {
         try {
             int mode = (Integer) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
@@ -210,9 +238,12 @@ final class UnixSocketServer implements Closeable {
                 }
                 continue;
             }
-            Connection c = new Connection(channel);
-            if (!slots.tryAcquire()) {
-                Thread.ofVirtual().name("runsc-metrics-uds-reject").start(c::reject);
+            UserPrincipal user = peerUser(channel);
+            Connection c = new Connection(channel, user);
+            ConnectionCap.Admission admission = cap.admit(user);
+            if (admission != ConnectionCap.Admission.ADMITTED) {
+                String reason = cap.reason(admission, user);
+                Thread.ofVirtual().name("runsc-metrics-uds-reject").start(() -> c.reject(reason));
                 continue;
             }
             c.thread = Thread.ofVirtual().name("runsc-metrics-uds-conn").unstarted(c::run);
@@ -290,12 +321,14 @@ final class UnixSocketServer implements Closeable {
     /** One accepted connection and its deadline. */
     private final class Connection implements ConnectionControl {
         private final SocketChannel channel;
+        private final UserPrincipal user;
         private ScheduledFuture<?> deadline;
         private volatile boolean idle;
         private Thread thread;
 
-        Connection(SocketChannel channel) {
+        Connection(SocketChannel channel, UserPrincipal user) {
             this.channel = channel;
+            this.user = user;
         }
 
         void run() {
@@ -310,14 +343,15 @@ final class UnixSocketServer implements Closeable {
                 cancelDeadline();
                 close();
                 connections.remove(this);
-                slots.release();
+                cap.release(user);
             }
         }
 
-        void reject() {
+        void reject(String reason) {
+            log.accept("unix socket: refusing a connection: " + reason);
             try {
                 arm(REJECT_TIMEOUT);
-                handler.reject(Channels.newOutputStream(channel));
+                handler.reject(Channels.newOutputStream(channel), reason);
             } catch (IOException e) {
                 log.accept("unix socket: cannot answer a connection over the cap: " + e.getMessage());
             } finally {

@@ -10,6 +10,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import runsc.metrics.server.http.RawResponses;
 import runsc.metrics.testing.Gen;
 import runsc.metrics.testing.Property;
 

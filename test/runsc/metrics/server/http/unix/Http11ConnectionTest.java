@@ -12,9 +12,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import runsc.metrics.server.http.HttpCore;
+import runsc.metrics.server.config.ServerConfig;
+import runsc.metrics.server.config.TransportLimits;
 import runsc.metrics.server.http.MetricsSource;
-import runsc.metrics.server.http.ServerSettings;
+import runsc.metrics.server.http.Router;
 
 class Http11ConnectionTest {
     /** Records the deadlines armed, never expires. */
@@ -38,14 +39,17 @@ class Http11ConnectionTest {
     }
 
     static final MetricsSource METRICS = (q, out) -> out.write("# metrics\n".getBytes(StandardCharsets.UTF_8));
-    static final UnixServerOptions OPTIONS = new UnixServerOptions(Duration.ofSeconds(1), Duration.ofSeconds(2),
-            Duration.ofSeconds(3), 4);
+    /** Idle 1 s, head 4 s, body 2 s, response 3 s. */
+    static final TransportLimits LIMITS = TransportLimits.DEFAULTS.withTimeouts(Duration.ofSeconds(1), Duration.ofSeconds(4),
+            Duration.ofSeconds(2), Duration.ofSeconds(3)).withMaxConnections(4);
+    /** What {@code /runsc-metrics/pid} answers. */
+    static final String PID = Long.toString(ProcessHandle.current().pid());
 
     private final RecordingControl control = new RecordingControl();
 
     static Http11Connection connection() {
-        return new Http11Connection(new HttpCore(ServerSettings.of("/run/runsc", 7), METRICS, () -> false, s -> { }),
-                OPTIONS, s -> { });
+        return new Http11Connection(new Router(ServerConfig.of("/run/runsc", "/run/m.sock", "runsc_", 8), METRICS,
+                () -> false, s -> { }), LIMITS, s -> { });
     }
 
     private String converse(String requests) throws IOException {
@@ -59,30 +63,32 @@ class Http11ConnectionTest {
         String out = converse("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\nGET /runsc-metrics/pid HTTP/1.1\r\nHost: x\r\n\r\n");
         assertEquals("HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\nContent-Length: 10\r\n\r\n"
                 + "# metrics\n"
-                + "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 1\r\n\r\n7", out);
-        assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3),
-                Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(1)), control.armed);
+                + "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " + PID.length() + "\r\n\r\n" + PID, out);
+        // The first head is due from the accept, later ones from their first byte after an idle wait.
+        assertEquals(List.of(Duration.ofSeconds(4), Duration.ofSeconds(2), Duration.ofSeconds(3),
+                Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofSeconds(2), Duration.ofSeconds(3),
+                Duration.ofSeconds(1)), control.armed);
     }
 
     @Test
     void answersHeadWithLengthButNoBodyAndKeepsGoing() throws IOException {
         String out = converse("HEAD /metrics HTTP/1.1\r\nHost: x\r\n\r\nGET /runsc-metrics/pid HTTP/1.1\r\nHost: x\r\n\r\n");
         assertEquals("HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\nContent-Length: 10\r\n\r\n"
-                + "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 1\r\n\r\n7", out);
+                + "HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " + PID.length() + "\r\n\r\n" + PID, out);
     }
 
     @Test
     void stopsAfterConnectionClose() throws IOException {
         String out = converse("GET /runsc-metrics/pid HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
                 + "GET /runsc-metrics/pid HTTP/1.1\r\nHost: x\r\n\r\n");
-        assertEquals("HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 1\r\n"
-                + "Connection: close\r\n\r\n7", out);
+        assertEquals("HTTP/1.1 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: " + PID.length() + "\r\n"
+                + "Connection: close\r\n\r\n" + PID, out);
     }
 
     @Test
     void closesHttp10UnlessKeepAliveIsAsked() throws IOException {
         assertTrue(converse("GET / HTTP/1.0\r\n\r\nGET / HTTP/1.0\r\n\r\n").endsWith("Connection: close\r\n\r\n"
-                + HttpCore.INDEX_HTML));
+                + Router.INDEX_HTML));
         String kept = converse("GET /runsc-metrics/pid HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
         assertTrue(kept.contains("Connection: keep-alive\r\n"), kept);
     }
@@ -91,7 +97,7 @@ class Http11ConnectionTest {
     void endsTheConnectionWhenTheServerIsClosing() throws IOException {
         control.closing = true;
         String out = converse("GET /runsc-metrics/pid HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n");
-        assertTrue(out.endsWith("Connection: close\r\n\r\n7"), out);
+        assertTrue(out.endsWith("Connection: close\r\n\r\n" + PID), out);
     }
 
     @Test

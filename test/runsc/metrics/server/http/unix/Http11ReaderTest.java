@@ -15,11 +15,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import runsc.metrics.server.config.TransportLimits;
 import runsc.metrics.server.http.Header;
 
 class Http11ReaderTest {
     private static Http11Reader reader(String text) {
-        return new Http11Reader(new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1)));
+        return new Http11Reader(new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1)),
+                TransportLimits.DEFAULT_MAX_BODY_BYTES);
     }
 
     private static Http11Reader.RequestHead head(String text) throws IOException {
@@ -143,7 +145,7 @@ class Http11ReaderTest {
 
     @Test
     void acceptsBodyAtTheLimitAndRejectsOneByteMore() throws IOException {
-        int limit = Http11Reader.MAX_BODY_BYTES;
+        int limit = TransportLimits.DEFAULT_MAX_BODY_BYTES;
         assertEquals(65536, limit);
         Http11Reader r = reader("POST / HTTP/1.1\r\nContent-Length: " + limit + "\r\n\r\n" + "b".repeat(limit));
         r.awaitRequest();

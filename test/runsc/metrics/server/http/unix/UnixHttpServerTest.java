@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package runsc.metrics.server.http.unix;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -25,30 +24,30 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import runsc.metrics.server.http.HttpCore;
+import runsc.metrics.server.config.ServerConfig;
+import runsc.metrics.server.config.TransportLimits;
 import runsc.metrics.server.http.MetricsSource;
-import runsc.metrics.server.http.ServerSettings;
+import runsc.metrics.server.http.RawResponses;
+import runsc.metrics.server.http.Router;
 import runsc.metrics.testing.ProjectFiles;
 
 class UnixHttpServerTest {
     private static final Path SAMPLE = ProjectFiles.sample("upstream-metric-server-output.txt");
-    private static final UnixServerOptions FAST = new UnixServerOptions(Duration.ofMillis(500), Duration.ofMillis(500),
-            Duration.ofSeconds(5), 64);
+    private static final TransportLimits FAST = TransportLimits.DEFAULTS.withTimeouts(Duration.ofMillis(500),
+            Duration.ofMillis(500), Duration.ofMillis(500), Duration.ofSeconds(5));
+
+    private static final String PID = Long.toString(ProcessHandle.current().pid());
 
     private final List<String> log = new CopyOnWriteArrayList<>();
     private Path dir;
     private Path socket;
     private byte[] sample;
-    private HttpCore core;
+    private Router router;
 
     @BeforeEach
     void setUp() throws IOException {
@@ -57,10 +56,7 @@ class UnixHttpServerTest {
         socket = dir.resolve("m.sock");
         sample = Files.readAllBytes(SAMPLE);
         MetricsSource source = (q, out) -> out.write(sample);
-        // Room for serves50ConcurrentRequests: under the default cap of 8 in-flight /metrics
-        // requests, those that overlap get the documented 503 (HttpCoreTest), more of them the
-        // busier the machine.
-        core = new HttpCore(new ServerSettings("/run/runsc", 99, 50), source, () -> false, log::add);
+        router = new Router(ServerConfig.of("/run/runsc", "/run/m.sock", "runsc_", 8), source, () -> false, log::add);
     }
 
     @AfterEach
@@ -72,8 +68,8 @@ class UnixHttpServerTest {
         }
     }
 
-    private UnixHttpServer start(UnixServerOptions options) throws IOException {
-        return UnixHttpServer.start(socket, core, options, log::add);
+    private UnixHttpServer start(TransportLimits limits) throws IOException {
+        return UnixHttpServer.start(socket, limits, router, log::add);
     }
 
     private SocketChannel connect() throws IOException {
@@ -84,59 +80,6 @@ class UnixHttpServerTest {
         OutputStream out = Channels.newOutputStream(ch);
         out.write(text.getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
-    }
-
-    @Test
-    void servesMetricsWithContentTypeAndLength() throws IOException {
-        try (UnixHttpServer s = start(FAST); SocketChannel ch = connect()) {
-            send(ch, "GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n");
-            RawResponses.Response r = RawResponses.parse(Channels.newInputStream(ch), false);
-            assertEquals(200, r.status());
-            assertEquals("text/plain; version=0.0.4; charset=utf-8", r.headers().get("content-type"));
-            assertEquals(String.valueOf(sample.length), r.headers().get("content-length"));
-            assertArrayEquals(sample, r.body().getBytes(StandardCharsets.UTF_8));
-            assertEquals(socket, s.socketPath());
-        }
-    }
-
-    @Test
-    void keepsTheConnectionForASecondRequestAfterHead() throws IOException {
-        try (UnixHttpServer _ = start(FAST); SocketChannel ch = connect()) {
-            InputStream in = Channels.newInputStream(ch);
-            send(ch, "HEAD /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
-            RawResponses.Response head = RawResponses.parse(in, true);
-            assertEquals(String.valueOf(sample.length), head.headers().get("content-length"));
-            send(ch, "GET /runsc-metrics/pid HTTP/1.1\r\nHost: x\r\n\r\n");
-            RawResponses.Response pid = RawResponses.parse(in, false);
-            assertEquals("99", pid.body());
-            send(ch, "GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-            RawResponses.Response notFound = RawResponses.parse(in, false);
-            assertEquals(404, notFound.status());
-            assertEquals("close", notFound.headers().get("connection"));
-            assertEquals(-1, in.read());
-        }
-    }
-
-    @Test
-    void answersOversizedRequestLineWith414AndCloses() throws IOException {
-        try (UnixHttpServer _ = start(FAST); SocketChannel ch = connect()) {
-            send(ch, "GET /" + "a".repeat(Http11Reader.MAX_REQUEST_LINE_BYTES) + " HTTP/1.1\r\nHost: x\r\n\r\n");
-            InputStream in = Channels.newInputStream(ch);
-            RawResponses.Response r = RawResponses.parse(in, false);
-            assertEquals(414, r.status());
-            assertEquals("414 Request URI Too Long: request line exceeds 8192 bytes", r.body());
-            assertEquals(-1, in.read());
-        }
-    }
-
-    @Test
-    void answersOversizedHeadersWith431() throws IOException {
-        try (UnixHttpServer _ = start(FAST); SocketChannel ch = connect()) {
-            send(ch, "GET / HTTP/1.1\r\nHost: x\r\n" + ("X-Big: " + "v".repeat(1000) + "\r\n").repeat(17) + "\r\n");
-            RawResponses.Response r = RawResponses.parse(Channels.newInputStream(ch), false);
-            assertEquals(431, r.status());
-            assertEquals("431 Request Header Fields Too Large: header section exceeds 16384 bytes", r.body());
-        }
     }
 
     @Test
@@ -166,41 +109,17 @@ class UnixHttpServerTest {
     }
 
     @Test
-    void closesAConnectionIdleLongerThanTheIdleTimeout() throws IOException {
-        try (UnixHttpServer _ = start(FAST); SocketChannel ch = connect()) {
-            assertEquals(-1, Channels.newInputStream(ch).read());
-        }
-    }
-
-    @Test
-    void serves50ConcurrentRequests() throws Exception {
-        try (UnixHttpServer _ = start(UnixServerOptions.DEFAULTS);
-             ExecutorService pool = Executors.newFixedThreadPool(50)) {
-            List<Future<Integer>> results = new ArrayList<>();
-            for (int i = 0; i < 50; i++) {
-                results.add(pool.submit(() -> {
-                    try (SocketChannel ch = connect()) {
-                        send(ch, "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-                        RawResponses.Response r = RawResponses.parse(Channels.newInputStream(ch), false);
-                        return r.body().length() == new String(sample, StandardCharsets.UTF_8).length() ? r.status() : -1;
-                    }
-                }));
-            }
-            for (Future<Integer> f : results) {
-                assertEquals(200, f.get(30, TimeUnit.SECONDS));
-            }
-        }
-    }
-
-    @Test
-    void answers503OverTheConnectionCap() throws IOException {
-        UnixServerOptions one = new UnixServerOptions(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5), 1);
-        try (UnixHttpServer _ = start(one); SocketChannel first = connect(); SocketChannel second = connect()) {
-            RawResponses.Response r = RawResponses.parse(Channels.newInputStream(second), false);
-            assertEquals(503, r.status());
-            assertEquals("503 Service Unavailable: too many connections (limit 1)", r.body());
-            send(first, "GET /runsc-metrics/pid HTTP/1.1\r\nHost: x\r\n\r\n");
-            assertEquals("99", RawResponses.parse(Channels.newInputStream(first), false).body());
+    void closesAConnectionIdleLongerThanTheIdleTimeout() throws Exception {
+        TransportLimits limits = FAST.withTimeouts(Duration.ofMillis(700), Duration.ofSeconds(5), Duration.ofSeconds(5),
+                Duration.ofSeconds(5));
+        try (UnixHttpServer _ = start(limits); SocketChannel ch = connect()) {
+            send(ch, "GET /runsc-metrics/pid HTTP/1.1\r\nHost: x\r\n\r\n");
+            InputStream in = Channels.newInputStream(ch);
+            assertEquals(PID, RawResponses.parse(in, false).body());
+            long answered = System.nanoTime();
+            assertEquals(-1, in.read());
+            long idled = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - answered);
+            assertTrue(idled >= 600 && idled < 4000, "closed after " + idled + " ms idle");
         }
     }
 
@@ -221,7 +140,7 @@ class UnixHttpServerTest {
         assertTrue(Files.exists(socket), "closing a channel leaves its socket file behind");
         try (UnixHttpServer _ = start(FAST); SocketChannel ch = connect()) {
             send(ch, "GET /runsc-metrics/pid HTTP/1.1\r\nHost: x\r\n\r\n");
-            assertEquals("99", RawResponses.parse(Channels.newInputStream(ch), false).body());
+            assertEquals(PID, RawResponses.parse(Channels.newInputStream(ch), false).body());
         }
         assertTrue(log.contains("unix socket: removing stale socket file " + socket + " (connection refused)"), log.toString());
     }
@@ -234,7 +153,7 @@ class UnixHttpServerTest {
                     + "\": another server is listening on it (address already in use)", e.getMessage());
             try (SocketChannel ch = connect()) {
                 send(ch, "GET /runsc-metrics/pid HTTP/1.1\r\nHost: x\r\n\r\n");
-                assertEquals("99", RawResponses.parse(Channels.newInputStream(ch), false).body());
+                assertEquals(PID, RawResponses.parse(Channels.newInputStream(ch), false).body());
             }
         }
     }
@@ -254,60 +173,11 @@ class UnixHttpServerTest {
         String name = "s".repeat(UnixSocketServer.MAX_PATH_BYTES - dir.toString().length() - 1);
         Path fits = dir.resolve(name);
         assertEquals(106, fits.toString().length());
-        UnixHttpServer.start(fits, core, FAST, log::add).close();
+        UnixHttpServer.start(fits, FAST, router, log::add).close();
         Path tooLong = dir.resolve(name + "x");
-        IOException e = assertThrows(IOException.class, () -> UnixHttpServer.start(tooLong, core, FAST, log::add));
+        IOException e = assertThrows(IOException.class, () -> UnixHttpServer.start(tooLong, FAST, router, log::add));
         assertEquals("cannot listen on unix domain socket \"" + tooLong + "\": the path is 107 bytes long, the limit is 106 "
                 + "bytes (sun_path holds 108 bytes); use a shorter path", e.getMessage());
-    }
-
-    @Test
-    void closeEndsIdleKeepAliveConnectionsAtOnce() throws IOException {
-        UnixServerOptions slow = new UnixServerOptions(Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60), 4);
-        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            UnixHttpServer s = start(slow);
-            ch.connect(UnixDomainSocketAddress.of(socket));
-            send(ch, "GET /runsc-metrics/pid HTTP/1.1\r\nHost: x\r\n\r\n");
-            InputStream in = Channels.newInputStream(ch);
-            assertEquals("99", RawResponses.parse(in, false).body());
-            long start = System.nanoTime();
-            s.close();
-            assertEquals(-1, in.read());
-            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10));
-        }
-    }
-
-    @Test
-    void closeLetsABusyRequestFinishWithConnectionClose() throws Exception {
-        CountDownLatch entered = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        MetricsSource slow = (q, out) -> {
-            entered.countDown();
-            try {
-                release.await(20, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            out.write("# slow\n".getBytes(StandardCharsets.UTF_8));
-        };
-        HttpCore slowCore = new HttpCore(ServerSettings.of("/run/runsc", 99), slow, () -> false, log::add);
-        UnixHttpServer s = UnixHttpServer.start(socket, slowCore, UnixServerOptions.DEFAULTS, log::add);
-        try (SocketChannel ch = connect()) {
-            send(ch, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
-            assertTrue(entered.await(20, TimeUnit.SECONDS));
-            Thread closer = Thread.ofVirtual().start(s::close);
-            assertFalse(closer.join(Duration.ofMillis(300)), "close waits for the running request");
-            assertFalse(Files.exists(socket), "the socket file goes first, as upstream");
-            release.countDown();
-            RawResponses.Response r = RawResponses.parse(Channels.newInputStream(ch), false);
-            assertEquals(200, r.status());
-            assertEquals("# slow\n", r.body());
-            assertEquals("close", r.headers().get("connection"));
-            assertTrue(closer.join(Duration.ofSeconds(20)));
-        } finally {
-            release.countDown();
-            s.close();
-        }
     }
 
     private static boolean curlExists() {
@@ -333,14 +203,14 @@ class UnixHttpServerTest {
     @Test
     void worksWithCurlUnixSocket() throws Exception {
         assumeTrue(curlExists(), "curl is not installed");
-        try (UnixHttpServer _ = start(UnixServerOptions.DEFAULTS)) {
+        try (UnixHttpServer _ = start(TransportLimits.DEFAULTS)) {
             assertEquals(new String(sample, StandardCharsets.UTF_8), curl("http://localhost/metrics"));
             assertEquals("HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
                     + "Content-Length: " + sample.length + "\r\n\r\n", curl("--head", "http://localhost/metrics"));
             assertEquals("runsc-metrics:OK", curl("--data", "root=/run/runsc", "http://localhost/runsc-metrics/healthcheck"));
             assertEquals("HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n"
                     + "Content-Length: 15\r\n\r\npath not found\n", curl("--include", "http://localhost/metrics/"));
-            assertEquals("99" + "99", curl("http://localhost/runsc-metrics/pid", "http://localhost/runsc-metrics/pid"));
+            assertEquals(PID + PID, curl("http://localhost/runsc-metrics/pid", "http://localhost/runsc-metrics/pid"));
             assertEquals(new String(sample, StandardCharsets.UTF_8),
                     curl("http://localhost/metrics%3Frunsc-sandbox-metrics-filter%3Dfs_"));
         }

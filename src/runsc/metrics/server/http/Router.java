@@ -13,6 +13,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import runsc.metrics.regex.Re2Pattern;
 import runsc.metrics.regex.Re2SyntaxException;
+import runsc.metrics.server.config.ServerConfig;
 
 /**
  * The routes of upstream's metric server, on top of Go's {@code ServeMux} conventions.
@@ -29,8 +30,12 @@ import runsc.metrics.regex.Re2SyntaxException;
  * </ul>
  * Any method is accepted, as with Go's mux. A path that is not clean gets a 301 to its clean form.
  * Concurrent {@code /metrics} requests with the same filters share one scrape ({@link ScrapeCoalescer}).
+ *
+ * <p>This is the one place where a failure of the code behind a route becomes a response (500
+ * {@code internal error}, details only in the log): {@link #handle} never throws, so the transports
+ * need no handler of their own.
  */
-public final class HttpCore implements RequestHandler {
+public final class Router implements RequestHandler {
     /** The {@code Content-Type} of every successful {@code /metrics} response. */
     public static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     /** The index page, byte for byte as upstream writes it. */
@@ -47,7 +52,8 @@ public final class HttpCore implements RequestHandler {
 
     private static final String METRICS_PREFIX = "/metrics?";
 
-    private final ServerSettings settings;
+    private final ServerConfig config;
+    private final long pid = ProcessHandle.current().pid();
     private final MetricsSource source;
     private final BooleanSupplier shuttingDown;
     private final Consumer<String> log;
@@ -57,26 +63,35 @@ public final class HttpCore implements RequestHandler {
     private final String rootBytes;
 
     /**
-     * Creates the core.
+     * Creates the router.
      *
-     * @param settings root directory, pid and the concurrency cap
+     * @param config the root directory as given, the scrape deadline and the cap on concurrent scrapes
      * @param source produces the {@code /metrics} body
      * @param shuttingDown true once shutdown has begun (healthcheck and pid then answer 503)
      * @param log receives one line per request and per failure (no stack traces in bodies)
      */
-    public HttpCore(ServerSettings settings, MetricsSource source, BooleanSupplier shuttingDown,
-                    Consumer<String> log) {
-        this.settings = settings;
+    public Router(ServerConfig config, MetricsSource source, BooleanSupplier shuttingDown, Consumer<String> log) {
+        this.config = config;
         this.source = source;
         this.shuttingDown = shuttingDown;
         this.log = log;
-        this.metricsSlots = new Semaphore(settings.maxInFlightMetrics());
-        this.coalescer = new ScrapeCoalescer(settings.scrapeDeadline());
-        this.rootBytes = new String(settings.rootDir().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        this.metricsSlots = new Semaphore(config.maxConcurrentScrapes());
+        this.coalescer = new ScrapeCoalescer(config.scrapeDeadline());
+        this.rootBytes = new String(config.rootText().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     }
 
     @Override
     public HttpResponse handle(HttpRequest request) {
+        try {
+            return route(request);
+        } catch (RuntimeException e) {
+            log.accept("Request: " + printable(request.method()) + " " + printable(request.target())
+                    + ": internal error: " + e);
+            return HttpResponse.error(500, "internal error").closing();
+        }
+    }
+
+    private HttpResponse route(HttpRequest request) {
         long received = System.nanoTime();
         String method = request.method();
         if (request.target().equals("*")) {
@@ -126,7 +141,7 @@ public final class HttpCore implements RequestHandler {
         }
         if (!metricsSlots.tryAcquire()) {
             return HttpResponse.error(503, "too many concurrent /metrics requests (limit "
-                    + settings.maxInFlightMetrics() + ")");
+                    + config.maxConcurrentScrapes() + ")");
         }
         try {
             var key = new ScrapeCoalescer.Key(metricsFilter.map(Re2Pattern::source).orElse(""),
@@ -138,7 +153,7 @@ public final class HttpCore implements RequestHandler {
         }
     }
 
-    /** Runs one scrape into a buffer sized by the last one; failures become responses. */
+    /** Runs one scrape into a buffer sized by the last one; a failed scrape becomes a 503. */
     private HttpResponse scrapeOnce(MetricsQuery query) {
         int guess = lastMetricsSize.get();
         ScrapeBuffer body = new ScrapeBuffer(guess + guess / 8);
@@ -153,9 +168,6 @@ public final class HttpCore implements RequestHandler {
                 return HttpResponse.error(503, String.valueOf(e.getMessage()));
             }
             // Upstream has already sent these bytes when its writer fails; so do we.
-        } catch (RuntimeException e) {
-            log.accept("Request: /metrics: internal error: " + e);
-            return HttpResponse.error(500, "internal error").closing();
         }
         lastMetricsSize.set(Math.max(1024, body.size()));
         // The buffer itself, not a copy: at 1000 sandboxes a copy is another 6 MB at the scrape's peak.
@@ -189,7 +201,7 @@ public final class HttpCore implements RequestHandler {
         }
         if (!form.get("root").equals(rootBytes)) {
             return HttpResponse.error(400, "this metric server is configured to serve root directory: "
-                    + settings.rootDir());
+                    + config.rootText());
         }
         return HttpResponse.of(200, HttpResponse.TEXT_PLAIN, "runsc-metrics:OK".getBytes(StandardCharsets.UTF_8));
     }
@@ -198,7 +210,7 @@ public final class HttpCore implements RequestHandler {
         if (shuttingDown.getAsBoolean()) {
             return HttpResponse.error(503, "server is shutting down");
         }
-        return HttpResponse.of(200, HttpResponse.TEXT_PLAIN, Long.toString(settings.pid()).getBytes(StandardCharsets.UTF_8));
+        return HttpResponse.of(200, HttpResponse.TEXT_PLAIN, Long.toString(pid).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Go's {@code http.Redirect} with 301, as {@code ServeMux} sends it for unclean paths. */

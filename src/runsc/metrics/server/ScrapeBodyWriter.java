@@ -16,6 +16,7 @@ import runsc.metrics.exposition.LabeledSnapshot;
 import runsc.metrics.exposition.PrefixAndLabels;
 import runsc.metrics.exposition.WriteOptions;
 import runsc.metrics.gotext.GoQuote;
+import runsc.metrics.server.config.ServerConfig;
 import runsc.metrics.server.http.MetricsQuery;
 import runsc.metrics.server.http.MetricsSource;
 
@@ -24,7 +25,7 @@ import runsc.metrics.server.http.MetricsSource;
  * sandbox, add the server's own metrics, and write it all in one exposition with upstream's comment
  * header. Sandbox snapshots are listed in sandbox ID order, so the lines of each family are too.
  */
-final class MetricsEndpoint implements MetricsSource {
+final class ScrapeBodyWriter implements MetricsSource {
     private final ServerConfig config;
     private final SandboxDiscovery discovery;
     private final Scraper scraper;
@@ -33,7 +34,7 @@ final class MetricsEndpoint implements MetricsSource {
     private final long startNanos;
     private final double startSeconds;
 
-    MetricsEndpoint(ServerConfig config, SandboxDiscovery discovery, Scraper scraper, Clock clock,
+    ScrapeBodyWriter(ServerConfig config, SandboxDiscovery discovery, Scraper scraper, Clock clock,
                     long startNanos, Instant startTime) {
         this.config = config;
         this.discovery = discovery;

@@ -20,14 +20,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import runsc.metrics.regex.Re2Pattern;
+import runsc.metrics.server.config.ServerConfig;
 
-class HttpCoreTest {
+class RouterTest {
     private static final String ROOT = "/run/runsc";
+    private static final ServerConfig CONFIG = ServerConfig.of(ROOT, "/run/m.sock", "runsc_", 8);
 
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final FakeMetricsSource source = FakeMetricsSource.text("# metrics\n");
-    private final HttpCore core = new HttpCore(ServerSettings.of(ROOT, 4242), source, shuttingDown::get, log::add);
+    private final Router core = new Router(CONFIG, source, shuttingDown::get, log::add);
 
     private HttpResponse get(String target) {
         return core.handle(HttpRequest.of("GET", target, HttpHeaders.of("Host", "localhost"), new byte[0]));
@@ -59,11 +61,11 @@ class HttpCoreTest {
     @Test
     void servesMetricsWithTextFormatContentType() throws IOException {
         FakeMetricsSource sample = FakeMetricsSource.sample();
-        HttpCore c = new HttpCore(ServerSettings.of(ROOT, 1), sample, () -> false, s -> { });
+        Router c = new Router(CONFIG, sample, () -> false, s -> { });
         HttpResponse r = c.handle(HttpRequest.of("GET", "/metrics", HttpHeaders.EMPTY, new byte[0]));
         assertEquals(200, r.status());
         assertEquals(List.of(new Header("Content-Type", "text/plain; version=0.0.4; charset=utf-8")), r.headers());
-        assertArrayEquals(Files.readAllBytes(FakeMetricsSource.SAMPLE), r.body());
+        assertArrayEquals(Files.readAllBytes(FakeMetricsSource.SAMPLE), r.bodyBytes());
         assertEquals(1, sample.queries.size());
         assertTrue(sample.queries.getFirst().metricsFilter().isEmpty());
         assertTrue(sample.queries.getFirst().capabilityFilter().isEmpty());
@@ -277,7 +279,7 @@ class HttpCoreTest {
     void pidRouteServesThePidWithoutNewline() {
         HttpResponse r = get("/runsc-metrics/pid");
         assertEquals(200, r.status());
-        assertEquals("4242", r.bodyText());
+        assertEquals(Long.toString(ProcessHandle.current().pid()), r.bodyText());
         assertEquals("text/plain; charset=utf-8", r.header("Content-Type"));
         shuttingDown.set(true);
         assertGoError(get("/runsc-metrics/pid"), 503, "server is shutting down");
@@ -285,7 +287,7 @@ class HttpCoreTest {
 
     @Test
     void answers503WithTheMessageWhenTheScrapeFailsBeforeAnyByte() {
-        HttpCore c = new HttpCore(ServerSettings.of(ROOT, 1), (q, out) -> {
+        Router c = new Router(CONFIG, (q, out) -> {
             throw new IOException("scrape failed: deadline exceeded");
         }, () -> false, log::add);
         assertGoError(c.handle(HttpRequest.of("GET", "/metrics", HttpHeaders.EMPTY, new byte[0])), 503,
@@ -294,7 +296,7 @@ class HttpCoreTest {
 
     @Test
     void sendsWhatWasWrittenWhenTheScrapeFailsLater() {
-        HttpCore c = new HttpCore(ServerSettings.of(ROOT, 1), (q, out) -> {
+        Router c = new Router(CONFIG, (q, out) -> {
             out.write("# partial".getBytes(StandardCharsets.UTF_8));
             throw new IOException("broken");
         }, () -> false, log::add);
@@ -305,7 +307,7 @@ class HttpCoreTest {
 
     @Test
     void answers500WithoutDetailsWhenTheSourceCrashes() {
-        HttpCore c = new HttpCore(ServerSettings.of(ROOT, 1), (q, out) -> {
+        Router c = new Router(CONFIG, (q, out) -> {
             throw new IllegalStateException("secret detail");
         }, () -> false, log::add);
         HttpResponse r = c.handle(HttpRequest.of("GET", "/metrics", HttpHeaders.EMPTY, new byte[0]));
@@ -315,10 +317,22 @@ class HttpCoreTest {
     }
 
     @Test
+    void neverThrowsWhateverFailsBehindARoute() {
+        Router c = new Router(CONFIG, source, () -> {
+            throw new IllegalStateException("shutdown flag broken");
+        }, log::add);
+        HttpResponse r = c.handle(HttpRequest.of("GET", "/runsc-metrics/pid", HttpHeaders.EMPTY, new byte[0]));
+        assertGoError(r, 500, "internal error");
+        assertTrue(r.close());
+        assertEquals(List.of("Request: GET /runsc-metrics/pid",
+                "Request: GET /runsc-metrics/pid: internal error: java.lang.IllegalStateException: shutdown flag broken"), log);
+    }
+
+    @Test
     void capsConcurrentMetricsRequests() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        HttpCore c = new HttpCore(new ServerSettings(ROOT, 1, 1), (q, out) -> {
+        Router c = new Router(CONFIG.withMaxConcurrentScrapes(1), (q, out) -> {
             entered.countDown();
             try {
                 release.await(10, TimeUnit.SECONDS);
@@ -384,7 +398,7 @@ class HttpCoreTest {
         // A multi-megabyte scrape body is shared by coalesced requests: no copy on the way in or out.
         byte[] body = {1, 2};
         HttpResponse r = HttpResponse.of(200, "x", body);
-        assertSame(body, r.body());
+        assertSame(body, r.buffer());
         assertEquals(2, r.bodyLength());
         assertFalse(r.close());
         assertEquals("200 OK (2 body bytes)", r.toString());

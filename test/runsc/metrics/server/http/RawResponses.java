@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package runsc.metrics.server.http.unix;
+package runsc.metrics.server.http;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -12,14 +12,14 @@ import java.util.Locale;
 import java.util.Map;
 
 /** A strict parser of HTTP/1.1 responses for tests: fails on anything not well-formed. */
-final class RawResponses {
+public final class RawResponses {
     private RawResponses() {}
 
     /** One parsed response; header names lower-cased. */
-    record Response(int status, String reason, Map<String, String> headers, String body) {}
+    public record Response(int status, String reason, Map<String, String> headers, String body) {}
 
     /** Parses every response in the bytes; HEAD responses must not be among them. */
-    static List<Response> parseAll(byte[] bytes) throws IOException {
+    public static List<Response> parseAll(byte[] bytes) throws IOException {
         InputStream in = new ByteArrayInputStream(bytes);
         List<Response> responses = new ArrayList<>();
         while (in.available() > 0) {
@@ -29,7 +29,7 @@ final class RawResponses {
     }
 
     /** Parses one response from a stream; with {@code head} no body is read. */
-    static Response parse(InputStream in, boolean head) throws IOException {
+    public static Response parse(InputStream in, boolean head) throws IOException {
         String status = line(in);
         if (!status.matches("HTTP/1\\.1 [1-5]\\d\\d [^\r\n]+")) {
             throw new IOException("malformed status line: " + status);

@@ -1,0 +1,496 @@
+// SPDX-License-Identifier: Apache-2.0
+package runsc.metrics.server.http;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import runsc.metrics.server.config.ServerConfig;
+import runsc.metrics.server.config.TransportLimits;
+import runsc.metrics.testing.ProjectFiles;
+
+/**
+ * What every transport does with the same router: one set of cases, run by a subclass per
+ * transport. Where the JDK's server cannot behave like ours, the subclass states the difference as
+ * an {@link Outcome} (docs/compatibility.md lists each), so that the case still runs and checks what
+ * that transport does instead.
+ */
+public abstract class TransportContract {
+    /** The upstream scrape the fake source serves. */
+    protected static final Path SAMPLE = ProjectFiles.sample("upstream-metric-server-output.txt");
+    /** The root the router is configured with. */
+    protected static final String ROOT = "/run/runsc";
+    /** What {@code /runsc-metrics/pid} answers. */
+    protected static final String PID = Long.toString(ProcessHandle.current().pid());
+
+    /** Log lines of the servers and the router. */
+    protected final List<String> log = new CopyOnWriteArrayList<>();
+    /** The body of {@code /metrics}. */
+    protected byte[] sample;
+    private final List<Closeable> started = new ArrayList<>();
+
+    /**
+     * One client connection, read and written as bytes.
+     *
+     * @param in what the server sends
+     * @param out what goes to the server
+     * @param socket closes the connection
+     */
+    public record RawConnection(InputStream in, OutputStream out, Closeable socket) implements Closeable {
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+
+        /** Sends text as ISO-8859-1 bytes. */
+        public void send(String text) throws IOException {
+            out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+        }
+
+        /** Reads one response; with {@code head} no body. */
+        public RawResponses.Response read(boolean head) throws IOException {
+            return RawResponses.parse(in, head);
+        }
+    }
+
+    /** What a transport does with a request it will not serve. */
+    public sealed interface Outcome {
+        /** The connection gets this answer, then is closed. */
+        record Answer(int status, String body) implements Outcome {}
+
+        /** The connection is closed without an answer. */
+        record Closed() implements Outcome {}
+
+        /** The request is served like any other: the router answers it. */
+        record Routed(int status) implements Outcome {}
+    }
+
+    /**
+     * Starts a server of this transport on a fresh address; the contract closes it after the test.
+     *
+     * @param limits the limits in effect for this transport (see {@link #effective})
+     * @param handler answers the requests
+     * @return the server
+     * @throws IOException if it cannot start
+     */
+    protected abstract Closeable startServer(TransportLimits limits, RequestHandler handler) throws IOException;
+
+    /**
+     * Opens a connection to the server started last.
+     *
+     * @return the connection
+     * @throws IOException if it cannot connect
+     */
+    protected abstract RawConnection connect() throws IOException;
+
+    /**
+     * The limits a server of this transport applies when asked for {@code asked}.
+     *
+     * @param asked the limits passed to {@link #startServer}
+     * @return the limits in effect
+     */
+    protected abstract TransportLimits effective(TransportLimits asked);
+
+    /** What a connection over the cap gets. */
+    protected abstract Outcome overTheCap(int cap);
+
+    /** What a request line of 8193 bytes gets. */
+    protected abstract Outcome longRequestLine();
+
+    /** What a header section of 17 KiB gets. */
+    protected abstract Outcome largeHeaderSection();
+
+    /** What a POST with a 65537-byte body gets. */
+    protected abstract Outcome largeBody();
+
+    /** How long after a deadline this transport may take to close the connection. */
+    protected abstract Duration deadlineSlack();
+
+    /** When a connection that sends nothing at all is closed at the latest, counted from the connect. */
+    protected abstract Duration silentConnectionDeadline(TransportLimits limits);
+
+    @BeforeEach
+    void readSample() throws IOException {
+        sample = Files.readAllBytes(SAMPLE);
+    }
+
+    @AfterEach
+    void closeServers() throws IOException {
+        for (Closeable c : started) {
+            c.close();
+        }
+    }
+
+    /** A router with room for 50 concurrent scrapes, serving {@link #sample}. */
+    protected Router router() {
+        return router((q, out) -> out.write(sample));
+    }
+
+    /** A router with room for 50 concurrent scrapes. */
+    protected Router router(MetricsSource source) {
+        return new Router(ServerConfig.of(ROOT, "test", "runsc_", 8).withMaxConcurrentScrapes(50), source, () -> false,
+                log::add);
+    }
+
+    /** Starts a server with the router of {@link #router()} and the given limits. */
+    protected final Closeable start(TransportLimits limits) throws IOException {
+        return start(limits, router());
+    }
+
+    /** Starts a server with the limits this transport can apply of those asked for. */
+    protected final Closeable start(TransportLimits limits, RequestHandler handler) throws IOException {
+        Closeable server = startServer(effective(limits), handler);
+        started.add(server);
+        return server;
+    }
+
+    private void assertOutcome(Outcome expected, RawConnection c) throws IOException {
+        switch (expected) {
+            case Outcome.Answer a -> {
+                RawResponses.Response r = c.read(false);
+                assertEquals(a.status(), r.status());
+                assertEquals(a.body(), r.body());
+                assertClosed(c);
+            }
+            case Outcome.Routed routed -> assertEquals(routed.status(), c.read(false).status());
+            case Outcome.Closed _ -> assertClosed(c);
+        }
+    }
+
+    /** Asserts that the server has closed the connection: end of stream, or a reset when bytes were left unread. */
+    protected static void assertClosed(RawConnection c) {
+        try {
+            assertEquals(-1, c.in().read());
+        } catch (IOException e) {
+            assertEquals("Connection reset", e.getMessage(), "the connection is still open (or failed otherwise)");
+        }
+    }
+
+    @Test
+    void servesMetricsWithContentTypeAndLength() throws IOException {
+        start(TransportLimits.DEFAULTS);
+        try (RawConnection c = connect()) {
+            c.send("GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            RawResponses.Response r = c.read(false);
+            assertEquals(200, r.status());
+            assertEquals("text/plain; version=0.0.4; charset=utf-8", r.headers().get("content-type"));
+            assertEquals(String.valueOf(sample.length), r.headers().get("content-length"));
+            assertArrayEquals(sample, r.body().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void keepsTheConnectionAfterHeadAndClosesItWhenAsked() throws IOException {
+        start(TransportLimits.DEFAULTS);
+        try (RawConnection c = connect()) {
+            c.send("HEAD /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawResponses.Response head = c.read(true);
+            assertEquals(200, head.status());
+            assertEquals(String.valueOf(sample.length), head.headers().get("content-length"));
+            c.send("GET /runsc-metrics/pid HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals(PID, c.read(false).body());
+            c.send("GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            RawResponses.Response notFound = c.read(false);
+            assertEquals(404, notFound.status());
+            assertEquals("path not found\n", notFound.body());
+            assertEquals("nosniff", notFound.headers().get("x-content-type-options"));
+            assertClosed(c);
+        }
+    }
+
+    @Test
+    void servesPipelinedRequestsInOrder() throws IOException {
+        start(TransportLimits.DEFAULTS);
+        try (RawConnection c = connect()) {
+            c.send("GET /runsc-metrics/pid HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals(PID, c.read(false).body());
+            assertEquals(Router.INDEX_HTML, c.read(false).body());
+        }
+    }
+
+    @Test
+    void matchesPathsExactly() throws IOException {
+        start(TransportLimits.DEFAULTS);
+        try (RawConnection c = connect()) {
+            c.send("GET /metricsXYZ HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawResponses.Response r = c.read(false);
+            assertEquals(404, r.status());
+            assertEquals("path not found\n", r.body());
+        }
+    }
+
+    @Test
+    void rewritesAnEncodedQuestionMark() throws IOException {
+        start(TransportLimits.DEFAULTS);
+        try (RawConnection c = connect()) {
+            c.send("GET /metrics%3Frunsc-sandbox-metrics-filter%3Dfs_ HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals(200, c.read(false).status());
+            c.send("GET /metrics%3Frunsc-sandbox-metrics-filter%3D( HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawResponses.Response bad = c.read(false);
+            assertEquals(400, bad.status());
+            assertEquals("provided metric filter is not a valid regular expression\n", bad.body());
+        }
+    }
+
+    @Test
+    void readsTheHealthcheckFormBody() throws IOException {
+        start(TransportLimits.DEFAULTS);
+        try (RawConnection c = connect()) {
+            c.send("POST /runsc-metrics/healthcheck HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                    + "Content-Length: 19\r\n\r\nroot=%2Frun%2Frunsc");
+            RawResponses.Response r = c.read(false);
+            assertEquals(200, r.status());
+            assertEquals("runsc-metrics:OK", r.body());
+            assertEquals("text/plain; charset=utf-8", r.headers().get("content-type"));
+        }
+    }
+
+    @Test
+    void redirectsUncleanPaths() throws IOException {
+        start(TransportLimits.DEFAULTS);
+        try (RawConnection c = connect()) {
+            c.send("GET /a/../runsc-metrics/pid HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawResponses.Response r = c.read(false);
+            assertEquals(301, r.status());
+            assertEquals("/runsc-metrics/pid", r.headers().get("location"));
+        }
+    }
+
+    @Test
+    void boundsTheRequestBody() throws IOException {
+        start(TransportLimits.DEFAULTS);
+        try (RawConnection c = connect()) {
+            int over = TransportLimits.DEFAULT_MAX_BODY_BYTES + 1;
+            c.send("POST /runsc-metrics/pid HTTP/1.1\r\nHost: x\r\nContent-Length: " + over + "\r\n\r\n");
+            try {
+                c.send("b".repeat(over));
+            } catch (IOException e) {
+                // A transport that answers from the Content-Length alone may have closed already.
+            }
+            assertOutcome(largeBody(), c);
+        }
+    }
+
+    @Test
+    void boundsTheRequestLine() throws IOException {
+        start(TransportLimits.DEFAULTS);
+        try (RawConnection c = connect()) {
+            c.send("GET /" + "a".repeat(8192) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertOutcome(longRequestLine(), c);
+        }
+    }
+
+    @Test
+    void boundsTheHeaderSection() throws IOException {
+        start(TransportLimits.DEFAULTS);
+        try (RawConnection c = connect()) {
+            c.send("GET / HTTP/1.1\r\nHost: x\r\n" + ("X-Big: " + "v".repeat(1000) + "\r\n").repeat(17) + "\r\n");
+            assertOutcome(largeHeaderSection(), c);
+        }
+    }
+
+    @Test
+    void serves50ConcurrentRequests() throws Exception {
+        // Room for 50 connections of one user, whoever runs the test.
+        start(TransportLimits.DEFAULTS.withMaxConnections(256).withMaxConnectionsPerUser(128));
+        try (ExecutorService pool = Executors.newFixedThreadPool(50)) {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                String target = i % 2 == 0 ? "/metrics" : "/runsc-metrics/pid";
+                results.add(pool.submit(() -> {
+                    try (RawConnection c = connect()) {
+                        c.send("GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                        RawResponses.Response r = c.read(false);
+                        String expected = target.equals("/metrics") ? new String(sample, StandardCharsets.UTF_8) : PID;
+                        return r.body().equals(expected) ? r.status() : -1;
+                    }
+                }));
+            }
+            for (Future<Integer> f : results) {
+                assertEquals(200, f.get(30, TimeUnit.SECONDS));
+            }
+        }
+    }
+
+    @Test
+    void capsConnections() throws IOException {
+        int cap = effective(TransportLimits.DEFAULTS.withMaxConnections(2)).maxConnections();
+        start(TransportLimits.DEFAULTS.withMaxConnections(2));
+        List<RawConnection> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < cap; i++) {
+                held.add(connect());
+            }
+            try (RawConnection over = connect()) {
+                assertOutcome(overTheCap(cap), over);
+            }
+            RawConnection first = held.getFirst();
+            first.send("GET /runsc-metrics/pid HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals(PID, first.read(false).body(), "a connection within the cap is served");
+        } finally {
+            for (RawConnection c : held) {
+                c.close();
+            }
+        }
+    }
+
+    /** Waits for the server to close {@code c}, and returns how long that took from {@code sinceNanos}. */
+    private static Duration closedAfter(RawConnection c, long sinceNanos) {
+        assertClosed(c);
+        return Duration.ofNanos(System.nanoTime() - sinceNanos);
+    }
+
+    @Test
+    void closesAConnectionThatHasNotSentItsHeadWithinTheHeaderTimeout() throws IOException {
+        TransportLimits limits = effective(TransportLimits.DEFAULTS);
+        start(TransportLimits.DEFAULTS);
+        try (RawConnection c = connect()) {
+            long connected = System.nanoTime();
+            c.send("GET /runsc-metrics/pid HTTP/1.1\r\n");
+            Duration open = closedAfter(c, connected);
+            assertTrue(open.compareTo(limits.headerTimeout().plus(deadlineSlack())) <= 0,
+                    "closed after " + open + ", header timeout " + limits.headerTimeout());
+        }
+    }
+
+    @Test
+    void closesASilentConnection() throws IOException {
+        TransportLimits limits = effective(TransportLimits.DEFAULTS);
+        start(TransportLimits.DEFAULTS);
+        try (RawConnection c = connect()) {
+            long connected = System.nanoTime();
+            Duration open = closedAfter(c, connected);
+            assertTrue(open.compareTo(silentConnectionDeadline(limits).plus(deadlineSlack())) <= 0, "closed after " + open);
+        }
+    }
+
+    @Test
+    void servesAHealthcheckSoonAfterStalledConnectionsFilledTheCap() throws Exception {
+        TransportLimits limits = effective(TransportLimits.DEFAULTS);
+        start(TransportLimits.DEFAULTS);
+        List<RawConnection> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < limits.maxConnections(); i++) {
+                RawConnection c = connect();
+                held.add(c);
+                c.send("G");
+            }
+            long filled = System.nanoTime();
+            Duration bound = limits.headerTimeout().plus(deadlineSlack()).plusSeconds(1);
+            int attempts = 0;
+            while (true) {
+                attempts++;
+                if (healthcheckAnswers()) {
+                    break;
+                }
+                Duration waited = Duration.ofNanos(System.nanoTime() - filled);
+                assertTrue(waited.compareTo(bound) < 0, "no healthcheck answered within " + waited);
+                Thread.sleep(200);
+            }
+            assertTrue(attempts > 1, "the stalled connections held the cap at first");
+        } finally {
+            for (RawConnection c : held) {
+                c.close();
+            }
+        }
+    }
+
+    private boolean healthcheckAnswers() {
+        try (RawConnection c = connect()) {
+            c.send("GET /runsc-metrics/healthcheck?root=" + ROOT + " HTTP/1.1\r\nHost: x\r\n\r\n");
+            return c.read(false).status() == 200;
+        } catch (IOException e) {
+            return false; // closed over the cap without an answer
+        }
+    }
+
+    @Test
+    void letsAnAnsweredConnectionIdleLongerThanTheHeaderTimeout() throws Exception {
+        TransportLimits asked = TransportLimits.DEFAULTS.withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(1),
+                Duration.ofSeconds(60), Duration.ofSeconds(60));
+        TransportLimits limits = effective(asked);
+        start(asked);
+        try (RawConnection c = connect()) {
+            c.send("GET /runsc-metrics/pid HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals(PID, c.read(false).body());
+            Thread.sleep(limits.headerTimeout().plusMillis(1500));
+            c.send("GET /runsc-metrics/pid HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals(PID, c.read(false).body(), "the idle timeout, not the header timeout, applies between requests");
+        }
+    }
+
+    @Test
+    void closeLetsARunningRequestFinishWithConnectionClose() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Closeable server = start(TransportLimits.DEFAULTS, router((q, out) -> {
+            entered.countDown();
+            try {
+                release.await(20, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            out.write("# slow\n".getBytes(StandardCharsets.UTF_8));
+        }));
+        try (RawConnection c = connect()) {
+            c.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertTrue(entered.await(20, TimeUnit.SECONDS));
+            Thread closer = Thread.ofVirtual().start(() -> {
+                try {
+                    server.close();
+                } catch (IOException e) {
+                    fail(e);
+                }
+            });
+            assertFalse(closer.join(Duration.ofMillis(300)), "close waits for the running request");
+            release.countDown();
+            RawResponses.Response r = c.read(false);
+            assertEquals(200, r.status());
+            assertEquals("# slow\n", r.body());
+            assertEquals("close", r.headers().get("connection"));
+            assertTrue(closer.join(Duration.ofSeconds(20)));
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void closeEndsIdleKeepAliveConnectionsAtOnceAndRefusesNewOnes() throws IOException {
+        Closeable server = start(TransportLimits.DEFAULTS);
+        try (RawConnection c = connect()) {
+            c.send("GET /runsc-metrics/pid HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals(PID, c.read(false).body());
+            long start = System.nanoTime();
+            server.close();
+            assertClosed(c);
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10));
+        }
+        try (RawConnection refused = connect()) {
+            fail("connected after close: " + refused);
+        } catch (IOException expected) {
+            // Nobody listens any more.
+        }
+    }
+}
