@@ -5,6 +5,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -103,9 +104,17 @@ public final class MetricServer implements AutoCloseable {
     }
 
     private void listen(String address, HttpCore core) throws ServerStartException {
+        Optional<ServerSocketChannel> inherited;
+        try {
+            inherited = SocketActivation.inherited(address);
+        } catch (IOException e) {
+            throw new ServerStartException(e.getMessage(), e);
+        }
         if (address.startsWith("/")) {
             try {
-                listener = UnixHttpServer.start(Path.of(address), core, log);
+                listener = inherited.isPresent()
+                        ? UnixHttpServer.adopt(inherited.get(), core, log)
+                        : UnixHttpServer.start(Path.of(address), core, log);
             } catch (IOException e) {
                 // The transport names the socket itself in most of its errors; do not say it twice.
                 String prefix = "cannot listen on unix domain socket \"" + address + "\": ";

@@ -5,6 +5,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import runsc.metrics.server.http.RequestHandler;
@@ -53,6 +54,29 @@ public final class UnixHttpServer implements Closeable {
      */
     public static UnixHttpServer start(Path socketPath, RequestHandler handler, UnixServerOptions options,
                                        Consumer<String> log) throws IOException {
+        return new UnixHttpServer(UnixSocketServer.bind(socketPath, http(handler, options, log),
+                options.maxConnections(), options.writeTimeout(), log));
+    }
+
+    /**
+     * Serves a listening socket that another process bound (socket activation), with the default
+     * options. The socket file stays where it is when the server closes: its owner removes it.
+     *
+     * @param channel a bound, listening Unix socket
+     * @param handler answers the requests
+     * @param log receives one line per notable event
+     * @return the running server
+     * @throws IOException if the channel's address cannot be read
+     */
+    public static UnixHttpServer adopt(ServerSocketChannel channel, RequestHandler handler, Consumer<String> log)
+            throws IOException {
+        UnixServerOptions options = UnixServerOptions.DEFAULTS;
+        return new UnixHttpServer(UnixSocketServer.adopt(channel, http(handler, options, log),
+                options.maxConnections(), options.writeTimeout(), log));
+    }
+
+    private static UnixSocketServer.ConnectionHandler http(RequestHandler handler, UnixServerOptions options,
+                                                           Consumer<String> log) {
         Http11Connection connection = new Http11Connection(handler, options, log);
         int cap = options.maxConnections();
         UnixSocketServer.ConnectionHandler http = new UnixSocketServer.ConnectionHandler() {
@@ -66,7 +90,7 @@ public final class UnixHttpServer implements Closeable {
                 new Http11Writer(out).writeError(503, "too many connections (limit " + cap + ")");
             }
         };
-        return new UnixHttpServer(UnixSocketServer.bind(socketPath, http, cap, options.writeTimeout(), log));
+        return http;
     }
 
     /**
