@@ -126,7 +126,7 @@ bench: image $(BENCH_CLS)/.stamp ## run the benchmarks of BENCHMARKS.md; results
 runsc: ## unpack gVisor runsc 0.0~20240729 from Debian (bookworm-backports) into build/runsc for the real-sandbox tests
 	scripts/fetch-runsc.sh $(BUILD)/runsc
 
-ci-deps: ## as root, install the real tools the tests drive (prometheus, promtool, socat, curl, flock, man)
+ci-deps: ## as root, install the real tools the tests drive (prometheus, socat, curl, man, debhelper, lintian, systemd tools, python3-yaml)
 	scripts/install-ci-deps.sh
 
 check-repro: ## build the jar twice from scratch and compare the bytes
@@ -149,11 +149,13 @@ uninstall: ## remove what install put there
 
 # The Debian package, built by dpkg-buildpackage from debian/ (which runs `make image` and
 # `make install`); the JDK is found as for `make`. Output in build/deb, not the parent directory.
+# -d: dpkg-checkbuilddeps would also demand build-essential, which a build without C does not use;
+# debhelper, the one real build dependency, is checked here first.
 deb: $(DEB_DIR)/.stamp ## the Debian package build/deb/runsc-metrics_<version>_<arch>.deb (needs debhelper)
 $(DEB_DIR)/.stamp: $(IMAGE)/.stamp $(wildcard debian/* debian/source/*) $(wildcard deploy/systemd/*) README.md
 	@command -v dh >/dev/null || { echo "make deb: dh not found: apt-get install debhelper (make ci-deps does)" >&2; exit 1; }
 	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)
-	RUNSC_METRICS_DEB_DIR=$(abspath $(DEB_DIR)) dpkg-buildpackage -b -us -uc \
+	RUNSC_METRICS_DEB_DIR=$(abspath $(DEB_DIR)) dpkg-buildpackage -b -us -uc -d \
 	    --buildinfo-option=-u$(abspath $(DEB_DIR)) --changes-option=-u$(abspath $(DEB_DIR)) \
 	    --buildinfo-file=$(abspath $(DEB_DIR))/runsc-metrics.buildinfo \
 	    --changes-file=$(abspath $(DEB_DIR))/runsc-metrics.changes
