@@ -59,7 +59,7 @@ class PrometheusConfigTest {
         Path config = DIR.resolve("prometheus-kubernetes.yml");
         Command asIs = Command.run(promtool.toString(), "check", "config", config.toString());
         if (asIs.exitCode() != 0) {
-            assertTrue(asIs.out().contains("field kubernetes_sd_configs not found"), asIs.describe());
+            assertTrue(asIs.err().contains("field kubernetes_sd_configs not found"), asIs.describe());
             Path swapped = DIR.resolve(".k8s-as-static.yml");
             try {
                 Command.run("python3", "-c", SWAP_DISCOVERY, config.toString(), swapped.toString()).ok();
