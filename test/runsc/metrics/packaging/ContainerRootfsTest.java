@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import runsc.metrics.testing.RealRunsc;
 
@@ -34,7 +35,9 @@ class ContainerRootfsTest {
     static final List<String> BASE_TOOLS = List.of("/bin/sh", "/usr/bin/readlink");
     private static final Pattern LIBRARY = Pattern.compile("(?:=> )?(/\\S+) \\(0x");
 
+    // Longer than the suite's 120 s default: unpacking the tarball, ldd on every library, a gVisor sandbox start.
     @Test
+    @Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
     void theTarballRunsAsAContainerUnderGvisor() throws Exception {
         RealRunsc.assumeBinary();
         Path tarball = Artifacts.tarball();

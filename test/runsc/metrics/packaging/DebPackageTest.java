@@ -16,6 +16,7 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The Debian package on this machine, as a packager's user meets it: install with {@code dpkg -i},
@@ -29,7 +30,9 @@ class DebPackageTest {
             Path.of("/var/lib"), Path.of("/run"));
     private static final Duration DPKG = Duration.ofMinutes(5);
 
+    // Longer than the suite's 120 s default: dpkg -i and --purge of a 78 MB image, four JVM starts and two walks of /usr on a loaded machine.
     @Test
+    @Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
     void installsServesAndPurgesWithoutATrace() throws Exception {
         Command.assumeRoot();
         Command.assume("dpkg", "dpkg");

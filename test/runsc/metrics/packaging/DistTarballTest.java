@@ -11,10 +11,13 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The offline tarball (make dist), unpacked anywhere, passes the same smoke check as the package. */
 class DistTarballTest {
+    // Longer than the suite's 120 s default: unpacking the 32 MB tarball and four JVM starts.
     @Test
+    @Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
     void unpackedCopyHasWhatTheReadmeSaysAndServes() throws Exception {
         Path tarball = Artifacts.tarball();
         String top = tarball.getFileName().toString().replace(".tar.gz", "");

@@ -9,10 +9,13 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Lintian finds no error in the package (the warnings kept are overridden in debian/, with reasons). */
 class LintianTest {
+    // Longer than the suite's 120 s default: lintian unpacks and reads every file of the 26 MB package.
     @Test
+    @Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
     void reportsNoErrorOrWarning() throws Exception {
         Path lintian = Command.assume("lintian", "lintian");
         Path deb = Artifacts.deb();

@@ -10,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Socket activation with systemd's own tool: systemd-socket-activate binds the socket, starts the
@@ -17,7 +18,9 @@ import org.junit.jupiter.api.Test;
  * connection is answered (it waited in the backlog while the JVM started).
  */
 class SystemdSocketActivationTest {
+    // Longer than the suite's 120 s default: a JVM start on the first connection, simulate and the server on a loaded machine.
     @Test
+    @Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
     void firstRequestThroughTheActivatedSocketGets200() throws Exception {
         Path activate = Command.assume("systemd-socket-activate", "systemd");
         Path launcher = Path.of(System.getProperty("runsc.metrics.image", "build/image")).toAbsolutePath()
@@ -51,7 +54,9 @@ class SystemdSocketActivationTest {
         }
     }
 
+    // Longer than the suite's 120 s default: a JVM start on the first connection, simulate and the server on a loaded machine.
     @Test
+    @Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
     void aSocketForAnotherAddressIsRefusedNamingBoth() throws Exception {
         Path activate = Command.assume("systemd-socket-activate", "systemd");
         Path launcher = Path.of(System.getProperty("runsc.metrics.image", "build/image")).toAbsolutePath()
