@@ -105,6 +105,12 @@ class KubernetesManifestsTest {
             assertEquals(List.of("DAC_READ_SEARCH", "DAC_OVERRIDE", "KILL"), added, file);
             assertEquals(List.of("ALL"), strings(Yaml.list(server, "securityContext.capabilities.drop")), file);
         }
+        // The healthcheck is 200 only for the server's own root, and the probe must reach the socket it serves.
+        JsonValue server = container(Yaml.at(BY_FILE.get("daemonset.yaml"), "spec.template.spec"), "runsc-metrics");
+        List<String> probe = strings(Yaml.list(server, "livenessProbe.exec.command"));
+        assertTrue(probe.contains("http://localhost/runsc-metrics/healthcheck?root=" + ROOT), probe.toString());
+        assertTrue(strings(Yaml.list(server, "args")).contains("--metric-server=" + probe.get(probe.indexOf("--unix-socket") + 1)),
+                probe.toString());
         assertEquals("gvisor", Yaml.text(BY_FILE.get("daemonset-gvisor.yaml"), "spec.template.spec.runtimeClassName"));
         assertEquals(null, Yaml.at(BY_FILE.get("daemonset.yaml"), "spec.template.spec.runtimeClassName"));
     }
