@@ -40,8 +40,12 @@ IMAGE      := $(BUILD)/image
 TEST_DEPS  := $(BUILD)/deps/test
 TEST_CLS   := $(BUILD)/test-classes
 MANPAGE    := man/runsc-metrics.1
+DEB_DIR    := $(BUILD)/deb
+DIST_DIR   := $(BUILD)/dist
+DIST_NAME  := runsc-metrics-$(VERSION)-linux-$(shell uname -m)
+HAVE_DEBHELPER := $(shell command -v dh >/dev/null 2>&1 && command -v dpkg-buildpackage >/dev/null 2>&1 && echo yes)
 
-.PHONY: all jar image test deps check-repro demo bench runsc ci-deps install uninstall clean help
+.PHONY: all jar image test deps check-repro demo bench runsc ci-deps install uninstall deb dist clean help
 
 all: image ## build the jlink image at build/image (the default)
 
@@ -95,12 +99,16 @@ $(TEST_CLS)/.stamp: $(TEST_SRCS) $(CLASSES)/.stamp $(TEST_DEPS)/.stamp $(shell f
 # As root, the real-sandbox tests need runsc: it is fetched here when build/runsc lacks it (see
 # `make runsc`), so that this one command runs them too. Without root they skip with the reason, and
 # a failed fetch only leaves them skipping with theirs.
+# The full run also builds the tarball and, where debhelper is installed, the Debian package, for
+# the packaging tests (runsc.metrics.packaging), which skip with a reason when they are missing.
 SELECT ?= --scan-class-path
 RUNSC_DIR := $(BUILD)/runsc
-test: image $(TEST_CLS)/.stamp $(if $(filter --scan-class-path,$(SELECT)),check-repro) ## run every test; ends with "N passed, N failed, N skipped"
+FULL_RUN := $(filter --scan-class-path,$(SELECT))
+test: image $(TEST_CLS)/.stamp $(if $(FULL_RUN),check-repro dist $(if $(HAVE_DEBHELPER),deb)) ## run every test; ends with "N passed, N failed, N skipped"
 	@if [ "$$(id -u)" = 0 ]; then scripts/fetch-runsc.sh $(RUNSC_DIR) >/dev/null || \
 	    echo "make test: runsc could not be fetched (see above); the real-sandbox tests will skip" >&2; fi
-	JAVA=$(JAVA) IMAGE=$(IMAGE) RUNSC_DIR=$(RUNSC_DIR) scripts/run-tests.sh $(TEST_DEPS) $(CLASSES):$(TEST_CLS) $(SELECT)
+	JAVA=$(JAVA) IMAGE=$(IMAGE) RUNSC_DIR=$(RUNSC_DIR) DEB_DIR=$(DEB_DIR) DIST_DIR=$(DIST_DIR) \
+	    scripts/run-tests.sh $(TEST_DEPS) $(CLASSES):$(TEST_CLS) $(SELECT)
 
 BENCH_DEPS := $(BUILD)/deps/bench
 BENCH_CLS  := $(BUILD)/bench-classes
@@ -124,7 +132,7 @@ bench: image $(BENCH_CLS)/.stamp ## run the benchmarks of BENCHMARKS.md; results
 runsc: ## unpack gVisor runsc 0.0~20240729 from Debian (bookworm-backports) into build/runsc for the real-sandbox tests
 	scripts/fetch-runsc.sh $(RUNSC_DIR)
 
-ci-deps: ## as root, install the real tools the tests drive (prometheus, promtool, socat, curl, flock, man)
+ci-deps: ## as root, install the real tools the tests drive (prometheus, socat, curl, man, debhelper, lintian, systemd tools, python3-yaml)
 	scripts/install-ci-deps.sh
 
 check-repro: ## build the jar twice from scratch and compare the bytes
@@ -144,6 +152,37 @@ install: image ## install image, launcher symlink and man page under DESTDIR/PRE
 uninstall: ## remove what install put there
 	rm -rf $(DESTDIR)$(PREFIX)/lib/runsc-metrics
 	rm -f $(DESTDIR)$(PREFIX)/bin/runsc-metrics $(DESTDIR)$(PREFIX)/share/man/man1/runsc-metrics.1
+
+# The Debian package, built by dpkg-buildpackage from debian/ (which runs `make image` and
+# `make install`); the JDK is found as for `make`. Output in build/deb, not the parent directory.
+# -d: dpkg-checkbuilddeps would also demand build-essential, which a build without C does not use;
+# debhelper, the one real build dependency, is checked here first.
+deb: $(DEB_DIR)/.stamp ## the Debian package build/deb/runsc-metrics_<version>_<arch>.deb (needs debhelper)
+$(DEB_DIR)/.stamp: $(IMAGE)/.stamp $(wildcard debian/* debian/source/*) $(wildcard deploy/systemd/*) README.md
+	@command -v dh >/dev/null || { echo "make deb: dh not found: apt-get install debhelper (make ci-deps does)" >&2; exit 1; }
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)
+	RUNSC_METRICS_DEB_DIR=$(abspath $(DEB_DIR)) dpkg-buildpackage -b -us -uc -d \
+	    --buildinfo-option=-u$(abspath $(DEB_DIR)) --changes-option=-u$(abspath $(DEB_DIR)) \
+	    --buildinfo-file=$(abspath $(DEB_DIR))/runsc-metrics.buildinfo \
+	    --changes-file=$(abspath $(DEB_DIR))/runsc-metrics.changes
+	rm -rf debian/runsc-metrics debian/.debhelper debian/debhelper-build-stamp debian/files \
+	    debian/runsc-metrics.substvars debian/*.debhelper debian/*.debhelper.log
+	touch $@
+
+# The offline tarball for hosts without dpkg: the image (launcher in bin/, man page in man/), the
+# systemd units, README and LICENSE, in one directory; reproducible (sorted, fixed times and owners).
+dist: $(DIST_DIR)/.stamp ## the offline tarball build/dist/runsc-metrics-<version>-linux-<arch>.tar.gz
+$(DIST_DIR)/.stamp: $(IMAGE)/.stamp $(wildcard deploy/systemd/*) README.md LICENSE
+	rm -rf $(DIST_DIR) && mkdir -p $(DIST_DIR)/$(DIST_NAME)
+	cp -a $(IMAGE)/. $(DIST_DIR)/$(DIST_NAME)/
+	rm -f $(DIST_DIR)/$(DIST_NAME)/.stamp
+	install -D -m 0644 -t $(DIST_DIR)/$(DIST_NAME)/systemd deploy/systemd/runsc-metrics.service \
+	    deploy/systemd/runsc-metrics.socket deploy/systemd/runsc-metrics.default
+	install -m 0644 README.md LICENSE $(DIST_DIR)/$(DIST_NAME)/
+	tar --sort=name --mtime=@$(SOURCE_DATE_EPOCH) --owner=0 --group=0 --numeric-owner \
+	    -C $(DIST_DIR) -cf - $(DIST_NAME) | gzip -n -9 > $(DIST_DIR)/$(DIST_NAME).tar.gz
+	rm -rf $(DIST_DIR)/$(DIST_NAME)
+	touch $@
 
 clean: ## remove build/
 	rm -rf $(BUILD)

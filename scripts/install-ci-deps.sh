@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: Apache-2.0
 # Usage: install-ci-deps.sh
 # Installs, from the machine's own Debian suites, the real tools the tests drive and that are
-# missing: prometheus and promtool, socat, curl, flock, man -l (man-db with groff). What is present
+# missing: prometheus and promtool, socat, curl, flock, man -l (man-db with groff), and for the
+# packaging tests debhelper (make deb), lintian, systemd-analyze and systemd-socket-activate (Debian's
+# systemd package; installing it starts nothing where systemd is not PID 1), python3 with the yaml
+# module (YAML manifests read as JSON) and adduser (the package's postinst). What is present
 # is skipped; `apt-get update` runs once, only when something is missing. As a non-root user it only
 # lists what is missing and exits 0: the tests that need those tools then skip with a reason.
 # runsc is not installed here (another suite, never installed): `make runsc` unpacks it into build/.
@@ -20,14 +23,29 @@ tools=(
     man:man-db
     groff:groff-base
     nroff:groff-base
+    dh:debhelper
+    dpkg-buildpackage:dpkg-dev
+    lintian:lintian
+    systemd-analyze:systemd
+    systemd-socket-activate:systemd
+    addgroup:adduser
+    python3-yaml:python3-yaml
 )
+
+# A "tool" that is a module, not a command: present when python3 can import it.
+have() {
+    case $1 in
+        python3-yaml) python3 -c 'import yaml' >/dev/null 2>&1 ;;
+        *) command -v "$1" >/dev/null 2>&1 ;;
+    esac
+}
 
 missing_tools=()
 missing_pkgs=()
 for entry in "${tools[@]}"; do
     tool=${entry%%:*}
     pkg=${entry#*:}
-    command -v "$tool" >/dev/null 2>&1 && continue
+    have "$tool" && continue
     missing_tools+=("$tool")
     case " ${missing_pkgs[*]-} " in *" $pkg "*) ;; *) missing_pkgs+=("$pkg") ;; esac
 done
@@ -61,7 +79,7 @@ apt-get -q -y --no-install-recommends install "${missing_pkgs[@]}"
 
 still=()
 for tool in "${missing_tools[@]}"; do
-    command -v "$tool" >/dev/null 2>&1 || still+=("$tool")
+    have "$tool" || still+=("$tool")
 done
 if [ ${#still[@]} -gt 0 ]; then
     say "still missing after install: ${still[*]}"

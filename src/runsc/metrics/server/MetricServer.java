@@ -5,6 +5,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -101,9 +102,17 @@ public final class MetricServer implements AutoCloseable {
     }
 
     private void listen(String address, TransportLimits limits, Router router) throws ServerStartException {
+        Optional<ServerSocketChannel> inherited;
+        try {
+            inherited = SocketActivation.inherited(address);
+        } catch (IOException e) {
+            throw new ServerStartException(e.getMessage(), e);
+        }
         if (address.startsWith("/")) {
             try {
-                listener = UnixHttpServer.start(Path.of(address), limits, router, log);
+                listener = inherited.isPresent()
+                        ? UnixHttpServer.adopt(inherited.get(), limits, router, log)
+                        : UnixHttpServer.start(Path.of(address), limits, router, log);
             } catch (IOException e) {
                 // The transport names the socket itself in most of its errors; do not say it twice.
                 String prefix = "cannot listen on unix domain socket \"" + address + "\": ";

@@ -5,6 +5,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import runsc.metrics.server.config.TransportLimits;
@@ -41,8 +42,31 @@ public final class UnixHttpServer implements Closeable {
      */
     public static UnixHttpServer start(Path socketPath, TransportLimits limits, RequestHandler handler,
                                        Consumer<String> log) throws IOException {
+        return new UnixHttpServer(UnixSocketServer.bind(socketPath, http(handler, limits, log), limits,
+                limits.responseTimeout(), log));
+    }
+
+    /**
+     * Serves a listening socket that another process bound (socket activation). The socket file
+     * stays where it is when the server closes: its owner removes it.
+     *
+     * @param channel a bound, listening Unix socket
+     * @param limits time limits, connection cap and body limit
+     * @param handler answers the requests
+     * @param log receives one line per notable event
+     * @return the running server
+     * @throws IOException if the channel's address cannot be read
+     */
+    public static UnixHttpServer adopt(ServerSocketChannel channel, TransportLimits limits, RequestHandler handler,
+                                       Consumer<String> log) throws IOException {
+        return new UnixHttpServer(UnixSocketServer.adopt(channel, http(handler, limits, log), limits,
+                limits.responseTimeout(), log));
+    }
+
+    private static UnixSocketServer.ConnectionHandler http(RequestHandler handler, TransportLimits limits,
+                                                           Consumer<String> log) {
         Http11Connection connection = new Http11Connection(handler, limits, log);
-        UnixSocketServer.ConnectionHandler http = new UnixSocketServer.ConnectionHandler() {
+        return new UnixSocketServer.ConnectionHandler() {
             @Override
             public void serve(InputStream in, OutputStream out, ConnectionControl control) throws IOException {
                 connection.serve(in, out, control);
@@ -53,7 +77,6 @@ public final class UnixHttpServer implements Closeable {
                 new Http11Writer(out).writeError(503, reason);
             }
         };
-        return new UnixHttpServer(UnixSocketServer.bind(socketPath, http, limits, limits.responseTimeout(), log));
     }
 
     /**

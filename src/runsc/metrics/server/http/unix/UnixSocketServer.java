@@ -150,6 +150,32 @@ final class UnixSocketServer implements Closeable {
     }
 
     /**
+     * Starts accepting on a socket another process bound and listens on (systemd's socket
+     * activation). Its mode and its file are that process's: closing leaves the file in place, so
+     * systemd can hand the same socket to the next start.
+     *
+     * @param channel a bound, listening Unix socket
+     * @param handler speaks the protocol
+     * @param limits the connection cap, in all and per peer user
+     * @param drainTimeout how long {@link #close()} waits for busy connections
+     * @param log receives one line per notable event
+     * @return the running server
+     * @throws IOException if the channel is not a bound Unix socket
+     */
+    static UnixSocketServer adopt(ServerSocketChannel channel, ConnectionHandler handler, TransportLimits limits,
+                                  Duration drainTimeout, Consumer<String> log) throws IOException {
+        if (!(channel.getLocalAddress() instanceof UnixDomainSocketAddress address)) {
+            throw new IOException("not a bound Unix socket: " + channel.getLocalAddress());
+        }
+        channel.configureBlocking(true);
+        ConnectionCap cap = new ConnectionCap(limits.maxConnections(), limits.maxConnectionsPerUser(),
+                limits.reservedForRoot(), rootUser(log));
+        UnixSocketServer s = new UnixSocketServer(address.getPath(), channel, null, handler, cap, drainTimeout, log);
+        s.acceptor.start();
+        return s;
+    }
+
+    /**
      * Returns the socket path.
      *
      * @return the path bound
@@ -296,6 +322,9 @@ final class UnixSocketServer implements Closeable {
     }
 
     private void deleteOwnedSocket() {
+        if (fileKey == null) {
+            return; // adopted: the socket file is its binder's
+        }
         try {
             Object now = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
             if (Objects.equals(now, fileKey)) {
