@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import runsc.metrics.testing.ProjectFiles;
 import runsc.metrics.testing.RealRunsc;
 
 /**
@@ -30,7 +31,7 @@ import runsc.metrics.testing.RealRunsc;
  * of the base image) and run by real gVisor runsc as an OCI bundle, with the image's entry point.
  */
 class ContainerRootfsTest {
-    static final Path CONTAINERFILE = Path.of("deploy/container/Containerfile");
+    static final Path CONTAINERFILE = ProjectFiles.resolve("deploy/container/Containerfile");
     /** The base image's programs the launcher uses. */
     static final List<String> BASE_TOOLS = List.of("/bin/sh", "/usr/bin/readlink");
     private static final Pattern LIBRARY = Pattern.compile("(?:=> )?(/\\S+) \\(0x");

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import runsc.metrics.testing.ProjectFiles;
 import runsc.metrics.json.JsonBool;
 import runsc.metrics.json.JsonObject;
 import runsc.metrics.json.JsonString;
@@ -28,7 +29,7 @@ import runsc.metrics.json.JsonValue;
  * the node's path, host PIDs, the socket directory, a port the Service and PodMonitor name).
  */
 class KubernetesManifestsTest {
-    static final Path DIR = Path.of("deploy/kubernetes");
+    static final Path DIR = ProjectFiles.resolve("deploy/kubernetes");
     static final String ROOT = "/run/containerd/runsc/k8s.io";
     static final Map<String, String> API_VERSIONS = Map.of("Namespace", "v1", "Service", "v1", "DaemonSet", "apps/v1",
             "PodMonitor", "monitoring.coreos.com/v1", "Kustomization", "kustomize.config.k8s.io/v1beta1");

@@ -13,6 +13,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import runsc.metrics.testing.ProjectFiles;
 import runsc.metrics.json.Json;
 import runsc.metrics.json.JsonBool;
 import runsc.metrics.json.JsonObject;
@@ -21,8 +22,8 @@ import runsc.metrics.json.JsonValue;
 
 /** deploy/prometheus and deploy/grafana, checked by the real promtool (Debian's prometheus package). */
 class PrometheusConfigTest {
-    static final Path DIR = Path.of("deploy/prometheus");
-    static final Path DASHBOARD = Path.of("deploy/grafana/runsc-metrics.json");
+    static final Path DIR = ProjectFiles.resolve("deploy/prometheus");
+    static final Path DASHBOARD = ProjectFiles.resolve("deploy/grafana/runsc-metrics.json");
     static final List<String> ALERTS = List.of("RunscMetricServerDown", "RunscSandboxMetricsBroken", "RunscSandboxNotRunning");
 
     /** Replaces every job's Kubernetes discovery with one static target (argv: input, output). */

@@ -12,9 +12,11 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
+import runsc.metrics.testing.ProjectFiles;
+
 /** The systemd units: valid for systemd-analyze, hardened, and consistent with each other. */
 class SystemdUnitsTest {
-    static final Path UNITS = Path.of("deploy/systemd");
+    static final Path UNITS = ProjectFiles.resolve("deploy/systemd");
     /** Exposure score (systemd-analyze security, 0 safest to 10) the service must stay at or under. */
     static final double MAX_EXPOSURE = 1.5;
 
@@ -73,7 +75,7 @@ class SystemdUnitsTest {
         assertEquals("strict", value(service, "ProtectSystem"));
         assertEquals("yes", value(service, "NoNewPrivileges"));
         assertTrue(!service.contains("\nMemoryDenyWriteExecute=yes"), "the JVM's JIT needs writable code memory");
-        Path postinst = Path.of("debian/runsc-metrics.postinst");
+        Path postinst = ProjectFiles.resolve("debian/runsc-metrics.postinst");
         assertTrue(Files.readString(postinst).contains("addgroup --system --quiet runsc-metrics"), postinst + " creates the group");
     }
 

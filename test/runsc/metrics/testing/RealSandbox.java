@@ -83,7 +83,9 @@ public final class RealSandbox implements AutoCloseable {
 
     /** {@code ROOT/runsc-ID.sock}: the control socket (runsc binds it in the root first). */
     public Path controlSocket() {
-        return root().resolve("runsc-" + id() + ".sock");
+        // A second container of a pod (CRI annotation sandbox-id) is served by its sandbox's socket.
+        String sandbox = spec.annotations().getOrDefault("io.kubernetes.cri.sandbox-id", id());
+        return root().resolve("runsc-" + sandbox + ".sock");
     }
 
     /** The cgroup path given in {@code config.json}, unique to this root. */
