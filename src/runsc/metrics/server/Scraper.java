@@ -27,7 +27,10 @@ import runsc.metrics.runtime.Sandbox;
 /**
  * One scrape's fan-out: every served sandbox is queried by at most {@code maxParallel} virtual
  * threads, in a fresh random order each time so that a stalled sandbox cannot keep starving the same
- * ones queued behind it; each query gets max(8 s, time left / sandboxes), capped by the scrape
+ * ones queued behind it. Sandboxes whose last query ran out of time come after all the others (in a
+ * random order of their own): many stalled sandboxes would otherwise take the whole scrape deadline
+ * and leave healthy ones queued behind them without data (a deliberate difference: upstream's order
+ * is random throughout, and it has no deadline at all). Each query gets max(8 s, time left / sandboxes), capped by the scrape
  * deadline; a sandbox still queued when the deadline passes fails at once. One sandbox is queried by
  * one scrape at a time, so its snapshots are verified in the order they were taken. Results come back in
  * sandbox ID order, so the output is deterministic (a deliberate difference: upstream's order is
@@ -62,12 +65,7 @@ final class Scraper {
         if (n == 0) {
             return List.of();
         }
-        List<Integer> order = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            order.add(i);
-        }
-        Collections.shuffle(order, ThreadLocalRandom.current());
-        ConcurrentLinkedQueue<Integer> queue = new ConcurrentLinkedQueue<>(order);
+        ConcurrentLinkedQueue<Integer> queue = new ConcurrentLinkedQueue<>(order(sandboxes));
         long left = deadlineNanos - System.nanoTime();
         long perSandbox = Math.max(config.minSandboxTimeout().toNanos(), left / n);
         AtomicReferenceArray<SandboxResult> results = new AtomicReferenceArray<>(n);
@@ -100,6 +98,22 @@ final class Scraper {
         return out;
     }
 
+    /**
+     * The order of one scrape's queries, as indexes into {@code sandboxes}: a fresh random order,
+     * with the sandboxes that ran out of time last time after the others.
+     */
+    static List<Integer> order(List<ServedSandbox> sandboxes) {
+        List<Integer> prompt = new ArrayList<>(sandboxes.size());
+        List<Integer> lagging = new ArrayList<>();
+        for (int i = 0; i < sandboxes.size(); i++) {
+            (sandboxes.get(i).lagging() ? lagging : prompt).add(i);
+        }
+        Collections.shuffle(prompt, ThreadLocalRandom.current());
+        Collections.shuffle(lagging, ThreadLocalRandom.current());
+        prompt.addAll(lagging);
+        return prompt;
+    }
+
     private SandboxResult queryOne(ServedSandbox s, Optional<Re2Pattern> filter, long perSandbox, long scrapeDeadline) {
         long now = System.nanoTime();
         if (now - scrapeDeadline >= 0) {
@@ -112,6 +126,7 @@ final class Scraper {
         ReentrantLock lock = s.queryLock();
         try {
             if (!lock.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                s.lagging(true);
                 return failed(s, new SocketTimeoutException(
                         "context deadline exceeded: an earlier scrape of this sandbox is still running"));
             }
@@ -120,7 +135,10 @@ final class Scraper {
             return failed(s, new SocketTimeoutException("context deadline exceeded: interrupted while waiting for an earlier scrape"));
         }
         try {
-            return queryLocked(s, filter, deadline);
+            SandboxResult result = queryLocked(s, filter, deadline);
+            // Whatever the failure, one that came only at the deadline means the sandbox used up its time.
+            s.lagging(result instanceof SandboxResult.Failed && System.nanoTime() - deadline >= 0);
+            return result;
         } finally {
             lock.unlock();
         }

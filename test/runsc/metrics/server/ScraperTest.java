@@ -176,6 +176,97 @@ class ScraperTest {
     }
 
     @Test
+    void fortyStalledOfAHundredLeaveEveryHealthySandboxItsDataOnceTheyHaveRunOutOfTime() throws Exception {
+        // Scaled timings: a stalled query holds its worker for the 800 ms floor, so forty of them
+        // need 4 s of eight workers' time, more than the 3 s deadline; queried in a random order,
+        // healthy sandboxes queued behind them would get no turn.
+        ServerConfig config = ServerTestSupport.config(root, ADDRESS, 8, Duration.ofSeconds(3), Duration.ofMillis(800));
+        try (Simulation _ = simulate(100)) {
+            List<ServedSandbox> sandboxes = served(config);
+            Set<String> stalled = new HashSet<>();
+            for (int i = 1; i <= 100; i += 5) {
+                stalled.add("sb" + i);
+                stalled.add("sb" + (i + 2));
+            }
+            assertEquals(40, stalled.size());
+            Scraper scraper = new Scraper(config, (s, f, d) -> {
+                if (!stalled.contains(s.sandbox().id())) {
+                    return ServerTestSupport.validSnapshot(s, 1);
+                }
+                long wait = d - System.nanoTime();
+                if (wait > 0) {
+                    try {
+                        Thread.sleep(Duration.ofNanos(wait));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                throw new SocketTimeoutException("sandbox " + s.sandbox().id() + ": no reply before the deadline");
+            }, log::add);
+            // The first scrape cannot know which sandboxes stall; from the second on, every one does.
+            scraper.scrape(sandboxes, Optional.empty(), deadlineIn(config.scrapeDeadline()));
+            for (int scrape = 2; scrape <= 3; scrape++) {
+                List<SandboxResult> results = scraper.scrape(sandboxes, Optional.empty(), deadlineIn(config.scrapeDeadline()));
+                assertEquals(100, results.size());
+                List<String> healthyWithoutData = new ArrayList<>();
+                for (SandboxResult r : results) {
+                    boolean isStalled = stalled.contains(r.sandbox().id());
+                    if (isStalled) {
+                        assertInstanceOf(SandboxResult.Failed.class, r, r.sandbox().id());
+                    } else if (!(r instanceof SandboxResult.Ok)) {
+                        healthyWithoutData.add(r.sandbox().id());
+                    }
+                }
+                int n = scrape;
+                assertEquals(List.of(), healthyWithoutData, () -> "healthy sandboxes without data in scrape " + n);
+            }
+        }
+    }
+
+    @Test
+    void queriesTheSandboxesThatRanOutOfTimeLastUntilTheyAnswerAgain() throws Exception {
+        ServerConfig config = ServerTestSupport.config(root, ADDRESS, 1, Duration.ofMillis(1500), Duration.ofMillis(200));
+        try (Simulation _ = simulate(6)) {
+            List<ServedSandbox> sandboxes = served(config);
+            Set<String> stalling = ConcurrentHashMap.newKeySet();
+            stalling.addAll(Set.of("sb2", "sb5"));
+            List<String> calls = new CopyOnWriteArrayList<>();
+            Scraper scraper = new Scraper(config, (s, f, d) -> {
+                calls.add(s.sandbox().id());
+                if (stalling.contains(s.sandbox().id())) {
+                    try {
+                        Thread.sleep(Duration.ofNanos(Math.max(0, d - System.nanoTime())));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new SocketTimeoutException("stalled");
+                }
+                return ServerTestSupport.validSnapshot(s, 1);
+            }, log::add);
+            scraper.scrape(sandboxes, Optional.empty(), deadlineIn(config.scrapeDeadline()));
+            Set<List<String>> orders = new HashSet<>();
+            for (int i = 0; i < 5; i++) {
+                calls.clear();
+                scraper.scrape(sandboxes, Optional.empty(), deadlineIn(config.scrapeDeadline()));
+                assertEquals(Set.of("sb2", "sb5"), Set.copyOf(calls.subList(4, 6)), calls::toString);
+                orders.add(List.copyOf(calls.subList(0, 4)));
+            }
+            assertTrue(orders.size() > 1, () -> "the healthy ones lost their random order: " + orders);
+            // sb2 answers again: from the next scrape on it is queried among the others.
+            stalling.remove("sb2");
+            scraper.scrape(sandboxes, Optional.empty(), deadlineIn(config.scrapeDeadline()));
+            boolean sb2Early = false;
+            for (int i = 0; i < 10 && !sb2Early; i++) {
+                calls.clear();
+                scraper.scrape(sandboxes, Optional.empty(), deadlineIn(config.scrapeDeadline()));
+                assertEquals("sb5", calls.getLast(), calls::toString);
+                sb2Early = calls.indexOf("sb2") < 4;
+            }
+            assertTrue(sb2Early, "sb2 stayed last after it answered again");
+        }
+    }
+
+    @Test
     void failsASandboxStillQueuedAtTheDeadlineAtOnce() throws Exception {
         // One worker; each query uses its whole budget (500 ms floor, capped by the 1 s deadline),
         // so the third sandbox is still queued when the deadline passes.
