@@ -118,7 +118,7 @@ final class ExportMetricsCommand implements Command {
 
     /**
      * Fetches one snapshot of the container's sandbox and renders it. In memory: its size is bounded
-     * by the reply limit ({@link ControlClient#MAX_REPLY_BYTES}), and nothing may reach stdout
+     * by the reply limits ({@link runsc.metrics.control.ReplyMemory}), and nothing may reach stdout
      * before the locked read has confirmed the state it came from.
      */
     private static byte[] render(Invocation invocation, RuntimeRoot root, ContainerState container, String prefix,
