@@ -17,7 +17,7 @@ package runsc.metrics.control;
  * <p>A quarter of the capacity is kept for small replies (charged {@value #SMALL_REPLY} bytes or
  * less, a real reply of about 100 KB): a large reply may not take it, so that large replies in
  * flight at once fail among themselves and leave healthy sandboxes their data. The caps of one
- * reply are sized so that a reply at both caps fits the rest; on a heap under 28 MiB they shrink in
+ * reply are sized so that a reply at both caps fits the rest; on a heap under 32 MiB they shrink in
  * proportion.
  *
  * <p>The charge ends when the reply is decoded ({@link Reservation#close()}); the snapshot then lives
@@ -31,8 +31,11 @@ public final class ReplyMemory {
      * the heap allows it: 65 536; a real reply has about one per 10 bytes.
      */
     public static final int MAX_REPLY_VALUES = 1 << 16;
-    /** Heap charged per byte: the framed bytes, then the text of the parsed strings. */
-    static final long COST_PER_BYTE = 2;
+    /**
+     * Heap charged per byte: the framer's buffer, up to twice the bytes framed while the tree is
+     * built, and the text of the parsed strings.
+     */
+    static final long COST_PER_BYTE = 3;
     /** Heap charged per JSON value: its node in the tree and its share of the snapshot (30 to 70 bytes measured). */
     static final long COST_PER_VALUE = 80;
     /** The capacity is the heap cap divided by this. */
