@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -30,7 +31,10 @@ import runsc.metrics.runtime.Sandbox;
  * ones queued behind it. Sandboxes whose last query ran out of time come after all the others (in a
  * random order of their own): many stalled sandboxes would otherwise take the whole scrape deadline
  * and leave healthy ones queued behind them without data (a deliberate difference: upstream's order
- * is random throughout, and it has no deadline at all). Each query gets max(8 s, time left / sandboxes), capped by the scrape
+ * is random throughout, and it has no deadline at all). For the same reason a query that has run
+ * for a quarter of its budget (at least 1 s) gives up its slot to the next sandbox in the queue and
+ * goes on to its own deadline, with at most four times {@code maxParallel} queries in flight in all:
+ * this covers sandboxes that stall for the first time. Each query gets max(8 s, time left / sandboxes), capped by the scrape
  * deadline; a sandbox still queued when the deadline passes fails at once. One sandbox is queried by
  * one scrape at a time, so its snapshots are verified in the order they were taken. Results come back in
  * sandbox ID order, so the output is deterministic (a deliberate difference: upstream's order is
@@ -39,6 +43,10 @@ import runsc.metrics.runtime.Sandbox;
 final class Scraper {
     /** Extra time to wait for a worker past the deadline before giving up on it. */
     private static final long JOIN_SLACK_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** A query younger than a quarter of its budget, and at least this, holds one of the fresh slots. */
+    private static final long MIN_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Workers in all, slow queries included, per fresh slot. */
+    private static final int SLOW_QUERY_FACTOR = 4;
 
     private final ServerConfig config;
     private final SandboxQuery query;
@@ -69,25 +77,16 @@ final class Scraper {
         long left = deadlineNanos - System.nanoTime();
         long perSandbox = Math.max(config.minSandboxTimeout().toNanos(), left / n);
         AtomicReferenceArray<SandboxResult> results = new AtomicReferenceArray<>(n);
-        int workers = Math.min(config.maxParallel(), n);
-        List<Thread> threads = new ArrayList<>(workers);
-        for (int w = 0; w < workers; w++) {
-            threads.add(Thread.ofVirtual().name("scrape-worker-" + w).start(() -> {
-                Integer next;
-                while ((next = queue.poll()) != null) {
-                    results.set(next, queryOne(sandboxes.get(next), filter, perSandbox, deadlineNanos));
-                }
-            }));
-        }
-        for (Thread t : threads) {
-            long wait = deadlineNanos + JOIN_SLACK_NANOS - System.nanoTime();
-            if (wait > 0) {
-                t.join(java.time.Duration.ofNanos(wait));
+        Runnable drain = () -> {
+            Integer next;
+            while (!Worker.current().replaced && (next = queue.poll()) != null) {
+                Worker.current().queryStart = System.nanoTime();
+                results.set(next, queryOne(sandboxes.get(next), filter, perSandbox, deadlineNanos));
+                Worker.current().queryStart = 0;
             }
-            if (t.isAlive()) {
-                t.interrupt(); // a query ignoring its own deadline; its sandbox is reported failed below
-            }
-        }
+        };
+        runWorkers(drain, queue, Math.min(config.maxParallel(), n), Math.min(n, config.maxParallel() * SLOW_QUERY_FACTOR),
+                Math.max(MIN_PATIENCE_NANOS, perSandbox / 4), deadlineNanos);
         List<SandboxResult> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             SandboxResult r = results.get(i);
@@ -96,6 +95,79 @@ final class Scraper {
         }
         out.sort(Comparator.comparing(r -> r.sandbox().id()));
         return out;
+    }
+
+    /**
+     * Runs {@code fresh} workers draining the queue, and replaces a worker whose query has run for
+     * {@code patience} with a new one (up to {@code max} workers in all): the slow query goes on
+     * until its own deadline, but no longer holds up the sandboxes queued behind it. So at most
+     * {@code fresh} queries younger than {@code patience} run at once, as upstream's fixed
+     * parallelism, while stalled sandboxes met for the first time cannot use up the scrape
+     * deadline. Returns when every worker has ended, or soon after the deadline.
+     */
+    private static void runWorkers(Runnable drain, ConcurrentLinkedQueue<Integer> queue, int fresh, int max,
+                                   long patience, long deadlineNanos) throws InterruptedException {
+        Semaphore ended = new Semaphore(0);
+        List<Worker> workers = new ArrayList<>(max);
+        for (int w = 0; w < fresh; w++) {
+            workers.add(Worker.start(workers.size(), drain, ended));
+        }
+        int running = workers.size();
+        long poll = Math.max(TimeUnit.MILLISECONDS.toNanos(10), patience / 4);
+        while (running > 0) {
+            long wait = deadlineNanos + JOIN_SLACK_NANOS - System.nanoTime();
+            if (wait <= 0) {
+                for (Worker w : workers) {
+                    w.thread.interrupt(); // a query ignoring its own deadline; its sandbox is reported failed
+                }
+                return;
+            }
+            int n = ended.drainPermits();
+            if (n == 0 && ended.tryAcquire(Math.min(wait, poll), TimeUnit.NANOSECONDS)) {
+                n = 1 + ended.drainPermits();
+            }
+            running -= n;
+            long now = System.nanoTime();
+            for (int i = 0, size = workers.size(); i < size && workers.size() < max && !queue.isEmpty(); i++) {
+                Worker w = workers.get(i);
+                long started = w.queryStart;
+                if (!w.replaced && started != 0 && now - started >= patience) {
+                    w.replaced = true;
+                    workers.add(Worker.start(workers.size(), drain, ended));
+                    running++;
+                }
+            }
+        }
+    }
+
+    /** One virtual thread draining the queue; it stops taking sandboxes once replaced. */
+    private static final class Worker {
+        private static final ScopedValue<Worker> CURRENT = ScopedValue.newInstance();
+
+        final Thread thread;
+        // When the current query started (System.nanoTime()), or 0 between queries.
+        volatile long queryStart;
+        volatile boolean replaced;
+
+        private Worker(Runnable drain, Semaphore ended, int index) {
+            this.thread = Thread.ofVirtual().name("scrape-worker-" + index).unstarted(() -> {
+                try {
+                    ScopedValue.where(CURRENT, this).run(drain);
+                } finally {
+                    ended.release();
+                }
+            });
+        }
+
+        static Worker start(int index, Runnable drain, Semaphore ended) {
+            Worker w = new Worker(drain, ended, index);
+            w.thread.start();
+            return w;
+        }
+
+        static Worker current() {
+            return CURRENT.get();
+        }
     }
 
     /**

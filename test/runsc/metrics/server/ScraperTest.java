@@ -176,11 +176,11 @@ class ScraperTest {
     }
 
     @Test
-    void fortyStalledOfAHundredLeaveEveryHealthySandboxItsDataOnceTheyHaveRunOutOfTime() throws Exception {
-        // Scaled timings: a stalled query holds its worker for the 800 ms floor, so forty of them
-        // need 4 s of eight workers' time, more than the 3 s deadline; queried in a random order,
-        // healthy sandboxes queued behind them would get no turn.
-        ServerConfig config = ServerTestSupport.config(root, ADDRESS, 8, Duration.ofSeconds(3), Duration.ofMillis(800));
+    void fortyStalledOfAHundredLeaveEveryHealthySandboxItsDataInEveryScrape() throws Exception {
+        // Scaled timings: a stalled query runs to its 2 s floor, so forty of them would need 10 s of
+        // eight workers' time, more than the 8 s deadline; queried in a random order, healthy
+        // sandboxes queued behind them would get no turn. The first scrape knows nothing of them.
+        ServerConfig config = ServerTestSupport.config(root, ADDRESS, 8, Duration.ofSeconds(8), Duration.ofSeconds(2));
         try (Simulation _ = simulate(100)) {
             List<ServedSandbox> sandboxes = served(config);
             Set<String> stalled = new HashSet<>();
@@ -203,15 +203,12 @@ class ScraperTest {
                 }
                 throw new SocketTimeoutException("sandbox " + s.sandbox().id() + ": no reply before the deadline");
             }, log::add);
-            // The first scrape cannot know which sandboxes stall; from the second on, every one does.
-            scraper.scrape(sandboxes, Optional.empty(), deadlineIn(config.scrapeDeadline()));
-            for (int scrape = 2; scrape <= 3; scrape++) {
+            for (int scrape = 1; scrape <= 3; scrape++) {
                 List<SandboxResult> results = scraper.scrape(sandboxes, Optional.empty(), deadlineIn(config.scrapeDeadline()));
                 assertEquals(100, results.size());
                 List<String> healthyWithoutData = new ArrayList<>();
                 for (SandboxResult r : results) {
-                    boolean isStalled = stalled.contains(r.sandbox().id());
-                    if (isStalled) {
+                    if (stalled.contains(r.sandbox().id())) {
                         assertInstanceOf(SandboxResult.Failed.class, r, r.sandbox().id());
                     } else if (!(r instanceof SandboxResult.Ok)) {
                         healthyWithoutData.add(r.sandbox().id());
@@ -220,6 +217,36 @@ class ScraperTest {
                 int n = scrape;
                 assertEquals(List.of(), healthyWithoutData, () -> "healthy sandboxes without data in scrape " + n);
             }
+        }
+    }
+
+    @Test
+    void aSlowQueryGivesUpItsSlotAfterAQuarterOfItsBudgetWithFourTimesMaxParallelInAll() throws Exception {
+        // 20 stalled sandboxes, two slots, 4 s budgets: each query gives up its slot after 1 s.
+        ServerConfig config = ServerTestSupport.config(root, ADDRESS, 2, Duration.ofSeconds(5), Duration.ofSeconds(4));
+        try (Simulation _ = simulate(20)) {
+            AtomicInteger now = new AtomicInteger();
+            AtomicInteger max = new AtomicInteger();
+            List<Long> starts = new CopyOnWriteArrayList<>();
+            long t0 = System.nanoTime();
+            Scraper scraper = new Scraper(config, (s, f, d) -> {
+                starts.add(System.nanoTime() - t0);
+                max.accumulateAndGet(now.incrementAndGet(), Math::max);
+                try {
+                    Thread.sleep(Duration.ofNanos(Math.max(0, d - System.nanoTime())));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    now.decrementAndGet();
+                }
+                throw new SocketTimeoutException("stalled");
+            }, log::add);
+            scraper.scrape(served(config), Optional.empty(), t0 + config.scrapeDeadline().toNanos());
+            assertTrue(max.get() > 2, () -> "no slot was given up: at most " + max.get() + " queries at once");
+            assertTrue(max.get() <= 8, () -> max.get() + " queries at once, more than four times max-parallel");
+            List<Long> sorted = starts.stream().sorted().toList();
+            assertTrue(sorted.get(2) >= TimeUnit.MILLISECONDS.toNanos(900), () -> "a third query began before the first"
+                    + " two had run for 1 s: " + sorted);
         }
     }
 
