@@ -77,12 +77,13 @@ final class Scraper {
         long left = deadlineNanos - System.nanoTime();
         long perSandbox = Math.max(config.minSandboxTimeout().toNanos(), left / n);
         AtomicReferenceArray<SandboxResult> results = new AtomicReferenceArray<>(n);
-        Runnable drain = () -> {
+        Consumer<Worker> drain = worker -> {
             Integer next;
-            while (!Worker.current().replaced && (next = queue.poll()) != null) {
-                Worker.current().queryStart = System.nanoTime();
+            while (!worker.replaced && (next = queue.poll()) != null) {
+                worker.queryStart = System.nanoTime();
+                worker.busy = true;
                 results.set(next, queryOne(sandboxes.get(next), filter, perSandbox, deadlineNanos));
-                Worker.current().queryStart = 0;
+                worker.busy = false;
             }
         };
         runWorkers(drain, queue, Math.min(config.maxParallel(), n), Math.min(n, config.maxParallel() * SLOW_QUERY_FACTOR),
@@ -105,7 +106,7 @@ final class Scraper {
      * parallelism, while stalled sandboxes met for the first time cannot use up the scrape
      * deadline. Returns when every worker has ended, or soon after the deadline.
      */
-    private static void runWorkers(Runnable drain, ConcurrentLinkedQueue<Integer> queue, int fresh, int max,
+    private static void runWorkers(Consumer<Worker> drain, ConcurrentLinkedQueue<Integer> queue, int fresh, int max,
                                    long patience, long deadlineNanos) throws InterruptedException {
         Semaphore ended = new Semaphore(0);
         List<Worker> workers = new ArrayList<>(max);
@@ -130,8 +131,7 @@ final class Scraper {
             long now = System.nanoTime();
             for (int i = 0, size = workers.size(); i < size && workers.size() < max && !queue.isEmpty(); i++) {
                 Worker w = workers.get(i);
-                long started = w.queryStart;
-                if (!w.replaced && started != 0 && now - started >= patience) {
+                if (!w.replaced && w.busy && now - w.queryStart >= patience) {
                     w.replaced = true;
                     workers.add(Worker.start(workers.size(), drain, ended));
                     running++;
@@ -142,31 +142,26 @@ final class Scraper {
 
     /** One virtual thread draining the queue; it stops taking sandboxes once replaced. */
     private static final class Worker {
-        private static final ScopedValue<Worker> CURRENT = ScopedValue.newInstance();
-
         final Thread thread;
-        // When the current query started (System.nanoTime()), or 0 between queries.
+        // When the current query started (System.nanoTime()); set before busy, read after it.
         volatile long queryStart;
+        volatile boolean busy;
         volatile boolean replaced;
 
-        private Worker(Runnable drain, Semaphore ended, int index) {
+        private Worker(Consumer<Worker> drain, Semaphore ended, int index) {
             this.thread = Thread.ofVirtual().name("scrape-worker-" + index).unstarted(() -> {
                 try {
-                    ScopedValue.where(CURRENT, this).run(drain);
+                    drain.accept(this);
                 } finally {
                     ended.release();
                 }
             });
         }
 
-        static Worker start(int index, Runnable drain, Semaphore ended) {
+        static Worker start(int index, Consumer<Worker> drain, Semaphore ended) {
             Worker w = new Worker(drain, ended, index);
             w.thread.start();
             return w;
-        }
-
-        static Worker current() {
-            return CURRENT.get();
         }
     }
 
