@@ -17,7 +17,10 @@ import runsc.metrics.json.JsonValue;
  * Calls a sandbox's control socket, one connection per call, as runsc does. Requests are byte for
  * byte what runsc sends ({@code {"method":"Metrics.Export","arg":{"only_metrics":""}}}); the reply is
  * read as one JSON value, as soon as it is complete (the sandbox keeps the connection open, so end of
- * file never comes), within {@value #MAX_REPLY_BYTES} bytes and {@value #MAX_REPLY_DEPTH} levels.
+ * file never comes), within {@value #MAX_REPLY_DEPTH} levels and the bounds of {@link ReplyMemory}:
+ * by default at most {@value ReplyMemory#MAX_REPLY_BYTES} bytes and
+ * {@value ReplyMemory#MAX_REPLY_VALUES} JSON values, and no more than is left of the heap set aside
+ * for replies in flight, so that large replies fail with an error rather than run the heap out.
  *
  * <p>Each call takes a deadline, a {@link System#nanoTime()} value, that bounds connect, write and
  * read together; when it passes the socket is closed and the call fails with
@@ -25,8 +28,6 @@ import runsc.metrics.json.JsonValue;
  * throws {@link ControlException}. Thread-safe: instances hold no state besides the limits.
  */
 public final class ControlClient {
-    /** Largest reply accepted: 64 MiB (a real Export reply is about 1 KB, the registration 48 KB). */
-    public static final int MAX_REPLY_BYTES = 64 << 20;
     /** Deepest reply nesting accepted (a real Export reply nests 6 levels). */
     public static final int MAX_REPLY_DEPTH = 64;
 
@@ -36,15 +37,27 @@ public final class ControlClient {
     private static final String UNKNOWN_METHOD = "unknown method";
 
     private final JsonLimits limits;
+    private final ReplyMemory memory;
 
-    /** A client with the default limits. */
+    /** A client with the default limits, sharing this JVM's {@link ReplyMemory#shared() reply memory}. */
     public ControlClient() {
-        this(MAX_REPLY_BYTES, MAX_REPLY_DEPTH);
+        this(ReplyMemory.shared());
     }
 
-    /** A client with other limits, for tests. */
+    /** A client with its own reply memory, for tests. */
+    ControlClient(ReplyMemory memory) {
+        this(memory, memory.maxReplyBytes(), MAX_REPLY_DEPTH);
+    }
+
+    /** A client with other size and depth caps, for tests. */
     ControlClient(int maxReplyBytes, int maxReplyDepth) {
-        this.limits = new JsonLimits(maxReplyDepth, maxReplyBytes, JsonLimits.DuplicateKeys.KEEP_LAST);
+        this(ReplyMemory.shared(), maxReplyBytes, maxReplyDepth);
+    }
+
+    private ControlClient(ReplyMemory memory, int maxReplyBytes, int maxReplyDepth) {
+        this.memory = memory;
+        this.limits = new JsonLimits(maxReplyDepth, Math.min(maxReplyBytes, memory.maxReplyBytes()),
+                JsonLimits.DuplicateKeys.KEEP_LAST);
     }
 
     /**
@@ -74,10 +87,13 @@ public final class ControlClient {
      */
     public Snapshot exportMetrics(String sandboxId, Path socket, String filter, long deadlineNanos)
             throws ControlException {
-        JsonValue result = call(sandboxId, socket, EXPORT,
-                new JsonObject(Map.of("only_metrics", new JsonString(Objects.requireNonNull(filter, "filter")))),
-                deadlineNanos);
-        return decode(sandboxId, socket, EXPORT, () -> ReplyDecoder.exportResult(result));
+        // The reply stays charged to the reply memory until its snapshot is decoded.
+        try (ReplyMemory.Reservation reservation = memory.reserve(sandboxId)) {
+            JsonValue result = call(sandboxId, socket, EXPORT,
+                    new JsonObject(Map.of("only_metrics", new JsonString(Objects.requireNonNull(filter, "filter")))),
+                    reservation, deadlineNanos);
+            return decode(sandboxId, socket, EXPORT, () -> ReplyDecoder.exportResult(result));
+        }
     }
 
     /**
@@ -140,8 +156,15 @@ public final class ControlClient {
      */
     public JsonValue call(String sandboxId, Path socket, String method, JsonValue arg, long deadlineNanos)
             throws ControlException {
+        try (ReplyMemory.Reservation reservation = memory.reserve(sandboxId)) {
+            return call(sandboxId, socket, method, arg, reservation, deadlineNanos);
+        }
+    }
+
+    private JsonValue call(String sandboxId, Path socket, String method, JsonValue arg,
+                           ReplyMemory.Reservation reservation, long deadlineNanos) throws ControlException {
         JsonValue reply = UrpcTransport.exchange(sandboxId, socket, method, request(method, arg), limits,
-                deadlineNanos);
+                reservation, deadlineNanos);
         ReplyDecoder.Envelope envelope = decode(sandboxId, socket, method, () -> ReplyDecoder.envelope(reply));
         if (!envelope.success()) {
             throw new ControlException(sandboxId, ControlException.Kind.REMOTE,

@@ -46,7 +46,7 @@ final class UrpcTransport {
     }
 
     static JsonValue exchange(String sandboxId, Path socket, String method, byte[] request, JsonLimits limits,
-                              long deadlineNanos) throws ControlException {
+                              ReplyMemory.Reservation memory, long deadlineNanos) throws ControlException {
         long budgetMillis = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
         SocketLink link;
         try {
@@ -59,8 +59,13 @@ final class UrpcTransport {
              DeadlineWatch watch = DeadlineWatch.start(channel, deadlineNanos)) {
             write(sandboxId, socket, method, channel, request, watch, budgetMillis);
             JsonFramer framer = new JsonFramer(limits);
+            String what = "reply to " + method + " from " + socket;
             try {
-                return JsonChannelReader.readBlocking(channel, framer);
+                // Charged before the bytes are parsed: the parse is what needs the memory.
+                return JsonChannelReader.readBlocking(channel, framer,
+                        f -> memory.cover(what, f.buffered(), f.values()));
+            } catch (ControlException e) {
+                throw e;
             } catch (JsonException e) {
                 throw new ControlException(sandboxId, ControlException.Kind.PROTOCOL,
                         "reading reply from " + socket + ": " + e.getMessage(), null, e);

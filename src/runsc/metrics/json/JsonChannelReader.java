@@ -40,18 +40,50 @@ public final class JsonChannelReader {
      * @throws IOException   if reading fails, for example because the channel was closed
      */
     public static JsonValue readBlocking(ReadableByteChannel channel, JsonFramer framer) throws IOException {
+        return readBlocking(channel, framer, f -> { });
+    }
+
+    /**
+     * Reads one value from a channel in blocking mode, letting the caller check what has arrived
+     * after every read, before the value is parsed (parsing is what costs memory).
+     *
+     * @param channel a channel in blocking mode
+     * @param framer  a fresh framer with the size and depth caps
+     * @param check   called after every read that fed bytes, with the framer; what it throws ends the read
+     * @return the value
+     * @throws JsonException if the bytes are not valid JSON or break a limit
+     * @throws EOFException  if the peer closes before the value is complete
+     * @throws IOException   if reading fails, or as {@code check} throws
+     */
+    public static JsonValue readBlocking(ReadableByteChannel channel, JsonFramer framer, ProgressCheck check)
+            throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(BLOCKING_READ_CHUNK);
         while (true) {
             buffer.clear();
             int n = channel.read(buffer);
             if (n < 0) {
+                framer.endOfInput();
+                check.afterRead(framer);
                 return atEndOfStream(framer);
             }
             framer.feed(buffer.array(), 0, n);
+            check.afterRead(framer);
             if (framer.complete()) {
                 return framer.take();
             }
         }
+    }
+
+    /** A look at the bytes framed so far, between reads. */
+    @FunctionalInterface
+    public interface ProgressCheck {
+        /**
+         * Checks the framer's progress.
+         *
+         * @param framer the framer, with {@link JsonFramer#buffered()} and {@link JsonFramer#values()}
+         * @throws IOException to end the read
+         */
+        void afterRead(JsonFramer framer) throws IOException;
     }
 
     /**

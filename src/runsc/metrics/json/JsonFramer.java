@@ -32,6 +32,7 @@ public final class JsonFramer {
     private int size;
     private State state = State.BEFORE;
     private int depth;
+    private int values;
     // Where each open container is, for the path in messages: objects remember where the token of
     // the current member name starts and ends in buf (-1 until it is read), arrays the element index.
     private boolean[] isObject = new boolean[16];
@@ -84,6 +85,11 @@ public final class JsonFramer {
                 switch (state) {
                     case BEFORE -> {
                         if (b == '{' || b == '[') {
+                            values = 2; // the container, and its first element if any (see values())
+                        } else if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                            values = 1;
+                        }
+                        if (b == '{' || b == '[') {
                             state = State.CONTAINER;
                             open(b, bytes, i, stop);
                         } else if (b == '"') {
@@ -130,6 +136,17 @@ public final class JsonFramer {
     }
 
     /**
+     * An upper bound on the number of JSON values buffered for the current value (objects, arrays,
+     * member names, strings, numbers and literals, the value itself included), counted while framing
+     * so that a caller can tell what parsing the bytes will cost before it parses them: every value
+     * inside a container is either its first element or follows a {@code ,} or {@code :}, so each of
+     * those bytes and each opening bracket counts one (an empty container counts one too many).
+     */
+    public int values() {
+        return values;
+    }
+
+    /**
      * Ends the input: a top-level number or literal is complete at end of stream. Anything else that
      * is unfinished stays incomplete.
      */
@@ -161,6 +178,7 @@ public final class JsonFramer {
     public void reset() {
         size = 0;
         depth = 0;
+        values = 0;
         state = State.BEFORE;
         if (buf.length > KEPT_BUFFER) {
             buf = new byte[Math.min(INITIAL_BUFFER, limits.maxBytes())]; // do not keep a huge reply's buffer alive
@@ -191,7 +209,11 @@ public final class JsonFramer {
 
     private void container(byte b, byte[] bytes, int i, int stop) throws JsonException {
         switch (b) {
-            case '{', '[' -> open(b, bytes, i, stop);
+            case '{', '[' -> {
+                values++;
+                open(b, bytes, i, stop);
+            }
+            case ':' -> values++;
             case '}', ']' -> {
                 if (--depth == 0) {
                     state = State.DONE;
@@ -204,6 +226,7 @@ public final class JsonFramer {
                 }
             }
             case ',' -> {
+                values++;
                 if (isObject[depth]) {
                     position[depth] = -1;
                     keyEnd[depth] = -1;

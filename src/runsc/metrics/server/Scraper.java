@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -24,7 +25,13 @@ import runsc.metrics.server.config.ServerConfig;
 /**
  * One scrape's fan-out: every served sandbox is queried by at most {@code maxParallel} virtual
  * threads, in a fresh random order each time so that a stalled sandbox cannot keep starving the same
- * ones queued behind it; each query gets max(8 s, time left / sandboxes), capped by the scrape
+ * ones queued behind it. Sandboxes whose last query ran out of time come after all the others (in a
+ * random order of their own): many stalled sandboxes would otherwise take the whole scrape deadline
+ * and leave healthy ones queued behind them without data (a deliberate difference: upstream's order
+ * is random throughout, and it has no deadline at all). For the same reason a query that has run
+ * for a quarter of its budget (at least 1 s) gives up its slot to the next sandbox in the queue and
+ * goes on to its own deadline, with at most four times {@code maxParallel} queries in flight in all:
+ * this covers sandboxes that stall for the first time. Each query gets max(8 s, time left / sandboxes), capped by the scrape
  * deadline; a sandbox still queued when the deadline passes fails at once. One sandbox is queried by
  * one scrape at a time, so its snapshots are verified in the order they were taken. Results come back in
  * sandbox ID order, so the output is deterministic (a deliberate difference: upstream's order is
@@ -33,6 +40,10 @@ import runsc.metrics.server.config.ServerConfig;
 final class Scraper {
     /** Extra time to wait for a worker past the deadline before giving up on it. */
     private static final long JOIN_SLACK_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** A query younger than a quarter of its budget, and at least this, holds one of the fresh slots. */
+    private static final long MIN_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Workers in all, slow queries included, per fresh slot. */
+    private static final int SLOW_QUERY_FACTOR = 4;
 
     private final ServerConfig config;
     private final SandboxQuery query;
@@ -59,34 +70,21 @@ final class Scraper {
         if (n == 0) {
             return List.of();
         }
-        List<Integer> order = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            order.add(i);
-        }
-        Collections.shuffle(order, ThreadLocalRandom.current());
-        ConcurrentLinkedQueue<Integer> queue = new ConcurrentLinkedQueue<>(order);
+        ConcurrentLinkedQueue<Integer> queue = new ConcurrentLinkedQueue<>(order(sandboxes));
         long left = deadlineNanos - System.nanoTime();
         long perSandbox = Math.max(config.minSandboxTimeout().toNanos(), left / n);
         AtomicReferenceArray<SandboxResult> results = new AtomicReferenceArray<>(n);
-        int workers = Math.min(config.maxParallel(), n);
-        List<Thread> threads = new ArrayList<>(workers);
-        for (int w = 0; w < workers; w++) {
-            threads.add(Thread.ofVirtual().name("scrape-worker-" + w).start(() -> {
-                Integer next;
-                while ((next = queue.poll()) != null) {
-                    results.set(next, queryOne(sandboxes.get(next), filter, perSandbox, deadlineNanos));
-                }
-            }));
-        }
-        for (Thread t : threads) {
-            long wait = deadlineNanos + JOIN_SLACK_NANOS - System.nanoTime();
-            if (wait > 0) {
-                t.join(java.time.Duration.ofNanos(wait));
+        Consumer<Worker> drain = worker -> {
+            Integer next;
+            while (!worker.replaced && (next = queue.poll()) != null) {
+                worker.queryStart = System.nanoTime();
+                worker.busy = true;
+                results.set(next, queryOne(sandboxes.get(next), filter, perSandbox, deadlineNanos));
+                worker.busy = false;
             }
-            if (t.isAlive()) {
-                t.interrupt(); // a query ignoring its own deadline; its sandbox is reported failed below
-            }
-        }
+        };
+        runWorkers(drain, queue, Math.min(config.maxParallel(), n), Math.min(n, config.maxParallel() * SLOW_QUERY_FACTOR),
+                Math.max(MIN_PATIENCE_NANOS, perSandbox / 4), deadlineNanos);
         List<SandboxResult> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             SandboxResult r = results.get(i);
@@ -95,6 +93,89 @@ final class Scraper {
         }
         out.sort(Comparator.comparing(r -> r.sandbox().id()));
         return out;
+    }
+
+    /**
+     * Runs {@code fresh} workers draining the queue, and replaces a worker whose query has run for
+     * {@code patience} with a new one (up to {@code max} workers in all): the slow query goes on
+     * until its own deadline, but no longer holds up the sandboxes queued behind it. So at most
+     * {@code fresh} queries younger than {@code patience} run at once, as upstream's fixed
+     * parallelism, while stalled sandboxes met for the first time cannot use up the scrape
+     * deadline. Returns when every worker has ended, or soon after the deadline.
+     */
+    private static void runWorkers(Consumer<Worker> drain, ConcurrentLinkedQueue<Integer> queue, int fresh, int max,
+                                   long patience, long deadlineNanos) throws InterruptedException {
+        Semaphore ended = new Semaphore(0);
+        List<Worker> workers = new ArrayList<>(max);
+        for (int w = 0; w < fresh; w++) {
+            workers.add(Worker.start(workers.size(), drain, ended));
+        }
+        int running = workers.size();
+        long poll = Math.max(TimeUnit.MILLISECONDS.toNanos(10), patience / 4);
+        while (running > 0) {
+            long wait = deadlineNanos + JOIN_SLACK_NANOS - System.nanoTime();
+            if (wait <= 0) {
+                for (Worker w : workers) {
+                    w.thread.interrupt(); // a query ignoring its own deadline; its sandbox is reported failed
+                }
+                return;
+            }
+            int n = ended.drainPermits();
+            if (n == 0 && ended.tryAcquire(Math.min(wait, poll), TimeUnit.NANOSECONDS)) {
+                n = 1 + ended.drainPermits();
+            }
+            running -= n;
+            long now = System.nanoTime();
+            for (int i = 0, size = workers.size(); i < size && workers.size() < max && !queue.isEmpty(); i++) {
+                Worker w = workers.get(i);
+                if (!w.replaced && w.busy && now - w.queryStart >= patience) {
+                    w.replaced = true;
+                    workers.add(Worker.start(workers.size(), drain, ended));
+                    running++;
+                }
+            }
+        }
+    }
+
+    /** One virtual thread draining the queue; it stops taking sandboxes once replaced. */
+    private static final class Worker {
+        final Thread thread;
+        // When the current query started (System.nanoTime()); set before busy, read after it.
+        volatile long queryStart;
+        volatile boolean busy;
+        volatile boolean replaced;
+
+        private Worker(Consumer<Worker> drain, Semaphore ended, int index) {
+            this.thread = Thread.ofVirtual().name("scrape-worker-" + index).unstarted(() -> {
+                try {
+                    drain.accept(this);
+                } finally {
+                    ended.release();
+                }
+            });
+        }
+
+        static Worker start(int index, Consumer<Worker> drain, Semaphore ended) {
+            Worker w = new Worker(drain, ended, index);
+            w.thread.start();
+            return w;
+        }
+    }
+
+    /**
+     * The order of one scrape's queries, as indexes into {@code sandboxes}: a fresh random order,
+     * with the sandboxes that ran out of time last time after the others.
+     */
+    static List<Integer> order(List<ServedSandbox> sandboxes) {
+        List<Integer> prompt = new ArrayList<>(sandboxes.size());
+        List<Integer> lagging = new ArrayList<>();
+        for (int i = 0; i < sandboxes.size(); i++) {
+            (sandboxes.get(i).lagging() ? lagging : prompt).add(i);
+        }
+        Collections.shuffle(prompt, ThreadLocalRandom.current());
+        Collections.shuffle(lagging, ThreadLocalRandom.current());
+        prompt.addAll(lagging);
+        return prompt;
     }
 
     private SandboxResult queryOne(ServedSandbox s, FilterMatcher filter, long perSandbox, long scrapeDeadline) {
@@ -109,6 +190,7 @@ final class Scraper {
         ReentrantLock lock = s.queryLock();
         try {
             if (!lock.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                s.lagging(true);
                 return failed(s, new SocketTimeoutException(
                         "context deadline exceeded: an earlier scrape of this sandbox is still running"));
             }
@@ -117,7 +199,10 @@ final class Scraper {
             return failed(s, new SocketTimeoutException("context deadline exceeded: interrupted while waiting for an earlier scrape"));
         }
         try {
-            return queryLocked(s, filter, deadline);
+            SandboxResult result = queryLocked(s, filter, deadline);
+            // Whatever the failure, one that came only at the deadline means the sandbox used up its time.
+            s.lagging(result instanceof SandboxResult.Failed && System.nanoTime() - deadline >= 0);
+            return result;
         } finally {
             lock.unlock();
         }

@@ -23,6 +23,8 @@ final class ServedSandbox {
     private Savings savings;
     // Held from the export call until its snapshot is verified (see Scraper).
     private final ReentrantLock queryLock = new ReentrantLock();
+    // Written by the query that last finished, read when the next scrape orders its queue.
+    private volatile boolean lagging;
 
     ServedSandbox(String id) {
         this.id = id;
@@ -57,6 +59,19 @@ final class ServedSandbox {
      */
     ReentrantLock queryLock() {
         return queryLock;
+    }
+
+    /**
+     * Whether the last query of this sandbox ran out of its time. A scrape queries such sandboxes
+     * after all others, so that a stalled sandbox cannot spend the time of healthy ones; the mark
+     * goes as soon as the sandbox answers in time again.
+     */
+    boolean lagging() {
+        return lagging;
+    }
+
+    void lagging(boolean ranOutOfTime) {
+        this.lagging = ranOutOfTime;
     }
 
     /** The answer of {@code GetSavings}, once asked (kept in memory, as upstream), else null. */

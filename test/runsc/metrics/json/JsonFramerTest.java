@@ -30,6 +30,35 @@ class JsonFramerTest {
         assertEquals(0, framer.buffered());
     }
 
+    /** Values of a parsed tree as the framer counts them: every node, and every member name. */
+    private static int nodes(JsonValue v) {
+        return switch (v) {
+            case JsonObject o -> 1 + o.members().values().stream().mapToInt(m -> 1 + nodes(m)).sum();
+            case JsonArray a -> 1 + a.elements().stream().mapToInt(JsonFramerTest::nodes).sum();
+            default -> 1;
+        };
+    }
+
+    @Test
+    void countsTheValuesItFramesBeforeAnyParseAndNeverTooFew() throws JsonException {
+        for (String text : List.of("1", " \"x\" ", "[1,2,3]", "{\"a\":1,\"b\":[true,null,\"s,:[{\"]}",
+                "[[1],[2,[3]],{\"k\":{\"l\":-1.5e3}}]", "{\"success\":true,\"err\":\"\",\"result\":2}")) {
+            JsonFramer framer = new JsonFramer(JsonLimits.DEFAULT);
+            byte[] bytes = utf8(text);
+            framer.feed(bytes, 0, bytes.length);
+            framer.endOfInput();
+            int counted = framer.values();
+            assertEquals(nodes(framer.take()), counted, text);
+            assertEquals(0, framer.values(), "reset with the value");
+        }
+        // An empty container counts one too many: the bound stays above the truth.
+        JsonFramer framer = new JsonFramer(JsonLimits.DEFAULT);
+        byte[] empty = utf8("[[],{}]");
+        framer.feed(empty, 0, empty.length);
+        assertEquals(5, framer.values());
+        assertEquals(3, nodes(framer.take()));
+    }
+
     @Test
     void ignoresBracketsAndQuotesInsideStrings() throws JsonException {
         byte[] text = utf8("{\"a\":\"}]\\\"{[\\\\\",\"b\":[\"]\"]}");

@@ -168,6 +168,124 @@ class ScraperTest {
     }
 
     @Test
+    void fortyStalledOfAHundredLeaveEveryHealthySandboxItsDataInEveryScrape() throws Exception {
+        // Scaled timings: a stalled query runs to its 2 s floor, so forty of them would need 10 s of
+        // eight workers' time, more than the 8 s deadline; queried in a random order, healthy
+        // sandboxes queued behind them would get no turn. The first scrape knows nothing of them.
+        ServerConfig config = ServerTestSupport.config(root, ADDRESS, 8, Duration.ofSeconds(8), Duration.ofSeconds(2));
+        try (Simulation _ = simulate(100)) {
+            List<ServedSandbox> sandboxes = served(config);
+            Set<String> stalled = new HashSet<>();
+            for (int i = 1; i <= 100; i += 5) {
+                stalled.add("sb" + i);
+                stalled.add("sb" + (i + 2));
+            }
+            assertEquals(40, stalled.size());
+            Scraper scraper = new Scraper(config, (s, f, d) -> {
+                if (!stalled.contains(s.sandbox().id())) {
+                    return ServerTestSupport.validSnapshot(s, 1);
+                }
+                long wait = d - System.nanoTime();
+                if (wait > 0) {
+                    try {
+                        Thread.sleep(Duration.ofNanos(wait));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                throw new SocketTimeoutException("sandbox " + s.sandbox().id() + ": no reply before the deadline");
+            }, log::add);
+            for (int scrape = 1; scrape <= 3; scrape++) {
+                List<SandboxResult> results = scraper.scrape(sandboxes, FilterMatcher.none(), deadlineIn(config.scrapeDeadline()));
+                assertEquals(100, results.size());
+                List<String> healthyWithoutData = new ArrayList<>();
+                for (SandboxResult r : results) {
+                    if (stalled.contains(r.sandbox().id())) {
+                        assertInstanceOf(SandboxResult.Failed.class, r, r.sandbox().id());
+                    } else if (!(r instanceof SandboxResult.Ok)) {
+                        healthyWithoutData.add(r.sandbox().id());
+                    }
+                }
+                int n = scrape;
+                assertEquals(List.of(), healthyWithoutData, () -> "healthy sandboxes without data in scrape " + n);
+            }
+        }
+    }
+
+    @Test
+    void aSlowQueryGivesUpItsSlotAfterAQuarterOfItsBudgetWithFourTimesMaxParallelInAll() throws Exception {
+        // 20 stalled sandboxes, two slots, 4 s budgets: each query gives up its slot after 1 s.
+        ServerConfig config = ServerTestSupport.config(root, ADDRESS, 2, Duration.ofSeconds(5), Duration.ofSeconds(4));
+        try (Simulation _ = simulate(20)) {
+            AtomicInteger now = new AtomicInteger();
+            AtomicInteger max = new AtomicInteger();
+            List<Long> starts = new CopyOnWriteArrayList<>();
+            long t0 = System.nanoTime();
+            Scraper scraper = new Scraper(config, (s, f, d) -> {
+                starts.add(System.nanoTime() - t0);
+                max.accumulateAndGet(now.incrementAndGet(), Math::max);
+                try {
+                    Thread.sleep(Duration.ofNanos(Math.max(0, d - System.nanoTime())));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    now.decrementAndGet();
+                }
+                throw new SocketTimeoutException("stalled");
+            }, log::add);
+            scraper.scrape(served(config), FilterMatcher.none(), t0 + config.scrapeDeadline().toNanos());
+            assertTrue(max.get() > 2, () -> "no slot was given up: at most " + max.get() + " queries at once");
+            assertTrue(max.get() <= 8, () -> max.get() + " queries at once, more than four times max-parallel");
+            List<Long> sorted = starts.stream().sorted().toList();
+            assertTrue(sorted.get(2) >= TimeUnit.MILLISECONDS.toNanos(900), () -> "a third query began before the first"
+                    + " two had run for 1 s: " + sorted);
+        }
+    }
+
+    @Test
+    void queriesTheSandboxesThatRanOutOfTimeLastUntilTheyAnswerAgain() throws Exception {
+        ServerConfig config = ServerTestSupport.config(root, ADDRESS, 1, Duration.ofMillis(1500), Duration.ofMillis(200));
+        try (Simulation _ = simulate(6)) {
+            List<ServedSandbox> sandboxes = served(config);
+            Set<String> stalling = ConcurrentHashMap.newKeySet();
+            stalling.addAll(Set.of("sb2", "sb5"));
+            List<String> calls = new CopyOnWriteArrayList<>();
+            Scraper scraper = new Scraper(config, (s, f, d) -> {
+                calls.add(s.sandbox().id());
+                if (stalling.contains(s.sandbox().id())) {
+                    try {
+                        Thread.sleep(Duration.ofNanos(Math.max(0, d - System.nanoTime())));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    throw new SocketTimeoutException("stalled");
+                }
+                return ServerTestSupport.validSnapshot(s, 1);
+            }, log::add);
+            scraper.scrape(sandboxes, FilterMatcher.none(), deadlineIn(config.scrapeDeadline()));
+            Set<List<String>> orders = new HashSet<>();
+            for (int i = 0; i < 5; i++) {
+                calls.clear();
+                scraper.scrape(sandboxes, FilterMatcher.none(), deadlineIn(config.scrapeDeadline()));
+                assertEquals(Set.of("sb2", "sb5"), Set.copyOf(calls.subList(4, 6)), calls::toString);
+                orders.add(List.copyOf(calls.subList(0, 4)));
+            }
+            assertTrue(orders.size() > 1, () -> "the healthy ones lost their random order: " + orders);
+            // sb2 answers again: from the next scrape on it is queried among the others.
+            stalling.remove("sb2");
+            scraper.scrape(sandboxes, FilterMatcher.none(), deadlineIn(config.scrapeDeadline()));
+            boolean sb2Early = false;
+            for (int i = 0; i < 10 && !sb2Early; i++) {
+                calls.clear();
+                scraper.scrape(sandboxes, FilterMatcher.none(), deadlineIn(config.scrapeDeadline()));
+                assertEquals("sb5", calls.getLast(), calls::toString);
+                sb2Early = calls.indexOf("sb2") < 4;
+            }
+            assertTrue(sb2Early, "sb2 stayed last after it answered again");
+        }
+    }
+
+    @Test
     void failsASandboxStillQueuedAtTheDeadlineAtOnce() throws Exception {
         // One worker; each query uses its whole budget (500 ms floor, capped by the 1 s deadline),
         // so the third sandbox is still queued when the deadline passes.
