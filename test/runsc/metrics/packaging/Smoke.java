@@ -13,6 +13,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
+import runsc.metrics.testing.ProjectFiles;
+
 /**
  * The smoke check every way of installing passes: the launcher prints the project's version, and a
  * metric server started through it serves a simulated root (two sandboxes) on a Unix socket.
@@ -25,7 +27,7 @@ final class Smoke {
 
     /** The project's version, from the VERSION file. */
     static String version() throws IOException {
-        return Files.readString(Path.of("VERSION"), StandardCharsets.UTF_8).strip();
+        return Files.readString(ProjectFiles.resolve("VERSION"), StandardCharsets.UTF_8).strip();
     }
 
     /** Runs the whole check against {@code launcher}. */

@@ -71,21 +71,27 @@ public final class RealSandbox implements AutoCloseable {
         return spec.metricServerAddress().orElseGet(root::metricServerAddress);
     }
 
-    /** {@code ROOT/ID_sandbox:ID.state}: the root container's state file. */
+    /**
+     * The ID of the sandbox this container runs in: its own, or for a second container of a pod the
+     * one its CRI annotation {@code io.kubernetes.cri.sandbox-id} names.
+     */
+    public String sandboxId() {
+        return spec.annotations().getOrDefault("io.kubernetes.cri.sandbox-id", id());
+    }
+
+    /** {@code ROOT/ID_sandbox:SANDBOX.state}: the container's state file. */
     public Path stateFile() {
-        return root().resolve(id() + "_sandbox:" + id() + ".state");
+        return root().resolve(id() + "_sandbox:" + sandboxId() + ".state");
     }
 
-    /** {@code ROOT/ID_sandbox:ID.lock}: the {@code flock(2)} target for the state file. */
+    /** {@code ROOT/ID_sandbox:SANDBOX.lock}: the {@code flock(2)} target for the state file. */
     public Path lockFile() {
-        return root().resolve(id() + "_sandbox:" + id() + ".lock");
+        return root().resolve(id() + "_sandbox:" + sandboxId() + ".lock");
     }
 
-    /** {@code ROOT/runsc-ID.sock}: the control socket (runsc binds it in the root first). */
+    /** {@code ROOT/runsc-SANDBOX.sock}: the control socket (runsc binds it in the root first). */
     public Path controlSocket() {
-        // A second container of a pod (CRI annotation sandbox-id) is served by its sandbox's socket.
-        String sandbox = spec.annotations().getOrDefault("io.kubernetes.cri.sandbox-id", id());
-        return root().resolve("runsc-" + sandbox + ".sock");
+        return root().resolve("runsc-" + sandboxId() + ".sock");
     }
 
     /** The cgroup path given in {@code config.json}, unique to this root. */
