@@ -14,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +66,26 @@ public final class MetricServer implements AutoCloseable {
      */
     public static MetricServer start(ServerConfig config, Optional<Path> pidFile, boolean allowUnknownRoot,
                                      Consumer<String> log, SandboxQuery query) throws ServerStartException {
+        return start(config, pidFile, allowUnknownRoot, log, log, query);
+    }
+
+    /**
+     * Starts a server whose sandboxes are queried over their control sockets, with a separate sink for
+     * the lines an operator needs without debugging (as node_exporter prints them): problems that are
+     * not a single sandbox's, such as a root directory that cannot be listed, each once per change.
+     *
+     * @param config           the settings; {@code address} not yet substituted
+     * @param pidFile          where to write the PID, if anywhere
+     * @param allowUnknownRoot start even if the root cannot be listed
+     * @param log              the debug log, one line per event
+     * @param notices          problems beyond one sandbox
+     * @param query            how to ask a sandbox for its metrics
+     * @return the running server, after one discovery refresh
+     * @throws ServerStartException with upstream's message when the root, listener or PID file fails
+     */
+    public static MetricServer start(ServerConfig config, Optional<Path> pidFile, boolean allowUnknownRoot,
+                                     Consumer<String> log, Consumer<String> notices, SandboxQuery query)
+            throws ServerStartException {
         if (config.address().isEmpty()) {
             throw new ServerStartException("config does not specify the metric server address (--metric-server)", null);
         }
@@ -82,7 +103,7 @@ public final class MetricServer implements AutoCloseable {
         String address = MetricServerAddress.substitute(config.address(), config.rootText());
         ServerConfig substituted = new ServerConfig(config.root(), config.rootText(), address, config.exporterPrefix(),
                 config.maxParallel(), config.scrapeDeadline(), config.minSandboxTimeout(), config.refreshInterval());
-        SandboxDiscovery discovery = new SandboxDiscovery(substituted, clock, log);
+        SandboxDiscovery discovery = new SandboxDiscovery(substituted, clock, log, notices);
         MetricServer server = new MetricServer(substituted, discovery, pidFile, log);
         Scraper scraper = new Scraper(substituted, query, log);
         MetricsEndpoint endpoint = new MetricsEndpoint(substituted, discovery, scraper, clock, startNanos, startTime);
@@ -99,6 +120,8 @@ public final class MetricServer implements AutoCloseable {
                         + goError(pidFile.get().toString(), e), e);
             }
         }
+        // The first look at the root, so the start-up line can say what was found.
+        discovery.refresh();
         server.refresher = Thread.ofVirtual().name("refresh").start(server::refreshLoop);
         return server;
     }
@@ -208,6 +231,15 @@ public final class MetricServer implements AutoCloseable {
      */
     public int servedSandboxes() {
         return discovery.servedCount();
+    }
+
+    /**
+     * What discovery made of each root state file in the root, as of the last refresh.
+     *
+     * @return one record per state file, sorted by file name
+     */
+    public List<SeenStateFile> seenStateFiles() {
+        return discovery.seen();
     }
 
     /** Where the server listens: the socket path, or {@code ip:port} with the port actually bound. */
