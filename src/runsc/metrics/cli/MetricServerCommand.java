@@ -75,9 +75,6 @@ final class MetricServerCommand implements Command {
         }
         watchHeapBudget(invocation, server, config.refreshInterval());
         try {
-            notice(invocation, "metric server listening on " + server.boundAddress() + " (root \"" + config.rootText()
-                    + "\"): serving " + server.servedSandboxes() + " of " + server.seenStateFiles().size()
-                    + " sandboxes found");
             invocation.log().accept("stopping on " + signals.await());
         } finally {
             server.close();

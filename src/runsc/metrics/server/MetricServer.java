@@ -38,6 +38,7 @@ public final class MetricServer implements AutoCloseable {
     private final ServerConfig config;
     private final SandboxDiscovery discovery;
     private final Consumer<String> log;
+    private final Consumer<String> notices;
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Optional<Path> pidFile;
@@ -46,11 +47,13 @@ public final class MetricServer implements AutoCloseable {
     private boolean allInterfaces;
     private Thread refresher;
 
-    private MetricServer(ServerConfig config, SandboxDiscovery discovery, Optional<Path> pidFile, Consumer<String> log) {
+    private MetricServer(ServerConfig config, SandboxDiscovery discovery, Optional<Path> pidFile, Consumer<String> log,
+                         Consumer<String> notices) {
         this.config = config;
         this.discovery = discovery;
         this.pidFile = pidFile;
         this.log = log;
+        this.notices = notices;
     }
 
     /**
@@ -80,7 +83,8 @@ public final class MetricServer implements AutoCloseable {
      * @param log              the debug log, one line per event
      * @param notices          problems beyond one sandbox
      * @param query            how to ask a sandbox for its metrics
-     * @return the running server, after one discovery refresh
+     * @return the running server; its first discovery refresh runs in the background and ends with
+     *     the start-up line in {@code notices}
      * @throws ServerStartException with upstream's message when the root, listener or PID file fails
      */
     public static MetricServer start(ServerConfig config, Optional<Path> pidFile, boolean allowUnknownRoot,
@@ -104,7 +108,7 @@ public final class MetricServer implements AutoCloseable {
         ServerConfig substituted = new ServerConfig(config.root(), config.rootText(), address, config.exporterPrefix(),
                 config.maxParallel(), config.scrapeDeadline(), config.minSandboxTimeout(), config.refreshInterval());
         SandboxDiscovery discovery = new SandboxDiscovery(substituted, clock, log, notices);
-        MetricServer server = new MetricServer(substituted, discovery, pidFile, log);
+        MetricServer server = new MetricServer(substituted, discovery, pidFile, log, notices);
         Scraper scraper = new Scraper(substituted, query, log);
         MetricsEndpoint endpoint = new MetricsEndpoint(substituted, discovery, scraper, clock, startNanos, startTime);
         HttpCore core = new HttpCore(new ServerSettings(config.rootText(), ProcessHandle.current().pid(),
@@ -120,8 +124,6 @@ public final class MetricServer implements AutoCloseable {
                         + goError(pidFile.get().toString(), e), e);
             }
         }
-        // The first look at the root, so the start-up line can say what was found.
-        discovery.refresh();
         server.refresher = Thread.ofVirtual().name("refresh").start(server::refreshLoop);
         return server;
     }
@@ -209,7 +211,22 @@ public final class MetricServer implements AutoCloseable {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
     }
 
+    /**
+     * Refreshes at once, says what it found in the start-up line (node_exporter prints one too, and
+     * without it a server that serves nothing looks the same as one that works), then every
+     * refresh interval. The first refresh runs here, not in {@link #start}, so that start-up and
+     * shutdown never wait for discovery.
+     */
     private void refreshLoop() {
+        try {
+            discovery.refresh();
+        } catch (RuntimeException e) {
+            log.accept("first refresh failed: " + e);
+        }
+        if (!shuttingDown.get()) {
+            notices.accept("metric server listening on " + boundAddress + " (root \"" + config.rootText() + "\"): serving "
+                    + discovery.servedCount() + " of " + discovery.seen().size() + " sandboxes found");
+        }
         try {
             while (!stopped.await(config.refreshInterval().toMillis(), TimeUnit.MILLISECONDS)) {
                 try {

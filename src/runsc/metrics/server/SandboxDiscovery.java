@@ -154,6 +154,7 @@ final class SandboxDiscovery {
                         SeenStateFile.Status.NOT_SERVABLE, failed.error().getMessage(), null);
             } else if (result instanceof LoadResult.Ok) {
                 SandboxLiveness.Verdict alive = liveness.check(s.loaded().sandbox());
+                s.runningBySocket(alive.running() && alive.bySocket());
                 if (!alive.running()) {
                     drop(s, "is no longer running");
                     changed |= note(s.id(), s.loaded().sandbox().metricServerAddress(),
@@ -282,6 +283,7 @@ final class SandboxDiscovery {
             case LoadResult.Ok ok -> {
                 numSandboxesTotal++;
                 served.put(sid, s);
+                s.runningBySocket(bySocket);
                 if (bySocket) {
                     notePidsInvisible();
                 }

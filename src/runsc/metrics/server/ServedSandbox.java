@@ -23,6 +23,8 @@ final class ServedSandbox {
     private Savings savings;
     // Held from the export call until its snapshot is verified (see Scraper).
     private final ReentrantLock queryLock = new ReentrantLock();
+    // Set by discovery's last liveness check, read by scrapes without a lock.
+    private volatile boolean runningBySocket;
 
     ServedSandbox(String id) {
         this.id = id;
@@ -87,5 +89,18 @@ final class ServedSandbox {
     @Override
     public String toString() {
         return id;
+    }
+
+    /**
+     * Whether discovery's last check found the sandbox running by its control socket because its PID
+     * does not exist here (see {@link SandboxLiveness}); a scrape then counts it as running although
+     * {@code kill(pid, 0)} fails.
+     */
+    boolean runningBySocket() {
+        return runningBySocket;
+    }
+
+    void runningBySocket(boolean bySocket) {
+        runningBySocket = bySocket;
     }
 }

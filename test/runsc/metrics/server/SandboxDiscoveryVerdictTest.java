@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -89,7 +90,14 @@ class SandboxDiscoveryVerdictTest {
             hidePid(hidden);
             SandboxDiscovery d = discovery(root);
             assertEquals(List.of("hidden"), ids(d.refresh()));
-            assertEquals(List.of("hidden"), ids(d.refresh()));
+            List<ServedSandbox> served = d.refresh();
+            assertEquals(List.of("hidden"), ids(served));
+            // A scrape counts it as running (sandbox_running 1), although kill(pid, 0) fails.
+            ServerConfig config = ServerTestSupport.fastConfig(root, OURS, 8);
+            List<SandboxResult> results = new Scraper(config, new ControlSandboxQuery(root), log::add)
+                    .scrape(served, Optional.empty(), System.nanoTime() + config.scrapeDeadline().toNanos());
+            assertTrue(results.getFirst() instanceof SandboxResult.Ok, results::toString);
+            assertTrue(results.getFirst().running(), "counted as running");
             assertEquals(1, d.numSandboxesTotal());
             SeenStateFile seen = bySandbox(d).get("hidden");
             assertEquals(SeenStateFile.Status.SERVED, seen.status());
