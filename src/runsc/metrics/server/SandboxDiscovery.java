@@ -240,16 +240,19 @@ final class SandboxDiscovery {
         }
         switch (loader.loadRoot(sid)) {
             case ReadOutcome.Locked locked -> {
-                return note(sid, "", SeenStateFile.Status.LOCKED, "state file locked by another process; retried on every refresh",
-                        "not serving sandbox " + sid + " yet: its state file is locked by another process; retrying on every refresh");
+                return note(sid, "", SeenStateFile.Status.LOCKED,
+                        "state file locked by another process; retried on every refresh",
+                        "not serving sandbox " + sid
+                                + " yet: its state file is locked by another process; retrying on every refresh");
             }
             case ReadOutcome.Gone gone -> {
                 return seen.remove(sid) != null;
             }
             case ReadOutcome.Failed failed -> {
                 String message = failed.error().getMessage();
-                return note(sid, "", unreadable(failed.error()) ? SeenStateFile.Status.UNREADABLE : SeenStateFile.Status.MALFORMED,
-                        message, "cannot read sandbox " + sid + ": " + message);
+                SeenStateFile.Status status = unreadable(failed.error())
+                        ? SeenStateFile.Status.UNREADABLE : SeenStateFile.Status.MALFORMED;
+                return note(sid, "", status, message, "cannot read sandbox " + sid + ": " + message);
             }
             case ReadOutcome.Loaded loaded -> {
                 return considerLoaded(sid, stat, loaded);
@@ -266,7 +269,8 @@ final class SandboxDiscovery {
                     ? "it records no --metric-server address (started without --metric-server), this server's is \""
                             + config.address() + "\""
                     : "it records --metric-server \"" + recorded + "\", this server's is \"" + config.address() + "\"";
-            return note(sid, recorded, SeenStateFile.Status.ADDRESS_DIFFERS, reason, "not serving sandbox " + sid + ": " + reason);
+            return note(sid, recorded, SeenStateFile.Status.ADDRESS_DIFFERS, reason,
+                    "not serving sandbox " + sid + ": " + reason);
         }
         boolean bySocket = false;
         if (loaded.state().status() == ContainerStatus.RUNNING) {
@@ -295,7 +299,8 @@ final class SandboxDiscovery {
             case LoadResult.Locked again -> {
                 return note(sid, recorded, SeenStateFile.Status.LOCKED,
                         "a state file of the sandbox is locked by another process; retried on every refresh",
-                        "not serving sandbox " + sid + " yet: a state file is locked by another process; retrying on every refresh");
+                        "not serving sandbox " + sid
+                                + " yet: a state file is locked by another process; retrying on every refresh");
             }
             case LoadResult.Failed failed -> {
                 // Counted although it fails, as upstream (it counts before loading).

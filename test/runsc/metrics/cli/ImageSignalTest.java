@@ -44,8 +44,10 @@ class ImageSignalTest {
             // The launcher execs the JVM, so the PID in the file is the process we started.
             assertEquals(Long.toString(p.pid()), Files.readString(pidFile, StandardCharsets.US_ASCII).strip());
             // The start-up line comes after the first look at the root, printed without --debug.
-            String startLine = "metric server listening on " + socket + " (root \"" + root + "\"): serving 0 of 0 sandboxes found\n";
-            Image.await(SimulatedRoot.DEADLINE, "the start-up line", () -> Files.readString(err, StandardCharsets.UTF_8).equals(startLine));
+            String startLine = "metric server listening on " + socket + " (root \"" + root
+                    + "\"): serving 0 of 0 sandboxes found\n";
+            Image.await(SimulatedRoot.DEADLINE, "the start-up line",
+                    () -> Files.readString(err, StandardCharsets.UTF_8).equals(startLine));
             Process kill = new ProcessBuilder("kill", "-s", signal, Long.toString(p.pid())).inheritIO().start();
             assertTrue(kill.waitFor(10, TimeUnit.SECONDS), "kill did not finish within 10 s");
             assertEquals(0, kill.exitValue(), "kill -s " + signal);

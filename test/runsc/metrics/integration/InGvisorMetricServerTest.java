@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import runsc.metrics.testing.RealRoot;
 import runsc.metrics.testing.RealRunsc;
@@ -28,11 +29,12 @@ import runsc.metrics.testing.SandboxSpec;
  * a tmpfs {@code /tmp}. Inside gVisor no host PID exists, so {@code kill(pid, 0)} alone would serve
  * nothing; the server must serve all three, its own sandbox included, each with data.
  */
+@Timeout(value = 4, unit = TimeUnit.MINUTES) // three sandboxes, then STARTUP, then clean-up
 class InGvisorMetricServerTest {
     /** Where the image appears inside the server's sandbox. */
     private static final String IMAGE_MOUNT = "/opt/runsc-metrics";
-    /** A JVM starting inside gVisor on a busy two-core machine: far more than the usual 2-5 s. */
-    private static final Duration STARTUP = Duration.ofSeconds(120);
+    /** A JVM starting inside gVisor on a busy two-core machine: far more than the usual 5-10 s. */
+    private static final Duration STARTUP = Duration.ofSeconds(90);
     private static final String SERVER_ID = "ms";
 
     @Test
@@ -116,7 +118,9 @@ class InGvisorMetricServerTest {
         Path image = Launcher.binary().getParent().getParent();
         Files.writeString(bundle.resolve("config.json"), config(image, root, address, hostNetwork, cgroupsPath));
         String network = hostNetwork ? "--network=host" : "--network=none";
-        for (List<String> command : List.of(List.of("create", "--bundle", bundle.toString(), SERVER_ID), List.of("start", SERVER_ID))) {
+        List<List<String>> commands = List.of(List.of("create", "--bundle", bundle.toString(), SERVER_ID),
+                List.of("start", SERVER_ID));
+        for (List<String> command : commands) {
             List<String> args = new ArrayList<>(List.of(network, "--host-uds=all", "--metric-server=" + address));
             args.addAll(command);
             int status = runsc(root, args, output);

@@ -102,7 +102,8 @@ class SandboxDiscoveryVerdictTest {
             SeenStateFile seen = bySandbox(d).get("hidden");
             assertEquals(SeenStateFile.Status.SERVED, seen.status());
             assertEquals("served (its process is not visible here; its control socket answers)", seen.reason());
-            assertEquals(1, notices.stream().filter(n -> n.startsWith("sandbox PIDs do not exist here")).count(), notices::toString);
+            assertEquals(1, notices.stream().filter(n -> n.startsWith("sandbox PIDs do not exist here")).count(),
+                    notices::toString);
 
             // Its socket goes away: now nothing shows that it runs, and it is dropped.
             Files.delete(hidden.socketPath());
@@ -149,8 +150,8 @@ class SandboxDiscoveryVerdictTest {
                         "it records --metric-server \"/x/theirs.sock\", this server's is \"/x/ours.sock\""), seen.get("theirs"));
                 assertEquals(SeenStateFile.Status.LOCKED, seen.get("locked").status());
                 assertEquals(SeenStateFile.Status.MALFORMED, seen.get("bad").status());
-                assertEquals("state file " + root.resolve("bad_sandbox:bad.state") + ": $.sandbox: expected an object, got an array",
-                        seen.get("bad").reason());
+                assertEquals("state file " + root.resolve("bad_sandbox:bad.state")
+                        + ": $.sandbox: expected an object, got an array", seen.get("bad").reason());
                 assertEquals(SeenStateFile.Status.UNREADABLE, seen.get("dir").status());
                 assertTrue(seen.get("dir").reason().contains("not a regular file (it is a directory)"), seen.get("dir").reason());
 
