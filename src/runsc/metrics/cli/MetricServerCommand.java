@@ -66,7 +66,7 @@ final class MetricServerCommand implements Command {
         MetricServer server;
         try {
             server = MetricServer.start(config, pidFile, allowUnknownRoot, invocation.log(),
-                    new ControlSandboxQuery(config.root()));
+                    line -> notice(invocation, line), new ControlSandboxQuery(config.root()));
         } catch (ServerStartException e) {
             throw new CliException(e.getMessage(), e);
         }
@@ -75,12 +75,17 @@ final class MetricServerCommand implements Command {
         }
         watchHeapBudget(invocation, server, config.refreshInterval());
         try {
-            invocation.log().accept("metric server listening on " + server.boundAddress());
             invocation.log().accept("stopping on " + signals.await());
         } finally {
             server.close();
         }
         return Cli.EXIT_OK;
+    }
+
+    /** Prints a line an operator needs without --debug on stderr, and in the debug log as well. */
+    private static void notice(Invocation invocation, String line) {
+        invocation.err().println(line);
+        invocation.log().accept(line);
     }
 
     /**

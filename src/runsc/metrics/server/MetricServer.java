@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +40,7 @@ public final class MetricServer implements AutoCloseable {
     private final ServerConfig config;
     private final SandboxDiscovery discovery;
     private final Consumer<String> log;
+    private final Consumer<String> notices;
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Optional<Path> pidFile;
@@ -47,11 +49,13 @@ public final class MetricServer implements AutoCloseable {
     private boolean allInterfaces;
     private Thread refresher;
 
-    private MetricServer(ServerConfig config, SandboxDiscovery discovery, Optional<Path> pidFile, Consumer<String> log) {
+    private MetricServer(ServerConfig config, SandboxDiscovery discovery, Optional<Path> pidFile, Consumer<String> log,
+                         Consumer<String> notices) {
         this.config = config;
         this.discovery = discovery;
         this.pidFile = pidFile;
         this.log = log;
+        this.notices = notices;
     }
 
     /**
@@ -67,6 +71,27 @@ public final class MetricServer implements AutoCloseable {
      */
     public static MetricServer start(ServerConfig config, Optional<Path> pidFile, boolean allowUnknownRoot,
                                      Consumer<String> log, SandboxQuery query) throws ServerStartException {
+        return start(config, pidFile, allowUnknownRoot, log, log, query);
+    }
+
+    /**
+     * Starts a server whose sandboxes are queried over their control sockets, with a separate sink for
+     * the lines an operator needs without debugging (as node_exporter prints them): problems that are
+     * not a single sandbox's, such as a root directory that cannot be listed, each once per change.
+     *
+     * @param config           the settings; {@code address} not yet substituted
+     * @param pidFile          where to write the PID, if anywhere
+     * @param allowUnknownRoot start even if the root cannot be listed
+     * @param log              the debug log, one line per event
+     * @param notices          problems beyond one sandbox
+     * @param query            how to ask a sandbox for its metrics
+     * @return the running server; its first discovery refresh runs in the background and ends with
+     *     the start-up line in {@code notices}
+     * @throws ServerStartException with upstream's message when the root, listener or PID file fails
+     */
+    public static MetricServer start(ServerConfig config, Optional<Path> pidFile, boolean allowUnknownRoot,
+                                     Consumer<String> log, Consumer<String> notices, SandboxQuery query)
+            throws ServerStartException {
         if (config.address().isEmpty()) {
             throw new ServerStartException("config does not specify the metric server address (--metric-server)", null);
         }
@@ -82,8 +107,8 @@ public final class MetricServer implements AutoCloseable {
         Clock clock = Clock.systemDefaultZone();
         Instant startTime = clock.instant();
         ServerConfig substituted = config.withAddress(MetricServerAddress.substitute(config.address(), config.rootText()));
-        SandboxDiscovery discovery = new SandboxDiscovery(substituted, clock, log);
-        MetricServer server = new MetricServer(substituted, discovery, pidFile, log);
+        SandboxDiscovery discovery = new SandboxDiscovery(substituted, clock, log, notices);
+        MetricServer server = new MetricServer(substituted, discovery, pidFile, log, notices);
         Scraper scraper = new Scraper(substituted, query, log);
         ScrapeBodyWriter body = new ScrapeBodyWriter(substituted, discovery, scraper, clock, startNanos, startTime);
         Router router = new Router(substituted, body, server.shuttingDown::get, log);
@@ -192,7 +217,22 @@ public final class MetricServer implements AutoCloseable {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
     }
 
+    /**
+     * Refreshes at once, says what it found in the start-up line (node_exporter prints one too, and
+     * without it a server that serves nothing looks the same as one that works), then every
+     * refresh interval. The first refresh runs here, not in {@link #start}, so that start-up and
+     * shutdown never wait for discovery.
+     */
     private void refreshLoop() {
+        try {
+            discovery.refresh();
+        } catch (RuntimeException e) {
+            log.accept("first refresh failed: " + e);
+        }
+        if (!shuttingDown.get()) {
+            notices.accept("metric server listening on " + boundAddress + " (root \"" + config.rootText() + "\"): serving "
+                    + discovery.servedCount() + " of " + discovery.seen().size() + " sandboxes found");
+        }
         try {
             while (!stopped.await(config.refreshInterval().toMillis(), TimeUnit.MILLISECONDS)) {
                 try {
@@ -214,6 +254,15 @@ public final class MetricServer implements AutoCloseable {
      */
     public int servedSandboxes() {
         return discovery.servedCount();
+    }
+
+    /**
+     * What discovery made of each root state file in the root, as of the last refresh.
+     *
+     * @return one record per state file, sorted by file name
+     */
+    public List<SeenStateFile> seenStateFiles() {
+        return discovery.seen();
     }
 
     /** Where the server listens: the socket path, or {@code ip:port} with the port actually bound. */

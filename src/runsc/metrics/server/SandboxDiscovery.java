@@ -10,22 +10,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
+import runsc.metrics.control.ControlClient;
 import runsc.metrics.exposition.MetricRegistration;
 import runsc.metrics.exposition.Verifier;
 import runsc.metrics.json.JsonNull;
 import runsc.metrics.runtime.ContainerStatus;
 import runsc.metrics.runtime.FileStat;
 import runsc.metrics.runtime.FullId;
-import runsc.metrics.runtime.Liveness;
 import runsc.metrics.runtime.LoadedSandbox;
 import runsc.metrics.runtime.MetricServerAddress;
 import runsc.metrics.runtime.ReadOutcome;
 import runsc.metrics.runtime.RuntimeRoot;
 import runsc.metrics.runtime.SandboxLoader;
 import runsc.metrics.runtime.SandboxOutcome;
+import runsc.metrics.runtime.StateFileException;
 import runsc.metrics.server.config.ServerConfig;
 
 /**
@@ -35,31 +37,58 @@ import runsc.metrics.server.config.ServerConfig;
  * fail to load or whose process is gone are dropped; new sandbox IDs are stat'ed, skipped silently if
  * their state file is unchanged since they were last rejected, read under a try-lock, and taken on
  * only if they name this server's address and (when they say they are running) their process is
- * alive. Deliberate difference: lock contention anywhere, even on a subcontainer during the first
- * load, means "retry next cycle" and records nothing. Runs on every scrape and every 20 s, under one
- * lock; a refresh reads at most one state file per new or changed sandbox.
+ * alive ({@link SandboxLiveness}: upstream's {@code kill(pid, 0)}, and the control socket where the
+ * PID does not exist here). Deliberate difference: lock contention anywhere, even on a subcontainer
+ * during the first load, means "retry next cycle" and records nothing. Runs on every scrape and every
+ * 20 s, under one lock; a refresh reads at most one state file per new or changed sandbox.
+ *
+ * <p>For every root state file in the root it keeps a {@link SeenStateFile}: served, or why not. The
+ * debug log gets a line when that verdict changes, never once per refresh; problems that are not one
+ * sandbox's (the root cannot be listed) go to the notices, also once per change. The records live as
+ * long as their files, so memory follows the root's size (10 000 state files hold about 2 MB), and a
+ * refresh replaces only the records whose verdict changed.
  */
 final class SandboxDiscovery {
     private final ServerConfig config;
     private final RuntimeRoot root;
     private final SandboxLoader loader;
+    private final SandboxLiveness liveness;
     private final Clock clock;
     private final Consumer<String> log;
+    private final Consumer<String> notices;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, ServedSandbox> served = new HashMap<>();
     private final Map<String, FileStat> rejected = new HashMap<>();
+    private final Map<String, SeenStateFile> seen = new HashMap<>();
+    private String rootProblem = "";
+    private boolean pidsInvisibleNoted;
     // Written under the lock, read without it: a refresh that takes long must not hold up the
     // self metrics, the heap check or shutdown, which only want the latest values.
     private volatile long numSandboxesTotal;
     private volatile int servedCount;
     private volatile boolean shuttingDown;
+    private volatile List<SeenStateFile> seenList = List.of();
 
     SandboxDiscovery(ServerConfig config, Clock clock, Consumer<String> log) {
+        this(config, clock, log, log);
+    }
+
+    /**
+     * A discovery of {@code config.root()}.
+     *
+     * @param config  the server's settings
+     * @param clock   the verifiers' clock
+     * @param log     the debug log: every change of a state file's verdict
+     * @param notices problems that are not one sandbox's, printed whether or not debugging is on
+     */
+    SandboxDiscovery(ServerConfig config, Clock clock, Consumer<String> log, Consumer<String> notices) {
         this.config = config;
         this.root = new RuntimeRoot(config.root());
         this.loader = new SandboxLoader(root);
+        this.liveness = new SandboxLiveness(config.root(), new ControlClient());
         this.clock = clock;
         this.log = log;
+        this.notices = notices;
     }
 
     /** How many sandboxes have been taken on since start (never decremented, as upstream). */
@@ -70,6 +99,16 @@ final class SandboxDiscovery {
     /** How many sandboxes are served now. */
     int servedCount() {
         return servedCount;
+    }
+
+    /**
+     * What the last refresh made of each root state file in the root, by file name; read without
+     * waiting for a refresh in progress.
+     *
+     * @return one immutable record per state file, served or not, sorted by file name
+     */
+    List<SeenStateFile> seen() {
+        return seenList;
     }
 
     /**
@@ -102,7 +141,8 @@ final class SandboxDiscovery {
     }
 
     private void refreshLocked() {
-        SortedSet<String> ids = root.listSandboxesOrEmpty();
+        SortedSet<String> ids = listRoot();
+        boolean changed = seen.keySet().retainAll(ids);
         for (ServedSandbox s : List.copyOf(served.values())) {
             if (!ids.contains(s.id())) {
                 drop(s, "no longer exists");
@@ -111,64 +151,180 @@ final class SandboxDiscovery {
             LoadResult result = load(s);
             if (result instanceof LoadResult.Failed failed) {
                 drop(s, "cannot be loaded: " + failed.error().getMessage());
-            } else if (result instanceof LoadResult.Ok && !Liveness.isRunning(s.loaded().sandbox().pid())) {
-                drop(s, "is no longer running");
+                changed |= note(s.id(), s.loaded() == null ? "" : s.loaded().sandbox().metricServerAddress(),
+                        SeenStateFile.Status.NOT_SERVABLE, failed.error().getMessage(), null);
+            } else if (result instanceof LoadResult.Ok) {
+                SandboxLiveness.Verdict alive = liveness.check(s.loaded().sandbox());
+                s.runningBySocket(alive.running() && alive.bySocket());
+                if (!alive.running()) {
+                    drop(s, "is no longer running");
+                    changed |= note(s.id(), s.loaded().sandbox().metricServerAddress(),
+                            SeenStateFile.Status.PROCESS_GONE, alive.reason(), null);
+                } else if (alive.bySocket()) {
+                    notePidsInvisible();
+                }
             }
         }
         Set<String> fresh = new java.util.HashSet<>(ids);
         fresh.removeAll(served.keySet());
         rejected.keySet().retainAll(fresh);
         for (String sid : fresh) {
-            consider(sid);
+            changed |= consider(sid);
+        }
+        if (changed) {
+            List<SeenStateFile> list = new ArrayList<>(seen.values());
+            list.sort(Comparator.comparing(SeenStateFile::fileName));
+            seenList = List.copyOf(list);
         }
     }
 
-    private void consider(String sid) {
+    /** Lists the root; a failure is a notice (once until it changes) and an empty root. */
+    private SortedSet<String> listRoot() {
+        SortedSet<String> ids;
+        String problem;
+        try {
+            ids = root.listSandboxes();
+            problem = "";
+        } catch (IOException e) {
+            ids = new TreeSet<>();
+            problem = "cannot list the root directory \"" + config.rootText() + "\": " + e.getMessage()
+                    + "; serving no sandboxes until it can";
+        }
+        if (!problem.equals(rootProblem)) {
+            rootProblem = problem;
+            notices.accept(problem.isEmpty() ? "the root directory \"" + config.rootText() + "\" can be listed again"
+                    : problem);
+        }
+        return ids;
+    }
+
+    private void notePidsInvisible() {
+        if (!pidsInvisibleNoted) {
+            pidsInvisibleNoted = true;
+            notices.accept("sandbox PIDs do not exist here (another PID namespace, such as inside a gVisor sandbox):"
+                    + " a sandbox counts as running while its control socket accepts connections");
+        }
+    }
+
+    /**
+     * Records a state file's verdict; if it differs from the last one, logs {@code line} (or, if
+     * null, nothing: the caller has said it).
+     *
+     * @return whether the record changed
+     */
+    private boolean note(String sid, String address, SeenStateFile.Status status, String reason, String line) {
+        SeenStateFile now = new SeenStateFile(FullId.root(sid).stateFileName(), sid, address, status, reason);
+        SeenStateFile before = seen.put(sid, now);
+        if (now.equals(before)) {
+            return false;
+        }
+        if (line != null) {
+            log.accept(line);
+        }
+        return true;
+    }
+
+    private boolean consider(String sid) {
         FullId id = FullId.root(sid);
         FileStat stat;
         try {
             stat = root.statStateFile(id);
         } catch (IOException e) {
-            log.accept("cannot stat state file of sandbox " + sid + ": " + e.getMessage());
-            return;
+            String reason = "cannot stat state file: " + e.getMessage();
+            return note(sid, "", SeenStateFile.Status.UNREADABLE, reason,
+                    "cannot stat state file of sandbox " + sid + ": " + e.getMessage());
         }
         FileStat before = rejected.remove(sid);
         if (before != null && before.sufficientlyEqual(stat)) {
             rejected.put(sid, before);
-            return;
+            return false;
         }
         switch (loader.loadRoot(sid)) {
-            case ReadOutcome.Locked locked -> { }
-            case ReadOutcome.Gone gone -> { }
-            case ReadOutcome.Failed failed -> log.accept("cannot read sandbox " + sid + ": " + failed.error().getMessage());
+            case ReadOutcome.Locked locked -> {
+                return note(sid, "", SeenStateFile.Status.LOCKED,
+                        "state file locked by another process; retried on every refresh",
+                        "not serving sandbox " + sid
+                                + " yet: its state file is locked by another process; retrying on every refresh");
+            }
+            case ReadOutcome.Gone gone -> {
+                return seen.remove(sid) != null;
+            }
+            case ReadOutcome.Failed failed -> {
+                String message = failed.error().getMessage();
+                SeenStateFile.Status status = unreadable(failed.error())
+                        ? SeenStateFile.Status.UNREADABLE : SeenStateFile.Status.MALFORMED;
+                return note(sid, "", status, message, "cannot read sandbox " + sid + ": " + message);
+            }
             case ReadOutcome.Loaded loaded -> {
-                var sandbox = loaded.state().sandbox();
-                if (!MetricServerAddress.matches(sandbox.metricServerAddress(), config.address(), config.rootText())) {
-                    rejected.put(sid, stat);
-                    return;
-                }
-                if (loaded.state().status() == ContainerStatus.RUNNING && !Liveness.isRunning(sandbox.pid())) {
-                    rejected.put(sid, stat);
-                    return;
-                }
-                ServedSandbox s = new ServedSandbox(sid);
-                switch (load(s)) {
-                    case LoadResult.Ok ok -> {
-                        numSandboxesTotal++;
-                        served.put(sid, s);
-                        log.accept("serving sandbox " + sid);
-                    }
-                    // Retried next cycle, so counted then: counting now would count it once per try.
-                    case LoadResult.Locked again -> { }
-                    case LoadResult.Failed failed -> {
-                        // Counted although it fails, as upstream (it counts before loading).
-                        numSandboxesTotal++;
-                        log.accept("not serving sandbox " + sid + ": " + failed.error().getMessage());
-                        rejected.put(sid, stat);
-                    }
-                }
+                return considerLoaded(sid, stat, loaded);
             }
         }
+    }
+
+    private boolean considerLoaded(String sid, FileStat stat, ReadOutcome.Loaded loaded) {
+        var sandbox = loaded.state().sandbox();
+        String recorded = sandbox.metricServerAddress();
+        if (!MetricServerAddress.matches(recorded, config.address(), config.rootText())) {
+            rejected.put(sid, stat);
+            String reason = recorded.isEmpty()
+                    ? "it records no --metric-server address (started without --metric-server), this server's is \""
+                            + config.address() + "\""
+                    : "it records --metric-server \"" + recorded + "\", this server's is \"" + config.address() + "\"";
+            return note(sid, recorded, SeenStateFile.Status.ADDRESS_DIFFERS, reason,
+                    "not serving sandbox " + sid + ": " + reason);
+        }
+        boolean bySocket = false;
+        if (loaded.state().status() == ContainerStatus.RUNNING) {
+            SandboxLiveness.Verdict alive = liveness.check(sandbox);
+            if (!alive.running()) {
+                rejected.put(sid, stat);
+                return note(sid, recorded, SeenStateFile.Status.PROCESS_GONE, alive.reason(),
+                        "not serving sandbox " + sid + ": it says running, but " + alive.reason());
+            }
+            bySocket = alive.bySocket();
+        }
+        ServedSandbox s = new ServedSandbox(sid);
+        switch (load(s)) {
+            case LoadResult.Ok ok -> {
+                numSandboxesTotal++;
+                served.put(sid, s);
+                s.runningBySocket(bySocket);
+                if (bySocket) {
+                    notePidsInvisible();
+                }
+                return note(sid, recorded, SeenStateFile.Status.SERVED, bySocket
+                        ? "served (its process is not visible here; its control socket answers)" : "served",
+                        "serving sandbox " + sid);
+            }
+            // Retried next cycle, so counted then: counting now would count it once per try.
+            case LoadResult.Locked again -> {
+                return note(sid, recorded, SeenStateFile.Status.LOCKED,
+                        "a state file of the sandbox is locked by another process; retried on every refresh",
+                        "not serving sandbox " + sid
+                                + " yet: a state file is locked by another process; retrying on every refresh");
+            }
+            case LoadResult.Failed failed -> {
+                // Counted although it fails, as upstream (it counts before loading).
+                numSandboxesTotal++;
+                rejected.put(sid, stat);
+                String message = failed.error().getMessage();
+                return note(sid, recorded, SeenStateFile.Status.NOT_SERVABLE, message,
+                        "not serving sandbox " + sid + ": " + message);
+            }
+        }
+    }
+
+    /**
+     * Tells a file that cannot be opened or read from one whose contents are wrong: the reader
+     * reports both as a {@link StateFileException} (or, for the lock file, a plain
+     * {@link IOException}), and only the problem's wording tells them apart.
+     */
+    static boolean unreadable(IOException error) {
+        if (!(error instanceof StateFileException e)) {
+            return true;
+        }
+        String problem = String.valueOf(e.getMessage()).substring(("state file " + e.file() + ": ").length());
+        return problem.startsWith("cannot open") || problem.startsWith("cannot read") || problem.startsWith("not a regular file");
     }
 
     private void drop(ServedSandbox s, String why) {

@@ -253,7 +253,8 @@ final class Scraper {
         return new SandboxResult.Failed(s, error, running);
     }
 
+    /** Upstream's {@code kill(pid, 0)}, or, where PIDs are not visible, discovery's socket check. */
     private static boolean running(ServedSandbox s) {
-        return s.loaded() != null && Liveness.isRunning(s.loaded().sandbox().pid());
+        return s.loaded() != null && (Liveness.isRunning(s.loaded().sandbox().pid()) || s.runningBySocket());
     }
 }

@@ -25,6 +25,8 @@ final class ServedSandbox {
     private final ReentrantLock queryLock = new ReentrantLock();
     // Written by the query that last finished, read when the next scrape orders its queue.
     private volatile boolean lagging;
+    // Set by discovery's last liveness check, read by scrapes without a lock.
+    private volatile boolean runningBySocket;
 
     ServedSandbox(String id) {
         this.id = id;
@@ -102,5 +104,18 @@ final class ServedSandbox {
     @Override
     public String toString() {
         return id;
+    }
+
+    /**
+     * Whether discovery's last check found the sandbox running by its control socket because its PID
+     * does not exist here (see {@link SandboxLiveness}); a scrape then counts it as running although
+     * {@code kill(pid, 0)} fails.
+     */
+    boolean runningBySocket() {
+        return runningBySocket;
+    }
+
+    void runningBySocket(boolean bySocket) {
+        runningBySocket = bySocket;
     }
 }

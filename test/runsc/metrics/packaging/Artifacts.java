@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
+import runsc.metrics.testing.ProjectFiles;
+
 /**
  * The packages `make deb` and `make dist` built. Their directories come from the environment
  * ({@code DEB_DIR}, {@code DIST_DIR}, set by the Makefile's test target), else build/deb and
@@ -28,8 +30,9 @@ final class Artifacts {
     }
 
     private static Path dir(String variable, String fallback) {
+        // Relative names are the checkout's: the test JVM runs in a scratch directory.
         String value = System.getenv(variable);
-        return Path.of(value == null || value.isEmpty() ? fallback : value).toAbsolutePath();
+        return ProjectFiles.root().resolve(value == null || value.isEmpty() ? fallback : value).normalize();
     }
 
     private static Path single(Path dir, String prefix, String suffix, String make) throws IOException {
