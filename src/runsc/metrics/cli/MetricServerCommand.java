@@ -73,6 +73,7 @@ final class MetricServerCommand implements Command {
         if (server.bindsAllInterfaces()) {
             invocation.err().println("Binding on all interfaces. This will allow anyone to list all containers on your machine!");
         }
+        invocation.err().println("runsc-metrics: " + server.startLine());
         watchHeapBudget(invocation, server, config.refreshInterval());
         try {
             invocation.log().accept("metric server listening on " + server.boundAddress());

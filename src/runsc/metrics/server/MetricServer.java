@@ -137,8 +137,23 @@ public final class MetricServer implements AutoCloseable {
             String host = bound instanceof java.net.Inet6Address ? "[" + bound.getHostAddress() + "]" : bound.getHostAddress();
             boundAddress = host + ":" + tcp.address().getPort();
         } catch (IOException e) {
-            throw new ServerStartException("cannot listen on TCP address \"" + address + "\": " + e.getMessage(), e);
+            throw new ServerStartException("cannot listen on TCP address \"" + address + "\": " + tcpBindReason(e), e);
         }
+    }
+
+    /**
+     * Why binding failed, without the transport's own {@code cannot listen on ...} prefix (this
+     * method's caller names the address as given), and with a hint when the port is taken.
+     */
+    static String tcpBindReason(IOException e) {
+        Throwable reason = String.valueOf(e.getMessage()).startsWith("cannot listen on TCP address ")
+                && e.getCause() != null ? e.getCause() : e;
+        String message = String.valueOf(reason.getMessage());
+        if (reason instanceof java.net.BindException && message.toLowerCase(java.util.Locale.ROOT).contains("in use")) {
+            return message + " (another program listens on that port: another metric server started with the "
+                    + "same --metric-server, perhaps; choose another port or stop it)";
+        }
+        return message;
     }
 
     /** Parses Go's {@code host:port}, {@code :port} and {@code [v6]:port} forms. */
@@ -214,6 +229,18 @@ public final class MetricServer implements AutoCloseable {
      */
     public int servedSandboxes() {
         return discovery.servedCount();
+    }
+
+    /**
+     * The line the command prints when the server starts listening, with or without {@code --debug}
+     * (as node_exporter does): address, root, and how many sandboxes have state files there.
+     *
+     * @return the line, such as {@code listening on /run/m.sock (root /run/runsc, 3 sandboxes found)}
+     */
+    public String startLine() {
+        int found = new RuntimeRoot(config.root()).listSandboxesOrEmpty().size();
+        return "listening on " + boundAddress + " (root " + config.rootText() + ", " + found
+                + (found == 1 ? " sandbox" : " sandboxes") + " found)";
     }
 
     /** Where the server listens: the socket path, or {@code ip:port} with the port actually bound. */

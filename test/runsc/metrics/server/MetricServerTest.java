@@ -94,6 +94,13 @@ class MetricServerTest {
     }
 
     @Test
+    void theStartLineNamesAddressRootAndSandboxesFound() throws Exception {
+        simulate(Simulation.options(2, "sb", "127.0.0.1:0", "", 0, Map.of()));
+        MetricServer server = startUnix();
+        assertEquals("listening on " + socket + " (root " + root + ", 2 sandboxes found)", server.startLine());
+    }
+
+    @Test
     void namesAnIpv6AddressInBrackets() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(Path.of("/proc/net/if_inet6")), "no IPv6 on this host");
         MetricServer server = start(ServerTestSupport.fastConfig(root, "[::1]:0", 8), Optional.empty(), false);
@@ -253,6 +260,17 @@ class MetricServerTest {
                 assertThrows(IOException.class, () -> MetricServer.parseTcp("127.0.0.1:65536")).getMessage());
         assertEquals("address ::1:1337: too many colons in address",
                 assertThrows(IOException.class, () -> MetricServer.parseTcp("::1:1337")).getMessage());
+    }
+
+    @Test
+    void aTakenTcpPortIsNamedOnceWithAHint() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String address = "127.0.0.1:" + taken.getLocalPort();
+            String error = startError(ServerTestSupport.fastConfig(root, address, 8), Optional.empty(), false);
+            assertTrue(error.startsWith("cannot listen on TCP address \"" + address + "\": "), error);
+            assertEquals(error.indexOf("cannot listen"), error.lastIndexOf("cannot listen"), "said twice: " + error);
+            assertTrue(error.contains("--metric-server"), error);
+        }
     }
 
     @Test
