@@ -24,6 +24,7 @@ import java.util.function.Consumer;
 import runsc.metrics.runtime.MetricServerAddress;
 import runsc.metrics.runtime.RuntimeRoot;
 import runsc.metrics.server.config.ServerConfig;
+import runsc.metrics.server.config.SocketAccess;
 import runsc.metrics.server.config.TransportLimits;
 import runsc.metrics.server.http.Router;
 import runsc.metrics.server.http.tcp.TcpHttpServer;
@@ -67,6 +68,25 @@ public final class MetricServer implements AutoCloseable {
      */
     public static MetricServer start(ServerConfig config, Optional<Path> pidFile, boolean allowUnknownRoot,
                                      Consumer<String> log, SandboxQuery query) throws ServerStartException {
+        return start(config, SocketAccess.UPSTREAM, pidFile, allowUnknownRoot, log, query);
+    }
+
+    /**
+     * Starts a server whose Unix socket gets a mode, group and allow-list other than upstream's.
+     *
+     * @param config           the settings; {@code address} not yet substituted
+     * @param access           the Unix socket's mode, group and allow-list (not applicable to TCP)
+     * @param pidFile          where to write the PID, if anywhere
+     * @param allowUnknownRoot start even if the root cannot be listed
+     * @param log              one line per event
+     * @param query            how to ask a sandbox for its metrics
+     * @return the running server
+     * @throws ServerStartException with upstream's message when the root, listener or PID file
+     *     fails, or when {@code access} is not upstream's and the address is not a Unix socket
+     */
+    public static MetricServer start(ServerConfig config, SocketAccess access, Optional<Path> pidFile,
+                                     boolean allowUnknownRoot, Consumer<String> log, SandboxQuery query)
+            throws ServerStartException {
         if (config.address().isEmpty()) {
             throw new ServerStartException("config does not specify the metric server address (--metric-server)", null);
         }
@@ -87,7 +107,7 @@ public final class MetricServer implements AutoCloseable {
         Scraper scraper = new Scraper(substituted, query, log);
         ScrapeBodyWriter body = new ScrapeBodyWriter(substituted, discovery, scraper, clock, startNanos, startTime);
         Router router = new Router(substituted, body, server.shuttingDown::get, log);
-        server.listen(substituted.address(), substituted.limits(), router);
+        server.listen(substituted.address(), substituted.limits(), access, router);
         if (pidFile.isPresent()) {
             try {
                 writePidFile(pidFile.get());
@@ -101,7 +121,8 @@ public final class MetricServer implements AutoCloseable {
         return server;
     }
 
-    private void listen(String address, TransportLimits limits, Router router) throws ServerStartException {
+    private void listen(String address, TransportLimits limits, SocketAccess access, Router router)
+            throws ServerStartException {
         Optional<ServerSocketChannel> inherited;
         try {
             inherited = SocketActivation.inherited(address);
@@ -111,8 +132,8 @@ public final class MetricServer implements AutoCloseable {
         if (address.startsWith("/")) {
             try {
                 listener = inherited.isPresent()
-                        ? UnixHttpServer.adopt(inherited.get(), limits, router, log)
-                        : UnixHttpServer.start(Path.of(address), limits, router, log);
+                        ? UnixHttpServer.adopt(inherited.get(), limits, access, router, log)
+                        : UnixHttpServer.start(Path.of(address), limits, access, router, log);
             } catch (IOException e) {
                 // The transport names the socket itself in most of its errors; do not say it twice.
                 String prefix = "cannot listen on unix domain socket \"" + address + "\": ";
@@ -121,6 +142,10 @@ public final class MetricServer implements AutoCloseable {
             }
             boundAddress = address;
             return;
+        }
+        if (!access.equals(SocketAccess.UPSTREAM)) {
+            throw new ServerStartException("cannot listen on TCP address \"" + address + "\": the socket mode, "
+                    + "group and allow-list flags apply to a Unix socket address only", null);
         }
         InetSocketAddress socketAddress;
         try {
