@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -106,7 +107,9 @@ public final class MetricServer implements AutoCloseable {
         MetricServer server = new MetricServer(substituted, discovery, pidFile, log);
         Scraper scraper = new Scraper(substituted, query, log);
         ScrapeBodyWriter body = new ScrapeBodyWriter(substituted, discovery, scraper, clock, startNanos, startTime);
-        Router router = new Router(substituted, body, server.shuttingDown::get, log);
+        // The state files seen but not served join the listing once discovery records them.
+        Router router = new Router(substituted, body, new DiscoveryListing(discovery, List::of),
+                server.shuttingDown::get, log);
         server.listen(substituted.address(), substituted.limits(), access, router);
         if (pidFile.isPresent()) {
             try {
