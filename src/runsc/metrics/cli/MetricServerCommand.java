@@ -4,6 +4,7 @@ package runsc.metrics.cli;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import runsc.metrics.server.ControlSandboxQuery;
 import runsc.metrics.server.HeapBudget;
@@ -73,7 +74,11 @@ final class MetricServerCommand implements Command {
         Signals signals = Signals.install();
         MetricServer server;
         try {
-            server = MetricServer.start(config, access, pidFile, allowUnknownRoot, invocation.log(),
+            // Errors of the whole server are printed without --debug too; with it, the debug log
+            // (stderr or its file) has them among the other events, once.
+            Consumer<String> errors = invocation.log().enabled() ? invocation.log()
+                    : line -> invocation.err().println("runsc-metrics: " + line);
+            server = MetricServer.start(config, access, pidFile, allowUnknownRoot, invocation.log(), errors,
                     new ControlSandboxQuery(config.root()));
         } catch (ServerStartException e) {
             throw new CliException(e.getMessage(), e);

@@ -41,6 +41,7 @@ public final class MetricServer implements AutoCloseable {
     private final ServerConfig config;
     private final SandboxDiscovery discovery;
     private final Consumer<String> log;
+    private final Consumer<String> errors;
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Optional<Path> pidFile;
@@ -49,11 +50,13 @@ public final class MetricServer implements AutoCloseable {
     private boolean allInterfaces;
     private Thread refresher;
 
-    private MetricServer(ServerConfig config, SandboxDiscovery discovery, Optional<Path> pidFile, Consumer<String> log) {
+    private MetricServer(ServerConfig config, SandboxDiscovery discovery, Optional<Path> pidFile, Consumer<String> log,
+                         Consumer<String> errors) {
         this.config = config;
         this.discovery = discovery;
         this.pidFile = pidFile;
         this.log = log;
+        this.errors = errors;
     }
 
     /**
@@ -69,7 +72,7 @@ public final class MetricServer implements AutoCloseable {
      */
     public static MetricServer start(ServerConfig config, Optional<Path> pidFile, boolean allowUnknownRoot,
                                      Consumer<String> log, SandboxQuery query) throws ServerStartException {
-        return start(config, SocketAccess.UPSTREAM, pidFile, allowUnknownRoot, log, query);
+        return start(config, SocketAccess.UPSTREAM, pidFile, allowUnknownRoot, log, log, query);
     }
 
     /**
@@ -80,14 +83,17 @@ public final class MetricServer implements AutoCloseable {
      * @param pidFile          where to write the PID, if anywhere
      * @param allowUnknownRoot start even if the root cannot be listed
      * @param log              one line per event
+     * @param errors           one line per error of the whole server (not of a single sandbox), such
+     *                         as a failed background refresh or a PID file it cannot remove; the
+     *                         command prints these without {@code --debug}, as node_exporter does
      * @param query            how to ask a sandbox for its metrics
      * @return the running server
      * @throws ServerStartException with upstream's message when the root, listener or PID file
      *     fails, or when {@code access} is not upstream's and the address is not a Unix socket
      */
     public static MetricServer start(ServerConfig config, SocketAccess access, Optional<Path> pidFile,
-                                     boolean allowUnknownRoot, Consumer<String> log, SandboxQuery query)
-            throws ServerStartException {
+                                     boolean allowUnknownRoot, Consumer<String> log, Consumer<String> errors,
+                                     SandboxQuery query) throws ServerStartException {
         if (config.address().isEmpty()) {
             throw new ServerStartException("config does not specify the metric server address (--metric-server)", null);
         }
@@ -104,7 +110,7 @@ public final class MetricServer implements AutoCloseable {
         Instant startTime = clock.instant();
         ServerConfig substituted = config.withAddress(MetricServerAddress.substitute(config.address(), config.rootText()));
         SandboxDiscovery discovery = new SandboxDiscovery(substituted, clock, log);
-        MetricServer server = new MetricServer(substituted, discovery, pidFile, log);
+        MetricServer server = new MetricServer(substituted, discovery, pidFile, log, errors);
         Scraper scraper = new Scraper(substituted, query, log);
         ScrapeBodyWriter body = new ScrapeBodyWriter(substituted, discovery, scraper, clock, startNanos, startTime);
         // The state files seen but not served join the listing once discovery records them.
@@ -242,7 +248,7 @@ public final class MetricServer implements AutoCloseable {
                     discovery.refresh();
                 } catch (RuntimeException e) {
                     // A bug triggered by one odd state file must not end discovery for good.
-                    log.accept("background refresh failed: " + e);
+                    errors.accept("background refresh failed: " + e);
                 }
             }
         } catch (InterruptedException e) {
@@ -329,7 +335,7 @@ public final class MetricServer implements AutoCloseable {
             try {
                 Files.deleteIfExists(f);
             } catch (IOException e) {
-                log.accept("cannot remove PID file \"" + f + "\": " + e.getMessage());
+                errors.accept("cannot remove PID file \"" + f + "\": " + e.getMessage());
             }
         });
         if (listener != null) {
@@ -352,12 +358,12 @@ public final class MetricServer implements AutoCloseable {
             try {
                 l.close();
             } catch (IOException e) {
-                log.accept("closing the listener: " + e.getMessage());
+                errors.accept("closing the listener: " + e.getMessage());
             }
         });
         try {
             if (!closer.join(limit)) {
-                log.accept("stopping with requests still running after " + limit.toSeconds() + " s");
+                errors.accept("stopping with requests still running after " + limit.toSeconds() + " s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

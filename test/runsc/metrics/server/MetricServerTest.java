@@ -263,6 +263,22 @@ class MetricServerTest {
     }
 
     @Test
+    void aPidFileThatCannotBeRemovedIsAServerError() throws Exception {
+        Path pid = dir.resolve("m.pid");
+        List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        MetricServer server = MetricServer.start(ServerTestSupport.fastConfig(root, socket.toString(), 8),
+                runsc.metrics.server.config.SocketAccess.UPSTREAM, Optional.of(pid), false, log::add, errors::add,
+                new ControlSandboxQuery(root));
+        closing.add(server);
+        // Something replaced the PID file with a directory that is not empty: it cannot be deleted.
+        Files.delete(pid);
+        Files.createFile(Files.createDirectory(pid).resolve("x"));
+        server.close();
+        assertEquals(1, errors.size(), errors::toString);
+        assertTrue(errors.getFirst().startsWith("cannot remove PID file \"" + pid + "\": "), errors::toString);
+    }
+
+    @Test
     void aTakenTcpPortIsNamedOnceWithAHint() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             String address = "127.0.0.1:" + taken.getLocalPort();
