@@ -37,9 +37,13 @@ final class ExportMetricsCommand implements Command {
                 "Leave out sample timestamps, as node_exporter's textfile collector requires.");
         return invocation -> {
             if (invocation.arguments().isEmpty()) {
-                throw new UsageException("");
+                throw new UsageException("export-metrics: missing the container ID");
             }
-            // runsc 20240729 takes the first argument and ignores the rest; so do we.
+            if (invocation.arguments().size() > 1) {
+                // runsc 20240729 exports the first and ignores the rest, which hides a mistyped command.
+                throw new UsageException("export-metrics takes one container ID, got " + invocation.arguments().size()
+                        + " arguments: " + String.join(" ", invocation.arguments()));
+            }
             var request = new OneShotExport.Request(invocation.globals().root(), invocation.arguments().getFirst(),
                     prefix.get(), filter.get(), !noTimestamps.get());
             return print(invocation, request);

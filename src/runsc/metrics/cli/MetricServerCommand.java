@@ -4,11 +4,13 @@ package runsc.metrics.cli;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import runsc.metrics.server.ControlSandboxQuery;
 import runsc.metrics.server.HeapBudget;
 import runsc.metrics.server.MetricServer;
 import runsc.metrics.server.config.ServerConfig;
+import runsc.metrics.server.config.SocketAccess;
 import runsc.metrics.server.ServerStartException;
 
 /**
@@ -44,6 +46,7 @@ final class MetricServerCommand implements Command {
         flags.bool("allow-profiling", "Accepted for compatibility with runsc; the profiling endpoints are not provided.");
         FlagSet.Flag<Integer> parallel = flags.integer("max-parallel", ServerConfig.DEFAULT_MAX_PARALLEL,
                 "How many sandboxes to query at once during a scrape.");
+        SocketAccessFlags socketAccess = SocketAccessFlags.define(flags);
         return invocation -> {
             if (!invocation.arguments().isEmpty()) {
                 throw new UsageException("metric-server takes no arguments, got \"" + invocation.arguments().getFirst() + "\"");
@@ -52,20 +55,26 @@ final class MetricServerCommand implements Command {
                 throw new UsageException("invalid value \"" + parallel.get() + "\" for flag -max-parallel: must be 1 to "
                         + ServerConfig.MAX_PARALLEL_LIMIT);
             }
+            SocketAccess access = socketAccess.get();
             ServerConfig config = ServerConfig.of(invocation.globals().rootText(), invocation.globals().metricServer(),
                     prefix.get(), parallel.get());
             Optional<Path> pid = pidFile.get().isEmpty() ? Optional.empty() : Optional.of(Path.of(pidFile.get()));
-            return serve(invocation, config, pid, allowUnknownRoot.get());
+            return serve(invocation, config, access, pid, allowUnknownRoot.get());
         };
     }
 
     /** Runs a server until a signal; shared with {@code demo}. */
     static int serve(Invocation invocation, ServerConfig config, Optional<Path> pidFile, boolean allowUnknownRoot)
             throws CliException, InterruptedException {
+        return serve(invocation, config, SocketAccess.UPSTREAM, pidFile, allowUnknownRoot);
+    }
+
+    private static int serve(Invocation invocation, ServerConfig config, SocketAccess access, Optional<Path> pidFile,
+                             boolean allowUnknownRoot) throws CliException, InterruptedException {
         Signals signals = Signals.install();
         MetricServer server;
         try {
-            server = MetricServer.start(config, pidFile, allowUnknownRoot, invocation.log(),
+            server = MetricServer.start(config, access, pidFile, allowUnknownRoot, invocation.log(),
                     line -> notice(invocation, line), new ControlSandboxQuery(config.root()));
         } catch (ServerStartException e) {
             throw new CliException(e.getMessage(), e);

@@ -25,6 +25,7 @@ import java.util.function.Consumer;
 import runsc.metrics.runtime.MetricServerAddress;
 import runsc.metrics.runtime.RuntimeRoot;
 import runsc.metrics.server.config.ServerConfig;
+import runsc.metrics.server.config.SocketAccess;
 import runsc.metrics.server.config.TransportLimits;
 import runsc.metrics.server.http.Router;
 import runsc.metrics.server.http.tcp.TcpHttpServer;
@@ -71,27 +72,31 @@ public final class MetricServer implements AutoCloseable {
      */
     public static MetricServer start(ServerConfig config, Optional<Path> pidFile, boolean allowUnknownRoot,
                                      Consumer<String> log, SandboxQuery query) throws ServerStartException {
-        return start(config, pidFile, allowUnknownRoot, log, log, query);
+        return start(config, SocketAccess.UPSTREAM, pidFile, allowUnknownRoot, log, log, query);
     }
 
     /**
      * Starts a server whose sandboxes are queried over their control sockets, with a separate sink for
      * the lines an operator needs without debugging (as node_exporter prints them): problems that are
-     * not a single sandbox's, such as a root directory that cannot be listed, each once per change.
+     * not a single sandbox's, such as a root directory that cannot be listed, a failed background
+     * refresh or a PID file that cannot be removed, each once per change; and the Unix socket's mode,
+     * group and allow-list.
      *
      * @param config           the settings; {@code address} not yet substituted
+     * @param access           the Unix socket's mode, group and allow-list (not applicable to TCP)
      * @param pidFile          where to write the PID, if anywhere
      * @param allowUnknownRoot start even if the root cannot be listed
      * @param log              the debug log, one line per event
-     * @param notices          problems beyond one sandbox
+     * @param notices          problems beyond one sandbox, and the start-up line
      * @param query            how to ask a sandbox for its metrics
      * @return the running server; its first discovery refresh runs in the background and ends with
      *     the start-up line in {@code notices}
-     * @throws ServerStartException with upstream's message when the root, listener or PID file fails
+     * @throws ServerStartException with upstream's message when the root, listener or PID file
+     *     fails, or when {@code access} is not upstream's and the address is not a Unix socket
      */
-    public static MetricServer start(ServerConfig config, Optional<Path> pidFile, boolean allowUnknownRoot,
-                                     Consumer<String> log, Consumer<String> notices, SandboxQuery query)
-            throws ServerStartException {
+    public static MetricServer start(ServerConfig config, SocketAccess access, Optional<Path> pidFile,
+                                     boolean allowUnknownRoot, Consumer<String> log, Consumer<String> notices,
+                                     SandboxQuery query) throws ServerStartException {
         if (config.address().isEmpty()) {
             throw new ServerStartException("config does not specify the metric server address (--metric-server)", null);
         }
@@ -111,8 +116,10 @@ public final class MetricServer implements AutoCloseable {
         MetricServer server = new MetricServer(substituted, discovery, pidFile, log, notices);
         Scraper scraper = new Scraper(substituted, query, log);
         ScrapeBodyWriter body = new ScrapeBodyWriter(substituted, discovery, scraper, clock, startNanos, startTime);
-        Router router = new Router(substituted, body, server.shuttingDown::get, log);
-        server.listen(substituted.address(), substituted.limits(), router);
+        // The state files seen but not served join the listing once discovery records them.
+        Router router = new Router(substituted, body, new DiscoveryListing(discovery, () -> DiscoveryListing.notServed(discovery.seen())),
+                server.shuttingDown::get, log);
+        server.listen(substituted.address(), substituted.limits(), access, router);
         if (pidFile.isPresent()) {
             try {
                 writePidFile(pidFile.get());
@@ -126,7 +133,8 @@ public final class MetricServer implements AutoCloseable {
         return server;
     }
 
-    private void listen(String address, TransportLimits limits, Router router) throws ServerStartException {
+    private void listen(String address, TransportLimits limits, SocketAccess access, Router router)
+            throws ServerStartException {
         Optional<ServerSocketChannel> inherited;
         try {
             inherited = SocketActivation.inherited(address);
@@ -136,8 +144,8 @@ public final class MetricServer implements AutoCloseable {
         if (address.startsWith("/")) {
             try {
                 listener = inherited.isPresent()
-                        ? UnixHttpServer.adopt(inherited.get(), limits, router, log)
-                        : UnixHttpServer.start(Path.of(address), limits, router, log);
+                        ? UnixHttpServer.adopt(inherited.get(), limits, access, router, log)
+                        : UnixHttpServer.start(Path.of(address), limits, access, router, log);
             } catch (IOException e) {
                 // The transport names the socket itself in most of its errors; do not say it twice.
                 String prefix = "cannot listen on unix domain socket \"" + address + "\": ";
@@ -146,6 +154,10 @@ public final class MetricServer implements AutoCloseable {
             }
             boundAddress = address;
             return;
+        }
+        if (!access.equals(SocketAccess.UPSTREAM)) {
+            throw new ServerStartException("cannot listen on TCP address \"" + address + "\": the socket mode, "
+                    + "group and allow-list flags apply to a Unix socket address only", null);
         }
         InetSocketAddress socketAddress;
         try {
@@ -162,8 +174,23 @@ public final class MetricServer implements AutoCloseable {
             String host = bound instanceof java.net.Inet6Address ? "[" + bound.getHostAddress() + "]" : bound.getHostAddress();
             boundAddress = host + ":" + tcp.address().getPort();
         } catch (IOException e) {
-            throw new ServerStartException("cannot listen on TCP address \"" + address + "\": " + e.getMessage(), e);
+            throw new ServerStartException("cannot listen on TCP address \"" + address + "\": " + tcpBindReason(e), e);
         }
+    }
+
+    /**
+     * Why binding failed, without the transport's own {@code cannot listen on ...} prefix (this
+     * method's caller names the address as given), and with a hint when the port is taken.
+     */
+    static String tcpBindReason(IOException e) {
+        Throwable reason = String.valueOf(e.getMessage()).startsWith("cannot listen on TCP address ")
+                && e.getCause() != null ? e.getCause() : e;
+        String message = String.valueOf(reason.getMessage());
+        if (reason instanceof java.net.BindException && message.toLowerCase(java.util.Locale.ROOT).contains("in use")) {
+            return message + " (another program listens on that port: another metric server started with the "
+                    + "same --metric-server, perhaps; choose another port or stop it)";
+        }
+        return message;
     }
 
     /** Parses Go's {@code host:port}, {@code :port} and {@code [v6]:port} forms. */
@@ -239,7 +266,7 @@ public final class MetricServer implements AutoCloseable {
                     discovery.refresh();
                 } catch (RuntimeException e) {
                     // A bug triggered by one odd state file must not end discovery for good.
-                    log.accept("background refresh failed: " + e);
+                    notices.accept("background refresh failed: " + e);
                 }
             }
         } catch (InterruptedException e) {
@@ -323,7 +350,7 @@ public final class MetricServer implements AutoCloseable {
             try {
                 Files.deleteIfExists(f);
             } catch (IOException e) {
-                log.accept("cannot remove PID file \"" + f + "\": " + e.getMessage());
+                notices.accept("cannot remove PID file \"" + f + "\": " + e.getMessage());
             }
         });
         if (listener != null) {
@@ -346,12 +373,12 @@ public final class MetricServer implements AutoCloseable {
             try {
                 l.close();
             } catch (IOException e) {
-                log.accept("closing the listener: " + e.getMessage());
+                notices.accept("closing the listener: " + e.getMessage());
             }
         });
         try {
             if (!closer.join(limit)) {
-                log.accept("stopping with requests still running after " + limit.toSeconds() + " s");
+                notices.accept("stopping with requests still running after " + limit.toSeconds() + " s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

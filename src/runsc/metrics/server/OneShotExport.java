@@ -135,7 +135,9 @@ public final class OneShotExport {
             throws ExportException, InterruptedException {
         return switch (reader.readWaiting(id, LOCK_WAIT, peek)) {
             case ReadOutcome.Loaded loaded -> loaded;
-            case ReadOutcome.Gone gone -> throw new ExportException("loading container: file does not exist", null);
+            case ReadOutcome.Gone gone -> throw new ExportException("loading container: " + IdResolver.NOT_FOUND
+                    + ": container " + GoQuote.quote(id.containerId()) + " was deleted from root "
+                    + GoQuote.quote(root.dir().toString()) + " while it was being read", null);
             case ReadOutcome.Locked locked -> throw new ExportException("loading container: state file "
                     + root.stateFile(id) + " is still locked after " + LOCK_WAIT.toSeconds() + " s", null);
             case ReadOutcome.Failed failed -> throw new ExportException("loading container: "

@@ -66,6 +66,7 @@ final class SandboxDiscovery {
     // self metrics, the heap check or shutdown, which only want the latest values.
     private volatile long numSandboxesTotal;
     private volatile int servedCount;
+    private volatile List<ServedSandbox> servedNow = List.of();
     private volatile boolean shuttingDown;
     private volatile List<SeenStateFile> seenList = List.of();
 
@@ -94,6 +95,11 @@ final class SandboxDiscovery {
     /** How many sandboxes have been taken on since start (never decremented, as upstream). */
     long numSandboxesTotal() {
         return numSandboxesTotal;
+    }
+
+    /** The sandboxes served as of the latest refresh, sorted by ID; never waits for a refresh. */
+    List<ServedSandbox> servedNow() {
+        return servedNow;
     }
 
     /** How many sandboxes are served now. */
@@ -134,6 +140,7 @@ final class SandboxDiscovery {
             }
             List<ServedSandbox> list = new ArrayList<>(served.values());
             list.sort(Comparator.comparing(ServedSandbox::id));
+            servedNow = List.copyOf(list);
             return list;
         } finally {
             lock.unlock();

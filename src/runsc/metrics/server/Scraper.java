@@ -3,6 +3,7 @@ package runsc.metrics.server;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -21,6 +22,7 @@ import runsc.metrics.exposition.VerificationException;
 import runsc.metrics.runtime.Liveness;
 import runsc.metrics.runtime.Sandbox;
 import runsc.metrics.server.config.ServerConfig;
+import runsc.metrics.server.http.SandboxListing;
 
 /**
  * One scrape's fan-out: every served sandbox is queried by at most {@code maxParallel} virtual
@@ -92,6 +94,13 @@ final class Scraper {
                     new SocketTimeoutException("no answer before the scrape deadline"), running(sandboxes.get(i))));
         }
         out.sort(Comparator.comparing(r -> r.sandbox().id()));
+        Instant now = Instant.now();
+        for (SandboxResult r : out) {
+            r.sandbox().lastScrape(switch (r) {
+                case SandboxResult.Ok _ -> new SandboxListing.LastScrape.Ok(now);
+                case SandboxResult.Failed f -> new SandboxListing.LastScrape.Broken(now, String.valueOf(f.error().getMessage()));
+            });
+        }
         return out;
     }
 

@@ -8,6 +8,7 @@ import runsc.metrics.control.Savings;
 import runsc.metrics.exposition.Verifier;
 import runsc.metrics.runtime.LoadedSandbox;
 import runsc.metrics.runtime.SandboxLabels;
+import runsc.metrics.server.http.SandboxListing;
 
 /**
  * A sandbox the server has taken on. What is read from its state files is read once, at the first
@@ -21,6 +22,7 @@ final class ServedSandbox {
     private LoadedSandbox loaded;
     private Verifier verifier;
     private Savings savings;
+    private volatile SandboxListing.LastScrape lastScrape = SandboxListing.LastScrape.NONE;
     // Held from the export call until its snapshot is verified (see Scraper).
     private final ReentrantLock queryLock = new ReentrantLock();
     // Written by the query that last finished, read when the next scrape orders its queue.
@@ -95,6 +97,15 @@ final class ServedSandbox {
     synchronized long wallTimeSavedMillis() {
         long fromState = loaded.sandbox().wallTimeSavedMillis();
         return fromState == 0 && savings instanceof Savings.Known k ? k.wallTimeSavedNanos() / 1_000_000 : fromState;
+    }
+
+    /** How its last scrape went, for {@code /runsc-metrics/sandboxes}. */
+    SandboxListing.LastScrape lastScrape() {
+        return lastScrape;
+    }
+
+    void lastScrape(SandboxListing.LastScrape outcome) {
+        this.lastScrape = outcome;
     }
 
     synchronized void verifier(Verifier v) {

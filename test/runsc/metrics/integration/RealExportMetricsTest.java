@@ -84,8 +84,7 @@ class RealExportMetricsTest {
                 Arguments.of(List.of("sb2")),
                 Arguments.of(List.of("--exporter-prefix=foo_", "--sandbox-metrics-filter=fs_", "sb1")),
                 Arguments.of(List.of("--exporter-prefix=", "sb2")),
-                Arguments.of(List.of("--sandbox-metrics-filter=^fs_opens$", "sb2")),
-                Arguments.of(List.of("sb1", "sb2")));  // runsc 20240729 exports the first and ignores the rest
+                Arguments.of(List.of("--sandbox-metrics-filter=^fs_opens$", "sb2")));
     }
 
     @ParameterizedTest
@@ -116,7 +115,6 @@ class RealExportMetricsTest {
 
     static Stream<Arguments> failures() {
         return Stream.of(
-                Arguments.of(List.of("zzz"), "loading container: file does not exist\n"),
                 Arguments.of(List.of("sb"), "loading container: id \"sb\" is ambiguous and could refer to multiple "
                         + "containers: \"sb1/sb1\", {\"sb2\" \"sb2\"}\n"),
                 Arguments.of(List.of("--sandbox-metrics-filter=(", "sb1"),
@@ -136,15 +134,40 @@ class RealExportMetricsTest {
         assertEquals("", ours.stdout());
     }
 
+    @Test
+    void unknownIdKeepsRunscsWordsAndNamesTheIdAndTheRoot() throws IOException, InterruptedException {
+        ProcResult real = real(List.of("zzz"));
+        ProcResult ours = ours(List.of("zzz"));
+        assertEquals(128, real.exitCode(), real::describe);
+        assertEquals("loading container: file does not exist\n", real.stderr(), "real runsc says something else");
+        assertEquals(128, ours.exitCode(), ours::describe);
+        // Deliberate difference: runsc says the same for a missing root; ours says which it is.
+        assertEquals("loading container: file does not exist: no such container \"zzz\" in root \""
+                + root.path() + "\"\n", ours.stderr());
+        assertEquals("", ours.stdout());
+    }
+
+    @Test
+    void argumentsAfterTheIdAreAUsageErrorWhereRunscIgnoresThem() throws IOException, InterruptedException {
+        ProcResult real = real(List.of("sb1", "sb2"));
+        ProcResult ours = ours(List.of("sb1", "sb2"));
+        assertEquals(0, real.exitCode(), real::describe);
+        assertEquals(128, ours.exitCode(), ours::describe);
+        assertEquals("", ours.stdout());
+        assertTrue(ours.stderr().startsWith("export-metrics takes one container ID, got 2 arguments: sb1 sb2\n"
+                + "export-metrics [-exporter-prefix=<runsc_>] <container id> - "), ours.stderr());
+    }
+
     static Stream<Arguments> usageErrors() {
         return Stream.of(
-                Arguments.of(List.of(), ""),
-                Arguments.of(List.of("--bogus", "sb1"), "flag provided but not defined: -bogus\n"));
+                Arguments.of(List.of(), "", "export-metrics: missing the container ID\n"),
+                Arguments.of(List.of("--bogus", "sb1"), "flag provided but not defined: -bogus\n", ""));
     }
 
     @ParameterizedTest
     @MethodSource("usageErrors")
-    void usageErrorPrintsRunscsUsagePlusOurFlag(List<String> args, String firstLine) throws IOException, InterruptedException {
+    void usageErrorPrintsRunscsUsagePlusOurFlag(List<String> args, String firstLine, String ourFirstLine)
+            throws IOException, InterruptedException {
         ProcResult real = real(args);
         ProcResult ours = ours(args);
         assertEquals(128, real.exitCode(), real::describe);
@@ -155,7 +178,8 @@ class RealExportMetricsTest {
         // Ours documents one more flag, --no-timestamps; everything else is runsc's text.
         String ourFlag = "  -no-timestamps\n    \tLeave out sample timestamps, as node_exporter's textfile collector requires.\n";
         assertTrue(ours.stderr().contains(ourFlag), ours.stderr());
-        assertEquals(real.stderr(), ours.stderr().replace(ourFlag, ""));
+        // A missing ID says so above the usage, where runsc prints the usage alone.
+        assertEquals(ourFirstLine + real.stderr(), ours.stderr().replace(ourFlag, ""));
     }
 
     @Test

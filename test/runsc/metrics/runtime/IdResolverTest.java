@@ -42,10 +42,11 @@ class IdResolverTest {
     @Test
     void noMatchIsFileDoesNotExist() throws IOException {
         RuntimeRoot root = root("sb1_sandbox:sb1.state");
-        assertEquals("file does not exist",
+        assertEquals("file does not exist: no such container \"zzz\" in root \"" + dir + "\"",
                 assertThrows(IdResolver.NotFoundException.class, () -> IdResolver.resolve(root, "zzz")).getMessage());
-        assertEquals("file does not exist", assertThrows(IdResolver.NotFoundException.class,
-                () -> IdResolver.resolve(new RuntimeRoot(dir.resolve("gone")), "sb1")).getMessage());
+        assertEquals("file does not exist: root directory \"" + dir.resolve("gone") + "\" does not exist",
+                assertThrows(IdResolver.NotFoundException.class,
+                        () -> IdResolver.resolve(new RuntimeRoot(dir.resolve("gone")), "sb1")).getMessage());
     }
 
     @Test

@@ -33,6 +33,7 @@ import runsc.metrics.server.config.ServerConfig;
 import runsc.metrics.sim.SandboxOptions;
 import runsc.metrics.sim.Simulation;
 import runsc.metrics.testing.ScratchDir;
+import runsc.metrics.testing.Tools;
 
 /** Start-up, serving and shutdown of the whole server (exposition-server-cli.md §4.2, §4.8). */
 class MetricServerTest {
@@ -91,6 +92,17 @@ class MetricServerTest {
         ServerTestSupport.assertParses(r.body());
         // The sandboxes recorded the address as given ("...:0"), which is what the server compares.
         assertEquals(2, ServerTestSupport.lines(r.body(), "runsc_meta_sandbox_presence").size());
+    }
+
+    @Test
+    void theStartLineNamesAddressRootAndSandboxesServedOfThoseFound() throws Exception {
+        // Both sandboxes record a TCP address, so this server on a Unix socket serves neither.
+        simulate(Simulation.options(2, "sb", "127.0.0.1:0", "", 0, Map.of()));
+        startUnix();
+        String line = "metric server listening on " + socket + " (root \"" + root + "\"): serving 0 of 2 sandboxes found";
+        Tools.await(Duration.ofSeconds(30), "the start line in the log",
+                () -> log.stream().anyMatch(l -> l.startsWith("metric server listening on ")));
+        assertEquals(List.of(line), log.stream().filter(l -> l.startsWith("metric server listening on ")).toList());
     }
 
     @Test
@@ -253,6 +265,34 @@ class MetricServerTest {
                 assertThrows(IOException.class, () -> MetricServer.parseTcp("127.0.0.1:65536")).getMessage());
         assertEquals("address ::1:1337: too many colons in address",
                 assertThrows(IOException.class, () -> MetricServer.parseTcp("::1:1337")).getMessage());
+    }
+
+    @Test
+    void aPidFileThatCannotBeRemovedIsAServerError() throws Exception {
+        Path pid = dir.resolve("m.pid");
+        List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        MetricServer server = MetricServer.start(ServerTestSupport.fastConfig(root, socket.toString(), 8),
+                runsc.metrics.server.config.SocketAccess.UPSTREAM, Optional.of(pid), false, log::add, errors::add,
+                new ControlSandboxQuery(root));
+        closing.add(server);
+        // Something replaced the PID file with a directory that is not empty: it cannot be deleted.
+        Files.delete(pid);
+        Files.createFile(Files.createDirectory(pid).resolve("x"));
+        server.close();
+        List<String> pidErrors = errors.stream().filter(l -> l.startsWith("cannot remove PID file")).toList();
+        assertEquals(1, pidErrors.size(), errors::toString);
+        assertTrue(pidErrors.getFirst().startsWith("cannot remove PID file \"" + pid + "\": "), errors::toString);
+    }
+
+    @Test
+    void aTakenTcpPortIsNamedOnceWithAHint() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String address = "127.0.0.1:" + taken.getLocalPort();
+            String error = startError(ServerTestSupport.fastConfig(root, address, 8), Optional.empty(), false);
+            assertTrue(error.startsWith("cannot listen on TCP address \"" + address + "\": "), error);
+            assertEquals(error.indexOf("cannot listen"), error.lastIndexOf("cannot listen"), "said twice: " + error);
+            assertTrue(error.contains("--metric-server"), error);
+        }
     }
 
     @Test

@@ -18,6 +18,7 @@ public final class HttpStatus {
             case 204 -> "No Content";
             case 301 -> "Moved Permanently";
             case 400 -> "Bad Request";
+            case 403 -> "Forbidden";
             case 404 -> "Not Found";
             case 405 -> "Method Not Allowed";
             case 408 -> "Request Timeout";

@@ -26,6 +26,8 @@ import runsc.metrics.server.config.ServerConfig;
  *       the {@code ?} of {@code metrics_path}); the real query is dropped</li>
  *   <li>{@code /runsc-metrics/healthcheck?root=DIR}: {@code runsc-metrics:OK} if DIR is the root</li>
  *   <li>{@code /runsc-metrics/pid}: the process id</li>
+ *   <li>{@code /runsc-metrics/sandboxes}: every sandbox state file seen, served or not, as JSON
+ *       ({@link SandboxListing}, bounded by {@link SandboxListingJson})</li>
  *   <li>{@code /} exactly: the index page; everything else: 404 {@code path not found}</li>
  * </ul>
  * Any method is accepted, as with Go's mux. A path that is not clean gets a 301 to its clean form.
@@ -55,6 +57,7 @@ public final class Router implements RequestHandler {
     private final ServerConfig config;
     private final long pid = ProcessHandle.current().pid();
     private final MetricsSource source;
+    private final SandboxListing listing;
     private final BooleanSupplier shuttingDown;
     private final Consumer<String> log;
     private final Semaphore metricsSlots;
@@ -71,8 +74,23 @@ public final class Router implements RequestHandler {
      * @param log receives one line per request and per failure (no stack traces in bodies)
      */
     public Router(ServerConfig config, MetricsSource source, BooleanSupplier shuttingDown, Consumer<String> log) {
+        this(config, source, List::of, shuttingDown, log);
+    }
+
+    /**
+     * Creates the router with a sandbox listing.
+     *
+     * @param config the root directory as given, the scrape deadline and the cap on concurrent scrapes
+     * @param source produces the {@code /metrics} body
+     * @param listing lists the sandboxes for {@code /runsc-metrics/sandboxes}
+     * @param shuttingDown true once shutdown has begun (healthcheck and pid then answer 503)
+     * @param log receives one line per request and per failure (no stack traces in bodies)
+     */
+    public Router(ServerConfig config, MetricsSource source, SandboxListing listing, BooleanSupplier shuttingDown,
+                  Consumer<String> log) {
         this.config = config;
         this.source = source;
+        this.listing = listing;
         this.shuttingDown = shuttingDown;
         this.log = log;
         this.metricsSlots = new Semaphore(config.maxConcurrentScrapes());
@@ -116,6 +134,8 @@ public final class Router implements RequestHandler {
             case "/metrics" -> metrics(request.rawQuery(), received);
             case "/runsc-metrics/healthcheck" -> healthcheck(request);
             case "/runsc-metrics/pid" -> pid();
+            case "/runsc-metrics/sandboxes" -> HttpResponse.of(200, "application/json",
+                    SandboxListingJson.write(config.rootText(), listing.sandboxes()));
             case "/" -> HttpResponse.of(200, "text/html; charset=utf-8", INDEX_HTML.getBytes(StandardCharsets.UTF_8));
             default -> path.startsWith(METRICS_PREFIX)
                     ? metrics(path.substring(METRICS_PREFIX.length()), received)

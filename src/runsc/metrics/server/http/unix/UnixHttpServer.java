@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
 import java.util.function.Consumer;
+import runsc.metrics.server.config.SocketAccess;
 import runsc.metrics.server.config.TransportLimits;
 import runsc.metrics.server.http.RequestHandler;
 
@@ -42,7 +43,24 @@ public final class UnixHttpServer implements Closeable {
      */
     public static UnixHttpServer start(Path socketPath, TransportLimits limits, RequestHandler handler,
                                        Consumer<String> log) throws IOException {
-        return new UnixHttpServer(UnixSocketServer.bind(socketPath, http(handler, limits, log), limits,
+        return start(socketPath, limits, SocketAccess.UPSTREAM, handler, log);
+    }
+
+    /**
+     * Binds the socket with a mode, group and allow-list, and starts serving.
+     *
+     * @param socketPath where to create the socket (at most 106 bytes)
+     * @param limits time limits, connection cap and body limit
+     * @param access the socket's mode and group, and who may connect (others get 403)
+     * @param handler answers the requests
+     * @param log receives one line per notable event
+     * @return the running server
+     * @throws IOException with a message naming the path if the socket cannot be bound or given
+     *     its mode or group
+     */
+    public static UnixHttpServer start(Path socketPath, TransportLimits limits, SocketAccess access,
+                                       RequestHandler handler, Consumer<String> log) throws IOException {
+        return new UnixHttpServer(UnixSocketServer.bind(socketPath, http(handler, limits, log), limits, access,
                 limits.responseTimeout(), log));
     }
 
@@ -59,7 +77,24 @@ public final class UnixHttpServer implements Closeable {
      */
     public static UnixHttpServer adopt(ServerSocketChannel channel, TransportLimits limits, RequestHandler handler,
                                        Consumer<String> log) throws IOException {
-        return new UnixHttpServer(UnixSocketServer.adopt(channel, http(handler, limits, log), limits,
+        return adopt(channel, limits, SocketAccess.UPSTREAM, handler, log);
+    }
+
+    /**
+     * Serves an inherited listening socket (see {@link #adopt(ServerSocketChannel, TransportLimits,
+     * RequestHandler, Consumer)}) with an allow-list; the socket keeps the mode and group its binder gave it.
+     *
+     * @param channel a bound, listening Unix socket
+     * @param limits time limits, connection cap and body limit
+     * @param access who may connect (others get 403); its mode and group are not applied
+     * @param handler answers the requests
+     * @param log receives one line per notable event
+     * @return the running server
+     * @throws IOException if the channel's address cannot be read
+     */
+    public static UnixHttpServer adopt(ServerSocketChannel channel, TransportLimits limits, SocketAccess access,
+                                       RequestHandler handler, Consumer<String> log) throws IOException {
+        return new UnixHttpServer(UnixSocketServer.adopt(channel, http(handler, limits, log), limits, access,
                 limits.responseTimeout(), log));
     }
 
@@ -75,6 +110,11 @@ public final class UnixHttpServer implements Closeable {
             @Override
             public void reject(OutputStream out, String reason) throws IOException {
                 new Http11Writer(out).writeError(503, reason);
+            }
+
+            @Override
+            public void forbid(OutputStream out, String reason) throws IOException {
+                new Http11Writer(out).writeError(403, reason);
             }
         };
     }

@@ -18,8 +18,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.UserPrincipal;
+import java.util.EnumSet;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -31,6 +33,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+import runsc.metrics.server.config.SocketAccess;
 import runsc.metrics.server.config.TransportLimits;
 
 /**
@@ -38,10 +42,11 @@ import runsc.metrics.server.config.TransportLimits;
  * virtual thread. It knows nothing about HTTP: a {@link ConnectionHandler} speaks the protocol.
  *
  * <p>Binding checks the path length first, replaces a stale socket file left by a dead server (a
- * connect to it is refused), refuses to take over a live one, and makes the socket
- * {@code rwxrwxrwx} as upstream does. Since anyone may connect, the cap on connections is shared
- * out per peer user ({@link ConnectionCap}, the user from {@code SO_PEERCRED}). Closing deletes the
- * socket file if it is still ours.
+ * connect to it is refused), refuses to take over a live one, and gives the socket the mode and group
+ * of its {@link SocketAccess} ({@code rwxrwxrwx} by default, as upstream does). A connection whose
+ * peer ({@code SO_PEERCRED}) the access allow-list does not name is answered 403 and closed; root is
+ * always allowed. Since anyone may connect, the cap on connections is shared out per peer user
+ * ({@link ConnectionCap}). Closing deletes the socket file if it is still ours.
  * Deadlines are enforced by closing the channel from a timer, which fails any blocked read or write.
  */
 final class UnixSocketServer implements Closeable {
@@ -77,6 +82,15 @@ final class UnixSocketServer implements Closeable {
          * @throws IOException if the peer is gone
          */
         void reject(OutputStream out, String reason) throws IOException;
+
+        /**
+         * Answers a connection whose peer may not use the socket, before it is closed.
+         *
+         * @param out the output
+         * @param reason why, naming the peer
+         * @throws IOException if the peer is gone
+         */
+        void forbid(OutputStream out, String reason) throws IOException;
     }
 
     private final Path path;
@@ -85,6 +99,8 @@ final class UnixSocketServer implements Closeable {
     private final ConnectionHandler handler;
     private final Duration drainTimeout;
     private final ConnectionCap cap;
+    private final SocketAccess access;
+    private final UserPrincipal root;
     private final Consumer<String> log;
     private final ScheduledThreadPoolExecutor timer;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
@@ -93,13 +109,16 @@ final class UnixSocketServer implements Closeable {
     private volatile boolean closing;
 
     private UnixSocketServer(Path path, ServerSocketChannel server, Object fileKey, ConnectionHandler handler,
-                             ConnectionCap cap, Duration drainTimeout, Consumer<String> log) {
+                             TransportLimits limits, SocketAccess access, Duration drainTimeout, Consumer<String> log) {
+        this.root = rootUser(log);
+        this.cap = new ConnectionCap(limits.maxConnections(), limits.maxConnectionsPerUser(), limits.reservedForRoot(),
+                root);
+        this.access = access;
         this.path = path;
         this.server = server;
         this.fileKey = fileKey;
         this.handler = handler;
         this.drainTimeout = drainTimeout;
-        this.cap = cap;
         this.log = log;
         this.timer = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "runsc-metrics-uds-deadlines");
@@ -116,13 +135,14 @@ final class UnixSocketServer implements Closeable {
      * @param path the socket path
      * @param handler speaks the protocol
      * @param limits the connection cap, in all and per peer user
+     * @param access the socket's mode and group, and who may connect
      * @param drainTimeout how long {@link #close()} waits for busy connections
      * @param log receives one line per notable event
      * @return the running server
      * @throws IOException with a message naming the path if the socket cannot be bound
      */
-    static UnixSocketServer bind(Path path, ConnectionHandler handler, TransportLimits limits, Duration drainTimeout,
-                                 Consumer<String> log) throws IOException {
+    static UnixSocketServer bind(Path path, ConnectionHandler handler, TransportLimits limits, SocketAccess access,
+                                 Duration drainTimeout, Consumer<String> log) throws IOException {
         checkLength(path);
         removeStale(path, log);
         ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -133,18 +153,32 @@ final class UnixSocketServer implements Closeable {
             channel.close();
             throw new IOException(cannotListen(path, String.valueOf(e.getMessage())), e);
         }
+        String modeText = "0" + Integer.toOctalString(access.mode());
         try {
-            // Upstream makes the socket usable by everyone; access control is the directory's job.
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwxrwxrwx"));
+            // Following links, as upstream's chmod: without it the JDK opens the file to change it,
+            // and a socket cannot be opened (ENXIO). The path was bound by this process a moment ago.
+            PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class);
+            // The group first: until the mode is set, the socket has the process umask's mode.
+            if (access.group().isPresent()) {
+                try {
+                    view.setGroup(access.group().get());
+                } catch (IOException e) {
+                    throw new IOException("cannot set its group to " + access.group().get().getName() + ": "
+                            + e.getMessage(), e);
+                }
+            }
+            try {
+                view.setPermissions(permissions(access.mode()));
+            } catch (IOException e) {
+                throw new IOException("cannot set its mode to " + modeText + ": " + e.getMessage(), e);
+            }
             key = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
         } catch (IOException e) {
             channel.close();
             Files.deleteIfExists(path);
-            throw new IOException(cannotListen(path, "cannot set its mode to 0777: " + e.getMessage()), e);
+            throw new IOException(cannotListen(path, e.getMessage()), e);
         }
-        ConnectionCap cap = new ConnectionCap(limits.maxConnections(), limits.maxConnectionsPerUser(),
-                limits.reservedForRoot(), rootUser(log));
-        UnixSocketServer s = new UnixSocketServer(path, channel, key, handler, cap, drainTimeout, log);
+        UnixSocketServer s = new UnixSocketServer(path, channel, key, handler, limits, access, drainTimeout, log);
         s.acceptor.start();
         return s;
     }
@@ -157,20 +191,20 @@ final class UnixSocketServer implements Closeable {
      * @param channel a bound, listening Unix socket
      * @param handler speaks the protocol
      * @param limits the connection cap, in all and per peer user
+     * @param access who may connect; its mode and group are not applied (the socket's binder set them)
      * @param drainTimeout how long {@link #close()} waits for busy connections
      * @param log receives one line per notable event
      * @return the running server
      * @throws IOException if the channel is not a bound Unix socket
      */
     static UnixSocketServer adopt(ServerSocketChannel channel, ConnectionHandler handler, TransportLimits limits,
-                                  Duration drainTimeout, Consumer<String> log) throws IOException {
+                                  SocketAccess access, Duration drainTimeout, Consumer<String> log) throws IOException {
         if (!(channel.getLocalAddress() instanceof UnixDomainSocketAddress address)) {
             throw new IOException("not a bound Unix socket: " + channel.getLocalAddress());
         }
         channel.configureBlocking(true);
-        ConnectionCap cap = new ConnectionCap(limits.maxConnections(), limits.maxConnectionsPerUser(),
-                limits.reservedForRoot(), rootUser(log));
-        UnixSocketServer s = new UnixSocketServer(address.getPath(), channel, null, handler, cap, drainTimeout, log);
+        UnixSocketServer s = new UnixSocketServer(address.getPath(), channel, null, handler, limits, access,
+                drainTimeout, log);
         s.acceptor.start();
         return s;
     }
@@ -228,14 +262,40 @@ final class UnixSocketServer implements Closeable {
         }
     }
 
-    /** The peer's user from {@code SO_PEERCRED}, or null if the kernel does not say. */
-    private UserPrincipal peerUser(SocketChannel channel) {
+    /** The permission bits of an octal mode. */
+    private static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ ... OTHERS_EXECUTE
+        for (int i = 0; i < bits.length; i++) {
+            if ((mode & (0400 >> i)) != 0) {
+                set.add(bits[i]);
+            }
+        }
+        return set;
+    }
+
+    /** The peer's user and group from {@code SO_PEERCRED}, or null if the kernel does not say. */
+    private UnixDomainPrincipal peer(SocketChannel channel) {
         try {
-            return channel.getOption(ExtendedSocketOptions.SO_PEERCRED).user();
+            return channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
         } catch (IOException | UnsupportedOperationException e) {
             log.accept("unix socket: cannot read the peer's credentials: " + e.getMessage());
             return null;
         }
+    }
+
+    /**
+     * Whether the access allow-list lets this peer in. Root always may; a peer the kernel does not
+     * name may only when nobody is restricted.
+     */
+    private boolean allowed(UnixDomainPrincipal peer) {
+        if (!access.restricted()) {
+            return true;
+        }
+        if (peer == null) {
+            return false;
+        }
+        return root != null && root.equals(peer.user()) || access.allows(peer.user(), peer.group());
     }
 
     private static boolean isSocket(Path path) throws IOException {
@@ -264,8 +324,17 @@ final class UnixSocketServer implements Closeable {
                 }
                 continue;
             }
-            UserPrincipal user = peerUser(channel);
+            UnixDomainPrincipal peer = peer(channel);
+            UserPrincipal user = peer == null ? null : peer.user();
             Connection c = new Connection(channel, user);
+            if (!allowed(peer)) {
+                String who = peer == null ? "a peer whose credentials are unknown"
+                        : "user " + peer.user().getName() + " (group " + peer.group().getName() + ")";
+                log.accept("unix socket: forbidden: " + who + " is not allowed to use " + path);
+                Thread.ofVirtual().name("runsc-metrics-uds-forbid").start(() -> c.forbid(
+                        who + " is not allowed to use this socket"));
+                continue;
+            }
             ConnectionCap.Admission admission = cap.admit(user);
             if (admission != ConnectionCap.Admission.ADMITTED) {
                 String reason = cap.reason(admission, user);
@@ -383,6 +452,18 @@ final class UnixSocketServer implements Closeable {
                 handler.reject(Channels.newOutputStream(channel), reason);
             } catch (IOException e) {
                 log.accept("unix socket: cannot answer a connection over the cap: " + e.getMessage());
+            } finally {
+                cancelDeadline();
+                close();
+            }
+        }
+
+        void forbid(String reason) {
+            try {
+                arm(REJECT_TIMEOUT);
+                handler.forbid(Channels.newOutputStream(channel), reason);
+            } catch (IOException e) {
+                log.accept("unix socket: cannot answer a forbidden connection: " + e.getMessage());
             } finally {
                 cancelDeadline();
                 close();
