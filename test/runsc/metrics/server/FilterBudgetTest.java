@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,9 +19,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import runsc.metrics.server.config.ServerConfig;
 import runsc.metrics.cli.Cli;
@@ -34,7 +32,6 @@ import runsc.metrics.exposition.Snapshot;
 import runsc.metrics.sim.SandboxOptions;
 import runsc.metrics.sim.ScriptedReply;
 import runsc.metrics.sim.Simulation;
-import runsc.metrics.testing.ScratchDir;
 
 /**
  * All the regular expression matching of one {@code /metrics} request shares one budget, spent
@@ -49,17 +46,8 @@ class FilterBudgetTest {
     private static final Duration QUICKLY = Duration.ofSeconds(10);
 
     private final List<String> log = new CopyOnWriteArrayList<>();
-    private Path root;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        root = ServerTestSupport.shortDir();
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        ScratchDir.deleteTree(root);
-    }
+    @TempDir
+    Path root;
 
     @Test
     void aPatternTooCostlyForTheBudgetGets400ForEitherFilterWhileAPlainScrapeAnswers() throws Exception {
