@@ -12,9 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import runsc.metrics.testing.RuntimeImage;
 import runsc.metrics.testing.ScratchDir;
-import runsc.metrics.testing.Tools;
 
 /**
  * The image's metric-server stops cleanly on SIGTERM and SIGINT: exit status 0, socket and PID file
@@ -25,39 +23,21 @@ class ImageSignalTest {
     @ParameterizedTest
     @ValueSource(strings = {"TERM", "INT"})
     void metricServerExitsZeroAndCleansUpOnSignal(String signal) throws Exception {
-        Path launcher = RuntimeImage.launcher();
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "rm");
-        Process server = null;
-        try {
-            Path root = Files.createDirectories(dir.resolve("root"));
-            Path socket = dir.resolve("ms.sock");
-            Path pidFile = dir.resolve("ms.pid");
-            Path err = dir.resolve("ms.err");
-            ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "--root=" + root,
-                    "--metric-server=" + socket, "metric-server", "--pid-file=" + pidFile)
-                    .redirectOutput(dir.resolve("ms.out").toFile()).redirectError(err.toFile());
-            builder.environment().remove("RUNSC_METRICS_JAVA_OPTS");
-            Process p = builder.start();
-            server = p;
-            Tools.await(SimulatedRoot.DEADLINE, "the PID file " + pidFile, () -> {
-                assertTrue(p.isAlive(), () -> "metric-server exited with " + p.exitValue());
-                return Files.exists(pidFile) && !Files.readString(pidFile).isBlank();
-            });
-            assertTrue(Files.exists(socket), "socket exists once the PID file is written");
+        Path pidFile = dir.resolve("ms.pid");
+        try (ImageMetricServer server = ImageMetricServer.start(dir, "--pid-file=" + pidFile)) {
+            Process p = server.process();
+            server.await("the PID file " + pidFile, () -> Files.exists(pidFile) && !Files.readString(pidFile).isBlank());
+            assertTrue(Files.exists(server.socket()), "socket exists once the PID file is written");
             // The launcher execs the JVM, so the PID in the file is the process we started.
             assertEquals(Long.toString(p.pid()), Files.readString(pidFile, StandardCharsets.US_ASCII).strip());
             Process kill = new ProcessBuilder("kill", "-s", signal, Long.toString(p.pid())).inheritIO().start();
             assertTrue(kill.waitFor(10, TimeUnit.SECONDS), "kill did not finish within 10 s");
             assertEquals(0, kill.exitValue(), "kill -s " + signal);
-            assertTrue(p.waitFor(SimulatedRoot.DEADLINE.toSeconds(), TimeUnit.SECONDS),
-                    "metric-server still running " + SimulatedRoot.DEADLINE.toSeconds() + " s after SIG" + signal);
-            assertEquals(0, p.exitValue(), Files.readString(err, StandardCharsets.UTF_8));
+            server.assertExitsCleanlyAfter("SIG" + signal);
             assertEquals(List.of("ms.err", "ms.out", "root"), listing(dir), "socket and PID file are gone");
-            assertEquals("", Files.readString(err, StandardCharsets.UTF_8));
+            assertEquals("", server.stderr());
         } finally {
-            if (server != null) {
-                server.destroyForcibly();
-            }
             ScratchDir.deleteTree(dir);
         }
     }
