@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -49,14 +50,37 @@ class FilterBudgetTest {
     @TempDir
     Path root;
 
-    @Test
-    void aPatternTooCostlyForTheBudgetGets400ForEitherFilterWhileAPlainScrapeAnswers() throws Exception {
+    /** {@link #SANDBOXES} simulated sandboxes and a metric server for them; closing stops both. */
+    private record Served(Path socket, Simulation simulation, MetricServer server) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            try {
+                server.close();
+            } finally {
+                simulation.close();
+            }
+        }
+    }
+
+    private Served serve() throws Exception {
         Path socket = root.resolve("m.sock");
         String address = socket.toString();
         ServerConfig config = ServerTestSupport.config(root, address, 8, Duration.ofSeconds(30), Duration.ofSeconds(8));
-        try (Simulation _ = Simulation.start(root, Simulation.options(SANDBOXES, "sb", address, "", 0, Map.of()));
-             MetricServer _ = MetricServer.start(config, Optional.empty(), false, log::add, new ControlSandboxQuery(root));
+        Simulation simulation = Simulation.start(root, Simulation.options(SANDBOXES, "sb", address, "", 0, Map.of()));
+        try {
+            return new Served(socket, simulation,
+                    MetricServer.start(config, Optional.empty(), false, log::add, new ControlSandboxQuery(root)));
+        } catch (Exception | Error e) {
+            simulation.close();
+            throw e;
+        }
+    }
+
+    @Test
+    void aPatternTooCostlyForTheBudgetGets400ForEitherFilterWhileAPlainScrapeAnswers() throws Exception {
+        try (Served served = serve();
              ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Path socket = served.socket();
             Future<ServerTestSupport.Response> plain = pool.submit(() -> ServerTestSupport.get(socket, "/metrics"));
             for (String which : List.of("metric", "capability")) {
                 String parameter = which.equals("metric") ? "runsc-sandbox-metrics-filter" : "runsc-capability-filter";
@@ -76,11 +100,8 @@ class FilterBudgetTest {
 
     @Test
     void aCheapFilterStillFiltersEverySandbox() throws Exception {
-        Path socket = root.resolve("m.sock");
-        String address = socket.toString();
-        ServerConfig config = ServerTestSupport.config(root, address, 8, Duration.ofSeconds(30), Duration.ofSeconds(8));
-        try (Simulation _ = Simulation.start(root, Simulation.options(SANDBOXES, "sb", address, "", 0, Map.of()));
-             MetricServer _ = MetricServer.start(config, Optional.empty(), false, log::add, new ControlSandboxQuery(root))) {
+        try (Served served = serve()) {
+            Path socket = served.socket();
             ServerTestSupport.Response r = ServerTestSupport.get(socket,
                     "/metrics?runsc-sandbox-metrics-filter=^fs_&runsc-capability-filter=^CAP_(CHOWN|KILL)$");
             assertEquals(200, r.status(), r.body());
