@@ -8,11 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import runsc.metrics.testing.ProjectFiles;
 
 /**
  * The packages `make deb` and `make dist` built. Their directories come from the environment
  * ({@code DEB_DIR}, {@code DIST_DIR}, set by the Makefile's test target), else build/deb and
- * build/dist; a test whose package is missing is skipped with the command that builds it.
+ * build/dist, relative ones in the checkout; a test whose package is missing is skipped with the command that builds it.
  */
 final class Artifacts {
     private Artifacts() {}
@@ -27,9 +28,10 @@ final class Artifacts {
         return single(dir("DIST_DIR", "build/dist"), "runsc-metrics-" + Smoke.version() + "-linux-", ".tar.gz", "make dist");
     }
 
+    /** A relative directory is the checkout's: the tests run in a scratch working directory. */
     private static Path dir(String variable, String fallback) {
         String value = System.getenv(variable);
-        return Path.of(value == null || value.isEmpty() ? fallback : value).toAbsolutePath();
+        return ProjectFiles.resolve(value == null || value.isEmpty() ? fallback : value);
     }
 
     private static Path single(Path dir, String prefix, String suffix, String make) throws IOException {

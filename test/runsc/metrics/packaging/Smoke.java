@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
+import runsc.metrics.testing.ProjectFiles;
+import runsc.metrics.testing.ScratchDir;
 
 /**
  * The smoke check every way of installing passes: the launcher prints the project's version, and a
@@ -25,7 +25,7 @@ final class Smoke {
 
     /** The project's version, from the VERSION file. */
     static String version() throws IOException {
-        return Files.readString(Path.of("VERSION"), StandardCharsets.UTF_8).strip();
+        return Files.readString(ProjectFiles.resolve("VERSION"), StandardCharsets.UTF_8).strip();
     }
 
     /** Runs the whole check against {@code launcher}. */
@@ -60,19 +60,7 @@ final class Smoke {
                 assertEquals(0, sim.stop(), "simulate's exit status after SIGTERM");
             }
         } finally {
-            deleteTree(dir);
-        }
-    }
-
-    /** Removes a tree, deepest first, without following links. */
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+            ScratchDir.deleteTree(dir);
         }
     }
 }
