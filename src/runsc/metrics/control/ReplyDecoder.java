@@ -102,20 +102,7 @@ final class ReplyDecoder {
                 throw new BadReply("result.snapshot.when: '" + text + "' is not an RFC 3339 time");
             }
         }
-        List<Data> data = new ArrayList<>();
-        JsonValue d = snapshot.memberIgnoringCase("data");
-        if (d != null && !(d instanceof JsonNull)) {
-            if (!(d instanceof JsonArray array)) {
-                throw wrongType("result.snapshot.data", d, "array");
-            }
-            for (int i = 0; i < array.elements().size(); i++) {
-                try {
-                    data.add(data(array.elements().get(i)));
-                } catch (BadReply e) {
-                    throw e.under("result.snapshot.data[" + i + "]");
-                }
-            }
-        }
+        List<Data> data = list(snapshot.memberIgnoringCase("data"), "result.snapshot.data", ReplyDecoder::data);
         return new Snapshot(when, data, zone, OptionalLong.empty());
     }
 
@@ -167,22 +154,34 @@ final class ReplyDecoder {
     /** A {@code histogram} value; error paths are relative to it. */
     private static Histogram histogram(JsonValue v) throws BadReply {
         JsonObject o = object(v, "");
-        List<Bucket> buckets = new ArrayList<>();
-        JsonValue b = o.memberIgnoringCase("buckets");
-        if (b != null && !(b instanceof JsonNull)) {
-            if (!(b instanceof JsonArray array)) {
-                throw wrongType(".buckets", b, "array");
-            }
-            for (int i = 0; i < array.elements().size(); i++) {
-                try {
-                    buckets.add(bucket(array.elements().get(i)));
-                } catch (BadReply e) {
-                    throw e.under(".buckets[" + i + "]");
-                }
-            }
-        }
+        List<Bucket> buckets = list(o.memberIgnoringCase("buckets"), ".buckets", ReplyDecoder::bucket);
         return new Histogram(number(o.memberIgnoringCase("total"), ".total"), number(o.memberIgnoringCase("min"), ".min"),
                 number(o.memberIgnoringCase("max"), ".max"), number(o.memberIgnoringCase("ssd"), ".ssd"), buckets);
+    }
+
+    /** Decodes one element of a list; error paths are relative to the element. */
+    @FunctionalInterface
+    private interface ElementDecoder<T> {
+        T decode(JsonValue element) throws BadReply;
+    }
+
+    /** A JSON array at {@code path} (absent or null is empty, as Go leaves a nil slice), element by element. */
+    private static <T> List<T> list(JsonValue v, String path, ElementDecoder<T> decoder) throws BadReply {
+        List<T> out = new ArrayList<>();
+        if (v == null || v instanceof JsonNull) {
+            return out;
+        }
+        if (!(v instanceof JsonArray array)) {
+            throw wrongType(path, v, "array");
+        }
+        for (int i = 0; i < array.elements().size(); i++) {
+            try {
+                out.add(decoder.decode(array.elements().get(i)));
+            } catch (BadReply e) {
+                throw e.under(path + "[" + i + "]");
+            }
+        }
+        return out;
     }
 
     private static Bucket bucket(JsonValue e) throws BadReply {
@@ -237,13 +236,21 @@ final class ReplyDecoder {
         return out;
     }
 
+    /** The number of an integer field, or null when it is absent or null (Go leaves the field 0). */
+    private static JsonNumber integer(JsonValue v, String path) throws BadReply {
+        return switch (v) {
+            case null -> null;
+            case JsonNull n -> null;
+            case JsonNumber n -> n;
+            default -> throw wrongType(path, v, "integer");
+        };
+    }
+
     /** An int64 field; absent or null is 0, as Go leaves it. */
     private static long int64(JsonValue v, String path) throws BadReply {
-        if (v == null || v instanceof JsonNull) {
+        JsonNumber n = integer(v, path);
+        if (n == null) {
             return 0;
-        }
-        if (!(v instanceof JsonNumber n)) {
-            throw wrongType(path, v, "integer");
         }
         try {
             return n.longValueExact();
@@ -253,11 +260,9 @@ final class ReplyDecoder {
     }
 
     private static long uint64(JsonValue v, String path) throws BadReply {
-        if (v == null || v instanceof JsonNull) {
+        JsonNumber n = integer(v, path);
+        if (n == null) {
             return 0;
-        }
-        if (!(v instanceof JsonNumber n)) {
-            throw wrongType(path, v, "integer");
         }
         try {
             if (!n.isInteger() || n.token().startsWith("-")) {

@@ -403,22 +403,8 @@ public final class Verifier {
                 Histogram now = d.histogram();
                 long lastCount = last.count();
                 if (Long.compareUnsigned(lastCount, 1) >= 0) {
-                    if (!last.min().sameKind(now.min())) {
-                        throw new VerificationException("minimum value number type changed: " + last.min()
-                                + " vs " + now.min());
-                    }
-                    if (greaterThan(now.min(), last.min())) {
-                        throw new VerificationException("minimum value strictly increased from " + last.min()
-                                + " to " + now.min());
-                    }
-                    if (!last.max().sameKind(now.max())) {
-                        throw new VerificationException("maximum value number type changed: " + last.max()
-                                + " vs " + now.max());
-                    }
-                    if (greaterThan(last.max(), now.max())) {
-                        throw new VerificationException("maximum value strictly decreased from " + last.max()
-                                + " to " + now.max());
-                    }
+                    checkExtreme("minimum", last.min(), now.min(), false);
+                    checkExtreme("maximum", last.max(), now.max(), true);
                 }
                 if (Long.compareUnsigned(lastCount, 2) >= 0 && greaterThan(last.ssd(), now.ssd())) {
                     throw new VerificationException("sum of squared deviations decreased from " + last.ssd()
@@ -434,6 +420,24 @@ public final class Verifier {
                 }
             }
             case GAUGE, UNTYPED -> { }
+        }
+    }
+
+    /**
+     * Checks a histogram's minimum or maximum against its last value: the number kind stays, the
+     * minimum never rises and the maximum never falls.
+     *
+     * @param which {@code minimum} or {@code maximum}, the word upstream's messages start with
+     * @param mayRise true for the maximum
+     */
+    private static void checkExtreme(String which, NumberValue last, NumberValue now, boolean mayRise)
+            throws VerificationException {
+        if (!last.sameKind(now)) {
+            throw new VerificationException(which + " value number type changed: " + last + " vs " + now);
+        }
+        if (mayRise ? greaterThan(last, now) : greaterThan(now, last)) {
+            throw new VerificationException(which + " value strictly " + (mayRise ? "decreased" : "increased")
+                    + " from " + last + " to " + now);
         }
     }
 

@@ -94,18 +94,8 @@ final class JsonParser {
             pos++;
             skipWhitespace();
             members.put(key, parseValue()); // KEEP_LAST: the value is replaced, the position kept
-            skipWhitespace();
-            if (pos >= end) {
-                throw failure("object was not closed with '}'");
-            }
-            byte b = in[pos++];
-            if (b == '}') {
-                depth--;
+            if (closedAfterValue((byte) '}', "object", "an object member")) {
                 return new JsonObject(members.build());
-            }
-            if (b != ',') {
-                pos--;
-                throw failure("expected ',' or '}' after an object member but got " + describe(pos));
             }
         }
     }
@@ -125,20 +115,31 @@ final class JsonParser {
             pathIndices[depth] = elements.size();
             skipWhitespace();
             elements.add(parseValue());
-            skipWhitespace();
-            if (pos >= end) {
-                throw failure("array was not closed with ']'");
-            }
-            byte b = in[pos++];
-            if (b == ']') {
-                depth--;
+            if (closedAfterValue((byte) ']', "array", "an array element")) {
                 return new JsonArray(elements);
             }
-            if (b != ',') {
-                pos--;
-                throw failure("expected ',' or ']' after an array element but got " + describe(pos));
-            }
         }
+    }
+
+    /**
+     * Reads what follows a member or an element: the container's closing byte (then the container
+     * is left and this returns true) or a comma (false); anything else is an error.
+     */
+    private boolean closedAfterValue(byte close, String container, String item) throws JsonException {
+        skipWhitespace();
+        if (pos >= end) {
+            throw failure(container + " was not closed with '" + (char) close + "'");
+        }
+        byte b = in[pos++];
+        if (b == close) {
+            depth--;
+            return true;
+        }
+        if (b != ',') {
+            pos--;
+            throw failure("expected ',' or '" + (char) close + "' after " + item + " but got " + describe(pos));
+        }
+        return false;
     }
 
     private void enter() throws JsonException {

@@ -392,24 +392,9 @@ final class Re2Translator {
         if (pos + 1 < src.length()) {
             char c = src.charAt(pos + 1);
             switch (c) {
-                case 'A' -> {
+                case 'A', 'z', 'b', 'B' -> {
                     pos += 2;
-                    assertion("\\A");
-                    return;
-                }
-                case 'z' -> {
-                    pos += 2;
-                    assertion("\\z");
-                    return;
-                }
-                case 'b' -> {
-                    pos += 2;
-                    assertion("\\b");
-                    return;
-                }
-                case 'B' -> {
-                    pos += 2;
-                    assertion("\\B");
+                    assertion("\\" + c);
                     return;
                 }
                 case 'C' -> throw error(Re2ErrorCode.INVALID_ESCAPE, "\\C");

@@ -7,6 +7,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import runsc.metrics.gotext.GoQuote;
 import runsc.metrics.json.Json;
@@ -186,36 +187,31 @@ final class UrpcSession {
     }
 
     private byte[] runtimeState(JsonValue arg) {
-        if (arg == null) {
-            return failure("unexpected end of JSON input");
-        }
-        String cid;
-        if (arg instanceof JsonString(String s)) {
-            cid = s;
-        } else if (arg instanceof JsonNull) {
-            cid = "";
-        } else {
-            return failure("json: cannot unmarshal " + goKind(arg) + " into Go value of type string");
-        }
         // 2 = running for the sandbox's own (root) container; any other ID is reported stopped (3).
-        return success(runsc.metrics.json.JsonNumber.of(cid.equals(sandbox.id()) ? 2 : 3));
+        return withContainerId(arg, cid -> success(runsc.metrics.json.JsonNumber.of(cid.equals(sandbox.id()) ? 2 : 3)));
     }
 
     /** {@code containerManager.Event}: stats for the root container; another ID is gVisor's "not found". */
     private byte[] event(JsonValue arg) {
+        return withContainerId(arg, cid -> {
+            JsonObject result = sandbox.eventResult(cid);
+            return result == null ? failure("container " + GoQuote.quote(cid) + " not found") : success(result);
+        });
+    }
+
+    /**
+     * Decodes the container ID argument of the {@code containerManager} calls as Go decodes a
+     * {@code *string}: JSON null is the empty ID, anything but a string is an unmarshal error.
+     */
+    private static byte[] withContainerId(JsonValue arg, Function<String, byte[]> call) {
         if (arg == null) {
             return failure("unexpected end of JSON input");
         }
-        String cid;
-        if (arg instanceof JsonString(String s)) {
-            cid = s;
-        } else if (arg instanceof JsonNull) {
-            cid = "";
-        } else {
-            return failure("json: cannot unmarshal " + goKind(arg) + " into Go value of type string");
-        }
-        JsonObject result = sandbox.eventResult(cid);
-        return result == null ? failure("container " + GoQuote.quote(cid) + " not found") : success(result);
+        return switch (arg) {
+            case JsonString(String s) -> call.apply(s);
+            case JsonNull n -> call.apply("");
+            default -> failure("json: cannot unmarshal " + goKind(arg) + " into Go value of type string");
+        };
     }
 
     private void streamHugeReply() throws IOException {

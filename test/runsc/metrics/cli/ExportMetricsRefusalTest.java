@@ -3,19 +3,20 @@ package runsc.metrics.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import runsc.metrics.testing.ProjectFiles;
 import runsc.metrics.testing.SpecialFile;
@@ -51,28 +52,23 @@ class ExportMetricsRefusalTest {
         return Files.writeString(root.resolve(id + "_sandbox:" + id + ".state"), text, StandardCharsets.UTF_8);
     }
 
-    @ParameterizedTest
-    @EnumSource(SpecialFile.class)
-    void aStateFileThatIsNotARegularFileIsRefused(SpecialFile kind) throws Exception {
-        Files.createFile(root.resolve("x_sandbox:x.lock"));
-        Path state = kind.create(root.resolve("x_sandbox:x.state"), scratch);
-        CliTest.Result r = export("x");
-        assertEquals(128, r.status(), r.err());
-        assertEquals("loading container: state file " + state + ": not a regular file (it is " + kind.type() + ")\n",
-                r.err());
-        assertEquals("", r.out());
+    static Stream<Arguments> filesAndKinds() {
+        return Stream.of("state", "lock")
+                .flatMap(file -> Stream.of(SpecialFile.values()).map(kind -> Arguments.of(file, kind)));
     }
 
-    @ParameterizedTest
-    @EnumSource(SpecialFile.class)
-    void aLockFileThatIsNotARegularFileIsRefused(SpecialFile kind) throws Exception {
+    /** A sandbox's state or lock file replaced by something that is not a regular file. */
+    @ParameterizedTest(name = "{0} file: {1}")
+    @MethodSource("filesAndKinds")
+    void aFileThatIsNotARegularFileIsRefused(String file, SpecialFile kind) throws Exception {
         writeState("x");
-        Files.delete(root.resolve("x_sandbox:x.lock"));
-        Path lock = kind.create(root.resolve("x_sandbox:x.lock"), scratch);
+        Path regular = root.resolve("x_sandbox:x." + file);
+        Files.delete(regular);
+        Path special = kind.create(regular, scratch);
         CliTest.Result r = export("x");
         assertEquals(128, r.status(), r.err());
-        assertEquals("loading container: lock file " + lock + ": not a regular file (it is " + kind.type() + ")\n",
-                r.err());
+        assertEquals("loading container: " + file + " file " + special + ": not a regular file (it is " + kind.type()
+                + ")\n", r.err());
         assertEquals("", r.out());
     }
 

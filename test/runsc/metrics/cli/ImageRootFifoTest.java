@@ -23,7 +23,6 @@ import runsc.metrics.testing.ProcResult;
 import runsc.metrics.testing.RuntimeImage;
 import runsc.metrics.testing.ScratchDir;
 import runsc.metrics.testing.SpecialFile;
-import runsc.metrics.testing.Tools;
 
 /**
  * The image's commands with a FIFO in the root, as processes with deadlines: metric-server answers
@@ -32,36 +31,24 @@ import runsc.metrics.testing.Tools;
 class ImageRootFifoTest {
     @Test
     void metricServerScrapesAndStopsAndExportMetricsRefusesWithAFifoInTheRoot() throws Exception {
-        Path launcher = RuntimeImage.launcher();
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "rm");
-        Process server = null;
         try {
             Path root = Files.createDirectories(dir.resolve("root"));
             Files.createFile(root.resolve("x_sandbox:x.lock"));
             Path fifo = SpecialFile.FIFO.create(root.resolve("x_sandbox:x.state"), dir);
-            Path socket = dir.resolve("ms.sock");
-            Path err = dir.resolve("ms.err");
-            ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "--root=" + root,
-                    "--metric-server=" + socket, "metric-server")
-                    .redirectOutput(dir.resolve("ms.out").toFile()).redirectError(err.toFile());
-            builder.environment().remove("RUNSC_METRICS_JAVA_OPTS");
-            Process p = builder.start();
-            server = p;
-            Tools.await(SimulatedRoot.DEADLINE, "the socket " + socket, () -> {
-                assertTrue(p.isAlive(), () -> "metric-server exited with " + p.exitValue());
-                return Files.exists(socket);
-            });
-            for (int i = 0; i < 2; i++) {
-                String reply = CompletableFuture.supplyAsync(() -> get(socket, "/metrics"))
-                        .get(SimulatedRoot.DEADLINE.toSeconds(), TimeUnit.SECONDS);
-                assertTrue(reply.startsWith("HTTP/1.1 200 "), reply);
-                assertTrue(reply.contains("\nrunsc_meta_num_sandboxes_total 0 "), reply);
+            try (ImageMetricServer server = ImageMetricServer.start(dir)) {
+                Path socket = server.socket();
+                server.await("the socket " + socket, () -> Files.exists(socket));
+                for (int i = 0; i < 2; i++) {
+                    String reply = CompletableFuture.supplyAsync(() -> get(socket, "/metrics"))
+                            .get(SimulatedRoot.DEADLINE.toSeconds(), TimeUnit.SECONDS);
+                    assertTrue(reply.startsWith("HTTP/1.1 200 "), reply);
+                    assertTrue(reply.contains("\nrunsc_meta_num_sandboxes_total 0 "), reply);
+                }
+                server.process().destroy(); // SIGTERM
+                server.assertExitsCleanlyAfter("SIGTERM");
+                assertFalse(Files.exists(socket), "socket left behind");
             }
-            p.destroy(); // SIGTERM
-            assertTrue(p.waitFor(SimulatedRoot.DEADLINE.toSeconds(), TimeUnit.SECONDS),
-                    "metric-server still running " + SimulatedRoot.DEADLINE.toSeconds() + " s after SIGTERM");
-            assertEquals(0, p.exitValue(), Files.readString(err, StandardCharsets.UTF_8));
-            assertFalse(Files.exists(socket), "socket left behind");
 
             // RuntimeImage.run fails the test, rather than waiting, past its 30 s deadline.
             ProcResult export = RuntimeImage.run("--root=" + root, "export-metrics", "x");
@@ -69,9 +56,6 @@ class ImageRootFifoTest {
             assertEquals("loading container: state file " + fifo + ": not a regular file (it is a FIFO)\n", export.stderr());
             assertEquals("", export.stdout());
         } finally {
-            if (server != null) {
-                server.destroyForcibly();
-            }
             SpecialFile.cleanUp(dir);
             ScratchDir.deleteTree(dir);
         }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import runsc.metrics.testing.Cleanup;
 import runsc.metrics.testing.LockHolder;
 import runsc.metrics.testing.ProcResult;
 import runsc.metrics.testing.RealRoot;
@@ -50,32 +51,39 @@ class RealExportMetricsTest {
     }
 
     @AfterAll
-    static void removeSandboxes() throws IOException {
-        try {
-            if (root != null) {
-                root.close();
-            }
-        } finally {
-            if (logs != null) {
-                logs.close();
-            }
-        }
+    static void removeSandboxes() throws Exception {
+        Cleanup.closeAll(root, logs);
+    }
+
+    /** {@code --root=ROOT export-metrics ARGS...}, the same for both binaries. */
+    private static List<String> exportMetrics(List<String> args) {
+        List<String> all = new ArrayList<>();
+        all.add("--root=" + root.path());
+        all.add("export-metrics");
+        all.addAll(args);
+        return all;
     }
 
     private static ProcResult real(List<String> args) throws IOException {
-        List<String> all = new ArrayList<>();
-        all.add("--root=" + root.path());
-        all.add("export-metrics");
-        all.addAll(args);
-        return RealRunsc.run(all);
+        return RealRunsc.run(exportMetrics(args));
     }
 
     private static ProcResult ours(List<String> args) throws IOException, InterruptedException {
-        List<String> all = new ArrayList<>();
-        all.add("--root=" + root.path());
-        all.add("export-metrics");
-        all.addAll(args);
-        return RuntimeImage.run(all.toArray(String[]::new));
+        return RuntimeImage.run(exportMetrics(args).toArray(String[]::new));
+    }
+
+    /** What real runsc and this project did with the same arguments. */
+    private record Runs(ProcResult real, ProcResult ours) {
+        /** Asserts that both exited with {@code status}. */
+        Runs assertBothExit(int status) {
+            assertEquals(status, real.exitCode(), real::describe);
+            assertEquals(status, ours.exitCode(), ours::describe);
+            return this;
+        }
+    }
+
+    private static Runs both(List<String> args) throws IOException, InterruptedException {
+        return new Runs(real(args), ours(args));
     }
 
     static Stream<Arguments> exports() {
@@ -90,10 +98,9 @@ class RealExportMetricsTest {
     @ParameterizedTest
     @MethodSource("exports")
     void exportEqualsRealRunscExceptValuesAndTimes(List<String> args) throws IOException, InterruptedException {
-        ProcResult real = real(args);
-        ProcResult ours = ours(args);
-        assertEquals(0, real.exitCode(), real::describe);
-        assertEquals(0, ours.exitCode(), ours::describe);
+        Runs runs = both(args).assertBothExit(0);
+        ProcResult real = runs.real();
+        ProcResult ours = runs.ours();
 
         // runsc: exposition, then the Wrote line, all on stdout.
         int cut = real.stdout().lastIndexOf("Wrote ");
@@ -124,14 +131,11 @@ class RealExportMetricsTest {
     @ParameterizedTest
     @MethodSource("failures")
     void failsWithRunscsMessage(List<String> args, String message) throws IOException, InterruptedException {
-        ProcResult real = real(args);
-        ProcResult ours = ours(args);
-        assertEquals(128, real.exitCode(), real::describe);
-        assertEquals(message, real.stderr(), "real runsc says something else");
-        assertEquals(128, ours.exitCode(), ours::describe);
-        assertEquals(real.stderr(), ours.stderr());
-        assertEquals("", real.stdout());
-        assertEquals("", ours.stdout());
+        Runs runs = both(args).assertBothExit(128);
+        assertEquals(message, runs.real().stderr(), "real runsc says something else");
+        assertEquals(runs.real().stderr(), runs.ours().stderr());
+        assertEquals("", runs.real().stdout());
+        assertEquals("", runs.ours().stdout());
     }
 
     @Test
@@ -168,10 +172,9 @@ class RealExportMetricsTest {
     @MethodSource("usageErrors")
     void usageErrorPrintsRunscsUsagePlusOurFlag(List<String> args, String firstLine, String ourFirstLine)
             throws IOException, InterruptedException {
-        ProcResult real = real(args);
-        ProcResult ours = ours(args);
-        assertEquals(128, real.exitCode(), real::describe);
-        assertEquals(128, ours.exitCode(), ours::describe);
+        Runs runs = both(args).assertBothExit(128);
+        ProcResult real = runs.real();
+        ProcResult ours = runs.ours();
         assertEquals("", ours.stdout());
         assertTrue(real.stderr().startsWith(firstLine + "export-metrics [-exporter-prefix=<runsc_>] <container id> - "),
                 real.stderr());
@@ -188,14 +191,11 @@ class RealExportMetricsTest {
         try {
             long pid = gone.pid();
             gone.killSandboxProcess();
-            ProcResult real = real(List.of("gone"));
-            ProcResult ours = ours(List.of("gone"));
+            Runs runs = both(List.of("gone")).assertBothExit(128);
             String message = "ExportMetrics failed: connecting to control server at PID " + pid + ": connection refused\n";
-            assertEquals(128, real.exitCode(), real::describe);
-            assertEquals(message, real.stderr(), "real runsc says something else");
-            assertEquals(128, ours.exitCode(), ours::describe);
-            assertEquals(message, ours.stderr());
-            assertEquals("", ours.stdout());
+            assertEquals(message, runs.real().stderr(), "real runsc says something else");
+            assertEquals(message, runs.ours().stderr());
+            assertEquals("", runs.ours().stdout());
         } finally {
             gone.close();
         }

@@ -24,6 +24,7 @@ import runsc.metrics.json.JsonArray;
 import runsc.metrics.json.JsonNumber;
 import runsc.metrics.json.JsonObject;
 import runsc.metrics.json.JsonString;
+import runsc.metrics.testing.Cleanup;
 import runsc.metrics.testing.Proc;
 import runsc.metrics.testing.ProcResult;
 import runsc.metrics.testing.RealRoot;
@@ -79,23 +80,13 @@ class RealNetworkStatsTest {
     }
 
     @AfterAll
-    static void removeSandbox() throws IOException, InterruptedException {
-        try {
-            if (created) {
-                RealRunsc.run(List.of("--root=" + root.path(), "kill", ID, "KILL"));
-                RealRunsc.run(List.of("--root=" + root.path(), "delete", "--force", ID));
-            }
-        } finally {
-            try {
-                if (root != null) {
-                    root.close();
-                }
-            } finally {
-                if (netns != null) {
-                    Proc.run(List.of("ip", "netns", "delete", netns));
-                }
-            }
-        }
+    static void removeSandbox() throws Exception {
+        AutoCloseable sandbox = created ? () -> {
+            RealRunsc.run(List.of("--root=" + root.path(), "kill", ID, "KILL"));
+            RealRunsc.run(List.of("--root=" + root.path(), "delete", "--force", ID));
+        } : null;
+        AutoCloseable namespace = netns == null ? null : () -> Proc.run(List.of("ip", "netns", "delete", netns));
+        Cleanup.closeAll(sandbox, root, namespace);
     }
 
     @Test

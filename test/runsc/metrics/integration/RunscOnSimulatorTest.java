@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import runsc.metrics.testing.Cleanup;
 import runsc.metrics.testing.ProcResult;
 import runsc.metrics.testing.RealRunsc;
 import runsc.metrics.testing.RuntimeImage;
@@ -44,16 +45,8 @@ class RunscOnSimulatorTest {
     }
 
     @AfterAll
-    static void stop() throws IOException {
-        try {
-            if (simulation != null) {
-                simulation.close();
-            }
-        } finally {
-            if (dir != null) {
-                dir.close();
-            }
-        }
+    static void stop() throws Exception {
+        Cleanup.closeAll(simulation, dir);
     }
 
     private static String exposition(ProcResult real) {

@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import runsc.metrics.testing.Cleanup;
 import runsc.metrics.testing.Proc;
 import runsc.metrics.testing.ProcResult;
 import runsc.metrics.testing.RuntimeImage;
@@ -40,14 +41,8 @@ class SimulatedClientsTest {
     }
 
     @AfterAll
-    static void stopServer() throws IOException, InterruptedException {
-        try {
-            if (sim != null) {
-                sim.close();
-            }
-        } finally {
-            dir.close();
-        }
+    static void stopServer() throws Exception {
+        Cleanup.closeAll(sim, dir);
     }
 
     private static HttpReply get(String target, String... options) throws IOException, InterruptedException {
@@ -55,14 +50,24 @@ class SimulatedClientsTest {
         return Curl.unix(sim.socket(), target, options);
     }
 
-    @Test
-    void curlOverUnixSocketGetsMetricsOfEverySandbox() throws IOException, InterruptedException {
-        HttpReply reply = get("/metrics");
+    /** A 200 reply with the exposition content type. */
+    private static void assertExpositionHead(HttpReply reply) {
         assertEquals(200, reply.status());
         assertEquals(Optional.of(CONTENT_TYPE), reply.header("Content-Type"));
+    }
+
+    /** The body of a 200 exposition reply whose header comment names the simulation's root, then {@code afterRoot}. */
+    private String exposition(HttpReply reply, String afterRoot) {
+        assertExpositionHead(reply);
         String body = reply.text();
         assertTrue(body.startsWith("# Data for runsc metric server exporting data for sandboxes in root directory "
-                + sim.root() + "\n# Writing data from 4 snapshots:\n"), body);
+                + sim.root() + afterRoot), body);
+        return body;
+    }
+
+    @Test
+    void curlOverUnixSocketGetsMetricsOfEverySandbox() throws IOException, InterruptedException {
+        String body = exposition(get("/metrics"), "\n# Writing data from 4 snapshots:\n");
         assertTrue(body.endsWith("\n# End of metric data.\n"), body);
         for (String id : List.of("sim-1", "sim-2")) {
             List<Exposition.Sample> own = Exposition.samplesWithLabel(body, "sandbox", id);
@@ -98,9 +103,7 @@ class SimulatedClientsTest {
 
     @Test
     void headOnMetricsSendsHeadersWithoutBody() throws IOException, InterruptedException {
-        HttpReply reply = get("/metrics", "--head");
-        assertEquals(200, reply.status());
-        assertEquals(Optional.of(CONTENT_TYPE), reply.header("Content-Type"));
+        assertExpositionHead(get("/metrics", "--head"));
         // curl --head ends the exchange after the header block, so look at the raw bytes with socat too.
         var socat = Tools.assume("socat", "socat");
         byte[] request = "HEAD /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
@@ -127,11 +130,7 @@ class SimulatedClientsTest {
         // throws the request's own query away, as runsc does.
         HttpReply rewritten = get("/metrics%3Frunsc-sandbox-metrics-filter=fs_?runsc-sandbox-metrics-filter=zzz");
         HttpReply direct = get("/metrics?runsc-sandbox-metrics-filter=fs_");
-        assertEquals(200, rewritten.status());
-        assertEquals(Optional.of(CONTENT_TYPE), rewritten.header("Content-Type"));
-        String body = rewritten.text();
-        assertTrue(body.startsWith("# Data for runsc metric server exporting data for sandboxes in root directory "
-                + sim.root() + " (filtered using regular expression: \"fs_\")\n"), body);
+        String body = exposition(rewritten, " (filtered using regular expression: \"fs_\")\n");
         Set<String> names = sandboxMetricNames(body);
         assertFalse(names.isEmpty(), body);
         assertTrue(names.stream().allMatch(n -> n.contains("fs_")), names::toString);
@@ -157,8 +156,7 @@ class SimulatedClientsTest {
             bridge.awaitReady("socat to accept on port " + port, SimulatedServer.STARTUP,
                     () -> Curl.tryUrl(url).isPresent());
             HttpReply reply = Curl.url(url);
-            assertEquals(200, reply.status());
-            assertEquals(Optional.of(CONTENT_TYPE), reply.header("Content-Type"));
+            assertExpositionHead(reply);
             assertFalse(Exposition.samplesWithLabel(reply.text(), "sandbox", "sim-2").isEmpty(), reply.text());
             HttpReply pid = Curl.url("http://127.0.0.1:" + port + "/runsc-metrics/pid");
             assertEquals(Long.toString(sim.server().pid()), pid.text());

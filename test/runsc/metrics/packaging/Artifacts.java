@@ -8,13 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import runsc.metrics.testing.ProjectFiles;
 
 import runsc.metrics.testing.ProjectFiles;
 
 /**
  * The packages `make deb` and `make dist` built. Their directories come from the environment
  * ({@code DEB_DIR}, {@code DIST_DIR}, set by the Makefile's test target), else build/deb and
- * build/dist; a test whose package is missing is skipped with the command that builds it.
+ * build/dist, relative ones in the checkout; a test whose package is missing is skipped with the command that builds it.
  */
 final class Artifacts {
     private Artifacts() {}
@@ -29,10 +30,11 @@ final class Artifacts {
         return single(dir("DIST_DIR", "build/dist"), "runsc-metrics-" + Smoke.version() + "-linux-", ".tar.gz", "make dist");
     }
 
+    /** A relative directory is the checkout's: the tests run in a scratch working directory. */
     private static Path dir(String variable, String fallback) {
         // Relative names are the checkout's: the test JVM runs in a scratch directory.
         String value = System.getenv(variable);
-        return ProjectFiles.root().resolve(value == null || value.isEmpty() ? fallback : value).normalize();
+        return ProjectFiles.resolve(value == null || value.isEmpty() ? fallback : value);
     }
 
     private static Path single(Path dir, String prefix, String suffix, String make) throws IOException {

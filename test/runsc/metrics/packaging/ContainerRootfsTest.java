@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
 
 import runsc.metrics.testing.ProjectFiles;
 import runsc.metrics.testing.RealRunsc;
+import runsc.metrics.testing.ScratchDir;
 
 /**
  * The container image of deploy/container/Containerfile, without a container engine (none runs
@@ -80,7 +81,7 @@ class ContainerRootfsTest {
                 Command.run(runsc.toString(), "--root=" + root, "delete", "--force", "rootfs-check");
             }
         } finally {
-            Smoke.deleteTree(dir);
+            ScratchDir.deleteTree(dir);
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import runsc.metrics.testing.ScratchDir;
 
 /** The offline tarball (make dist), unpacked anywhere, passes the same smoke check as the package. */
 class DistTarballTest {
@@ -45,7 +46,7 @@ class DistTarballTest {
             assertTrue(v.out().startsWith("runsc-metrics version " + Smoke.version()), v.describe());
             assertEquals("", v.err(), "stderr of --version through a symlink");
         } finally {
-            Smoke.deleteTree(dir);
+            ScratchDir.deleteTree(dir);
         }
     }
 }

@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
+import runsc.metrics.testing.ProjectFiles;
+import runsc.metrics.testing.ScratchDir;
 
 import runsc.metrics.testing.ProjectFiles;
 
@@ -62,19 +62,7 @@ final class Smoke {
                 assertEquals(0, sim.stop(), "simulate's exit status after SIGTERM");
             }
         } finally {
-            deleteTree(dir);
-        }
-    }
-
-    /** Removes a tree, deepest first, without following links. */
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+            ScratchDir.deleteTree(dir);
         }
     }
 }

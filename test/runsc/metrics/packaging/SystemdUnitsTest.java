@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 import runsc.metrics.testing.ProjectFiles;
+import runsc.metrics.testing.ScratchDir;
 
 /** The systemd units: valid for systemd-analyze, hardened, and consistent with each other. */
 class SystemdUnitsTest {
@@ -44,7 +45,7 @@ class SystemdUnitsTest {
             assertEquals(0, verify.exitCode(), verify.describe());
             assertEquals("", (verify.out() + verify.err()).strip(), verify.describe());
         } finally {
-            Smoke.deleteTree(dir);
+            ScratchDir.deleteTree(dir);
         }
     }
 

@@ -17,7 +17,8 @@ class RuntimeRootTest {
     @TempDir
     Path dir;
 
-    private void touch(String... names) throws IOException {
+    /** Creates empty files named {@code names} in {@code dir}: the root listing looks at names only. */
+    static void touch(Path dir, String... names) throws IOException {
         for (String name : names) {
             Files.createFile(dir.resolve(name));
         }
@@ -25,7 +26,7 @@ class RuntimeRootTest {
 
     @Test
     void listsContainersInStateFileNameOrderSkippingOtherFiles() throws IOException {
-        touch("sb2_sandbox:sb2.state", "sa1c_sandbox:sa1.state", "sa1_sandbox:sa1.state", "sa1_sandbox:sa1.lock",
+        touch(dir, "sb2_sandbox:sb2.state", "sa1c_sandbox:sa1.state", "sa1_sandbox:sa1.state", "sa1_sandbox:sa1.lock",
                 "runsc-sa1.sock", "metrics.sock", "bad,id_sandbox:sa1.state", "sb10_sandbox:sb10.state");
         assertEquals(List.of(new FullId("sa1", "sa1"), new FullId("sa1", "sa1c"), new FullId("sb10", "sb10"),
                 new FullId("sb2", "sb2")), new RuntimeRoot(dir).listContainers());
@@ -33,14 +34,14 @@ class RuntimeRootTest {
 
     @Test
     void listsEachSandboxOnce() throws IOException {
-        touch("sa1_sandbox:sa1.state", "sa1c_sandbox:sa1.state", "sb1_sandbox:sb1.state");
+        touch(dir, "sa1_sandbox:sa1.state", "sa1c_sandbox:sa1.state", "sb1_sandbox:sb1.state");
         assertEquals(Set.of("sa1", "sb1"), new RuntimeRoot(dir).listSandboxes());
         assertEquals(List.of("sa1", "sb1"), List.copyOf(new RuntimeRoot(dir).listSandboxesOrEmpty()));
     }
 
     @Test
     void listsContainersOfExactlyOneSandbox() throws IOException {
-        touch("sb1_sandbox:sb1.state", "sb1c_sandbox:sb1.state", "sb10_sandbox:sb10.state", "x_sandbox:sb10.state");
+        touch(dir, "sb1_sandbox:sb1.state", "sb1c_sandbox:sb1.state", "sb10_sandbox:sb10.state", "x_sandbox:sb10.state");
         assertEquals(List.of(new FullId("sb1", "sb1"), new FullId("sb1", "sb1c")),
                 new RuntimeRoot(dir).listContainersOf("sb1"));
     }
@@ -63,7 +64,7 @@ class RuntimeRootTest {
 
     @Test
     void rootThatIsAFileIsAnErrorForTheStartupCheck() throws IOException {
-        touch("plain");
+        touch(dir, "plain");
         Path plain = dir.resolve("plain");
         IOException e = assertThrows(IOException.class, () -> new RuntimeRoot(plain).listContainers());
         assertTrue(e.getMessage().startsWith("cannot list runtime root " + plain + ": "), e.getMessage());

@@ -20,9 +20,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import runsc.metrics.server.config.ServerConfig;
 import runsc.metrics.cli.Cli;
@@ -34,7 +33,6 @@ import runsc.metrics.exposition.Snapshot;
 import runsc.metrics.sim.SandboxOptions;
 import runsc.metrics.sim.ScriptedReply;
 import runsc.metrics.sim.Simulation;
-import runsc.metrics.testing.ScratchDir;
 
 /**
  * All the regular expression matching of one {@code /metrics} request shares one budget, spent
@@ -49,26 +47,40 @@ class FilterBudgetTest {
     private static final Duration QUICKLY = Duration.ofSeconds(10);
 
     private final List<String> log = new CopyOnWriteArrayList<>();
-    private Path root;
+    @TempDir
+    Path root;
 
-    @BeforeEach
-    void setUp() throws IOException {
-        root = ServerTestSupport.shortDir();
+    /** {@link #SANDBOXES} simulated sandboxes and a metric server for them; closing stops both. */
+    private record Served(Path socket, Simulation simulation, MetricServer server) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            try {
+                server.close();
+            } finally {
+                simulation.close();
+            }
+        }
     }
 
-    @AfterEach
-    void tearDown() throws IOException {
-        ScratchDir.deleteTree(root);
+    private Served serve() throws Exception {
+        Path socket = root.resolve("m.sock");
+        String address = socket.toString();
+        ServerConfig config = ServerTestSupport.config(root, address, 8, Duration.ofSeconds(30), Duration.ofSeconds(8));
+        Simulation simulation = Simulation.start(root, Simulation.options(SANDBOXES, "sb", address, "", 0, Map.of()));
+        try {
+            return new Served(socket, simulation,
+                    MetricServer.start(config, Optional.empty(), false, log::add, new ControlSandboxQuery(root)));
+        } catch (Exception | Error e) {
+            simulation.close();
+            throw e;
+        }
     }
 
     @Test
     void aPatternTooCostlyForTheBudgetGets400ForEitherFilterWhileAPlainScrapeAnswers() throws Exception {
-        Path socket = root.resolve("m.sock");
-        String address = socket.toString();
-        ServerConfig config = ServerTestSupport.config(root, address, 8, Duration.ofSeconds(30), Duration.ofSeconds(8));
-        try (Simulation _ = Simulation.start(root, Simulation.options(SANDBOXES, "sb", address, "", 0, Map.of()));
-             MetricServer _ = MetricServer.start(config, Optional.empty(), false, log::add, new ControlSandboxQuery(root));
+        try (Served served = serve();
              ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Path socket = served.socket();
             Future<ServerTestSupport.Response> plain = pool.submit(() -> ServerTestSupport.get(socket, "/metrics"));
             for (String which : List.of("metric", "capability")) {
                 String parameter = which.equals("metric") ? "runsc-sandbox-metrics-filter" : "runsc-capability-filter";
@@ -88,11 +100,8 @@ class FilterBudgetTest {
 
     @Test
     void aCheapFilterStillFiltersEverySandbox() throws Exception {
-        Path socket = root.resolve("m.sock");
-        String address = socket.toString();
-        ServerConfig config = ServerTestSupport.config(root, address, 8, Duration.ofSeconds(30), Duration.ofSeconds(8));
-        try (Simulation _ = Simulation.start(root, Simulation.options(SANDBOXES, "sb", address, "", 0, Map.of()));
-             MetricServer _ = MetricServer.start(config, Optional.empty(), false, log::add, new ControlSandboxQuery(root))) {
+        try (Served served = serve()) {
+            Path socket = served.socket();
             ServerTestSupport.Response r = ServerTestSupport.get(socket,
                     "/metrics?runsc-sandbox-metrics-filter=^fs_&runsc-capability-filter=^CAP_(CHOWN|KILL)$");
             assertEquals(200, r.status(), r.body());

@@ -60,6 +60,22 @@ class ScraperTest {
         return System.nanoTime() + d.toNanos();
     }
 
+    /**
+     * A query that never answers: it waits until its deadline (as a stalled sandbox keeps the
+     * connection open) and returns the timeout it then fails with; an interrupt ends the wait early.
+     */
+    private static SocketTimeoutException stallUntil(long deadlineNanos, String message) {
+        long wait = deadlineNanos - System.nanoTime();
+        if (wait > 0) {
+            try {
+                Thread.sleep(Duration.ofNanos(wait));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return new SocketTimeoutException(message);
+    }
+
     private static List<String> ids(List<SandboxResult> results) {
         return results.stream().map(r -> r.sandbox().id()).toList();
     }
@@ -185,15 +201,7 @@ class ScraperTest {
                 if (!stalled.contains(s.sandbox().id())) {
                     return ServerTestSupport.validSnapshot(s, 1);
                 }
-                long wait = d - System.nanoTime();
-                if (wait > 0) {
-                    try {
-                        Thread.sleep(Duration.ofNanos(wait));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                throw new SocketTimeoutException("sandbox " + s.sandbox().id() + ": no reply before the deadline");
+                throw stallUntil(d, "sandbox " + s.sandbox().id() + ": no reply before the deadline");
             }, log::add);
             for (int scrape = 1; scrape <= 3; scrape++) {
                 List<SandboxResult> results = scraper.scrape(sandboxes, FilterMatcher.none(), deadlineIn(config.scrapeDeadline()));
@@ -225,13 +233,10 @@ class ScraperTest {
                 starts.add(System.nanoTime() - t0);
                 max.accumulateAndGet(now.incrementAndGet(), Math::max);
                 try {
-                    Thread.sleep(Duration.ofNanos(Math.max(0, d - System.nanoTime())));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                    throw stallUntil(d, "stalled");
                 } finally {
                     now.decrementAndGet();
                 }
-                throw new SocketTimeoutException("stalled");
             }, log::add);
             scraper.scrape(served(config), FilterMatcher.none(), t0 + config.scrapeDeadline().toNanos());
             assertTrue(max.get() > 2, () -> "no slot was given up: at most " + max.get() + " queries at once");
@@ -253,12 +258,7 @@ class ScraperTest {
             Scraper scraper = new Scraper(config, (s, f, d) -> {
                 calls.add(s.sandbox().id());
                 if (stalling.contains(s.sandbox().id())) {
-                    try {
-                        Thread.sleep(Duration.ofNanos(Math.max(0, d - System.nanoTime())));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    throw new SocketTimeoutException("stalled");
+                    throw stallUntil(d, "stalled");
                 }
                 return ServerTestSupport.validSnapshot(s, 1);
             }, log::add);
@@ -294,15 +294,7 @@ class ScraperTest {
             AtomicInteger calls = new AtomicInteger();
             Scraper scraper = new Scraper(config, (s, f, d) -> {
                 calls.incrementAndGet();
-                long wait = d - System.nanoTime();
-                if (wait > 0) {
-                    try {
-                        Thread.sleep(Duration.ofNanos(wait));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-                throw new SocketTimeoutException("sandbox " + s.sandbox().id() + ": deadline");
+                throw stallUntil(d, "sandbox " + s.sandbox().id() + ": deadline");
             }, log::add);
             long start = System.nanoTime();
             List<SandboxResult> results = scraper.scrape(served(config), FilterMatcher.none(), start + config.scrapeDeadline().toNanos());

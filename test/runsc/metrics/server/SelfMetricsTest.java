@@ -16,15 +16,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.junit.jupiter.api.io.TempDir;
 import runsc.metrics.regex.MatchBudget;
 import runsc.metrics.regex.Re2Pattern;
 import runsc.metrics.server.config.ServerConfig;
 import runsc.metrics.server.http.MetricsQuery;
-import runsc.metrics.testing.ScratchDir;
 
 /**
  * The server's own metrics (exposition-server-cli.md §4.6, §4.7) and the whole {@code /metrics}
@@ -57,20 +56,15 @@ class SelfMetricsTest {
             List.of("num_sandboxes_restored", "counter", "Counter of sandboxes that have been restored."));
 
     private final List<String> log = new CopyOnWriteArrayList<>();
-    private Path root;
+    @TempDir
+    Path root;
     private ServerConfig config;
     private SandboxDiscovery discovery;
 
     @BeforeEach
     void setUp() throws IOException {
-        root = ServerTestSupport.shortDir();
         config = ServerTestSupport.fastConfig(root, ADDRESS, 8);
         discovery = new SandboxDiscovery(config, Clock.fixed(NOW, ZoneOffset.UTC), log::add);
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        ScratchDir.deleteTree(root);
     }
 
     /** sb1 answers, sb2 (restored) fails while alive, sb3 failed while dead (its result says so). */

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,8 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -29,7 +27,6 @@ import runsc.metrics.exposition.Snapshot;
 import runsc.metrics.sim.SandboxOptions;
 import runsc.metrics.sim.ScriptedReply;
 import runsc.metrics.sim.Simulation;
-import runsc.metrics.testing.ScratchDir;
 
 /**
  * Snapshots this project refuses to write (upstream writes their lines cut off mid-way) reach the
@@ -41,17 +38,8 @@ class SnapshotRejectionTest {
     private static final Metric OPENS = new Metric("fs_opens", MetricType.COUNTER, "Files opened inside the sandbox.");
 
     private final List<String> log = new CopyOnWriteArrayList<>();
-    private Path root;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        root = ServerTestSupport.shortDir();
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        ScratchDir.deleteTree(root);
-    }
+    @TempDir
+    Path root;
 
     @ParameterizedTest(name = "data label \"{0}\"")
     @CsvSource(delimiter = '|', value = {

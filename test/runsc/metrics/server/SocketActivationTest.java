@@ -15,25 +15,14 @@ import java.nio.channels.Pipe;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import runsc.metrics.testing.ScratchDir;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Which inherited sockets the server takes over, and the errors for those it cannot serve. */
 class SocketActivationTest {
-    private Path dir;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        dir = ServerTestSupport.shortDir();
-    }
-
-    @AfterEach
-    void tearDown() throws IOException {
-        ScratchDir.deleteTree(dir);
-    }
+    @TempDir
+    Path dir;
 
     private ServerSocketChannel unixListener(Path path) throws IOException {
         ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);

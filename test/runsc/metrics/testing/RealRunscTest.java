@@ -37,15 +37,19 @@ class RealRunscTest {
     private static final Pattern CREATED_AT = Pattern.compile("\"createdAt\":\"([^\"]+)\"");
     private static final Pattern ITERATION = Pattern.compile("iteration=\"([0-9a-z]+)\"");
 
+    /** Starts pod sandbox sb1 (pod web-0 in prod) and exports its metrics with real runsc, which must succeed. */
+    private static ProcResult exportOfPodSandbox(RealRoot root) throws IOException {
+        RealSandbox sandbox = root.start(SandboxSpec.pod("sb1", "web-0", "prod"));
+        ProcResult export = RealRunsc.exportMetrics(root.path(), "sb1");
+        assertEquals(0, export.exitCode(), () -> export.describe() + "\n" + sandbox.diagnostics());
+        return export;
+    }
+
     @Test
     void exportMetricsOfAPodSandboxHasTheShapeOfTheCapturedSample() throws IOException {
         RealRunsc.assumeAvailable();
         try (RealRoot root = RealRoot.create()) {
-            RealSandbox sandbox = root.start(SandboxSpec.pod("sb1", "web-0", "prod"));
-
-            ProcResult export = RealRunsc.exportMetrics(root.path(), "sb1");
-
-            assertEquals(0, export.exitCode(), () -> export.describe() + "\n" + sandbox.diagnostics());
+            ProcResult export = exportOfPodSandbox(root);
             assertEquals("", export.stderr());
             assertEquals(normalize(Files.readString(SAMPLE)), normalize(export.stdout()));
         }
@@ -55,11 +59,7 @@ class RealRunscTest {
     void exportMetricsLabelsEveryPointWithIterationPodNamespaceAndSandbox() throws IOException {
         RealRunsc.assumeAvailable();
         try (RealRoot root = RealRoot.create()) {
-            RealSandbox sandbox = root.start(SandboxSpec.pod("sb1", "web-0", "prod"));
-
-            ProcResult export = RealRunsc.exportMetrics(root.path(), "sb1");
-
-            assertEquals(0, export.exitCode(), () -> export.describe() + "\n" + sandbox.diagnostics());
+            ProcResult export = exportOfPodSandbox(root);
             Pattern point = Pattern.compile(
                     "runsc_[a-z_]+\\{iteration=\"[0-9a-z]+\",namespace_name=\"prod\",pod_name=\"web-0\","
                             + "sandbox=\"sb1\"(,sysno=\"\\d+\")?\\} \\d+ \\d{13}");
