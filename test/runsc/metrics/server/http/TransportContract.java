@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import runsc.metrics.server.config.ServerConfig;
+import runsc.metrics.regex.Re2Pattern;
 import runsc.metrics.server.config.TransportLimits;
 import runsc.metrics.testing.ProjectFiles;
 
@@ -251,6 +252,42 @@ public abstract class TransportContract {
             RawResponses.Response bad = c.read(false);
             assertEquals(400, bad.status());
             assertEquals("provided metric filter is not a valid regular expression\n", bad.body());
+        }
+    }
+
+    /**
+     * Characters Go's server takes raw in a query (curl sends them as typed) but a strict URI
+     * parser rejects: each reaches the filter as sent, on one kept-alive connection. A bad
+     * percent-encoding in another parameter drops that parameter only, as Go's form parsing does.
+     */
+    @Test
+    void takesRawQueryCharactersAsGoDoes() throws IOException {
+        start(TransportLimits.DEFAULTS, router((q, out) -> out.write(
+                q.metricsFilter().map(Re2Pattern::source).orElse("-").getBytes(StandardCharsets.UTF_8))));
+        List<String> filters = List.of("^fs_", "fs_|net_", "a{1,2}", "\\d", "[\"]", "[<>]", "[`]", "\\{x\\}");
+        try (RawConnection c = connect()) {
+            for (String filter : filters) {
+                c.send("GET /metrics?runsc-sandbox-metrics-filter=" + filter + " HTTP/1.1\r\nHost: x\r\n\r\n");
+                RawResponses.Response r = c.read(false);
+                assertEquals(200, r.status(), filter);
+                assertEquals(filter, r.body());
+            }
+            c.send("GET /metrics?x=%zz&runsc-sandbox-metrics-filter=^a%7Cb| HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawResponses.Response r = c.read(false);
+            assertEquals(200, r.status());
+            assertEquals("^a|b|", r.body());
+        }
+    }
+
+    /** Go takes head lines ended by a bare LF; so does every transport. */
+    @Test
+    void answersHeadLinesEndedByABareLf() throws IOException {
+        start(TransportLimits.DEFAULTS);
+        try (RawConnection c = connect()) {
+            c.send("GET /runsc-metrics/pid HTTP/1.1\nHost: x\n\n");
+            assertEquals(PID, c.read(false).body());
+            c.send("GET /runsc-metrics/pid HTTP/1.1\r\nHost: x\n\r\n");
+            assertEquals(PID, c.read(false).body());
         }
     }
 
