@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -199,6 +201,31 @@ public abstract class TransportContract {
             assertEquals("text/plain; version=0.0.4; charset=utf-8", r.headers().get("content-type"));
             assertEquals(String.valueOf(sample.length), r.headers().get("content-length"));
             assertArrayEquals(sample, r.body().getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Asked for gzip, /metrics comes compressed (also for HEAD); not asked, byte for byte as before. */
+    @Test
+    void compressesMetricsForAClientThatTakesGzip() throws IOException {
+        start(TransportLimits.DEFAULTS);
+        try (RawConnection c = connect()) {
+            c.send("GET /metrics HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n");
+            RawResponses.Response r = c.read(false);
+            assertEquals(200, r.status());
+            assertEquals("gzip", r.headers().get("content-encoding"));
+            assertEquals("Accept-Encoding", r.headers().get("vary"));
+            assertEquals("text/plain; version=0.0.4; charset=utf-8", r.headers().get("content-type"));
+            try (InputStream gunzip = new GZIPInputStream(new ByteArrayInputStream(r.bodyBytes()))) {
+                assertArrayEquals(sample, gunzip.readAllBytes());
+            }
+            c.send("HEAD /metrics HTTP/1.1\r\nHost: x\r\nAccept-Encoding: br, gzip;q=0.9\r\n\r\n");
+            RawResponses.Response head = c.read(true);
+            assertEquals(String.valueOf(r.bodyBytes().length), head.headers().get("content-length"));
+            c.send("GET /metrics HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip;q=0, identity\r\n\r\n");
+            RawResponses.Response plain = c.read(false);
+            assertFalse(plain.headers().containsKey("content-encoding"));
+            assertFalse(plain.headers().containsKey("vary"));
+            assertArrayEquals(sample, plain.bodyBytes());
         }
     }
 
