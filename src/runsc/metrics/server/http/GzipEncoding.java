@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -22,6 +23,13 @@ public final class GzipEncoding {
      * 1024 bytes of exposition text become 474 in 8.7 µs, 128 bytes become 119).
      */
     public static final int MIN_BYTES = 1024;
+
+    /**
+     * The deflate level: the fastest. Measured on scrapes of 10 to 1000 sandboxes (bench/gzip.sh),
+     * it takes half or less of the CPU of the JDK's default level 6 (which client_java and promhttp
+     * use) for a body 12 to 35% larger, still 4 to 14 times smaller than the text.
+     */
+    static final int LEVEL = Deflater.BEST_SPEED;
 
     private GzipEncoding() {}
 
@@ -39,7 +47,11 @@ public final class GzipEncoding {
             return response;
         }
         ByteArrayOutputStream compressed = new ByteArrayOutputStream(response.bodyLength() / 4 + 64);
-        try (GZIPOutputStream gzip = new GZIPOutputStream(compressed, 8192)) {
+        try (GZIPOutputStream gzip = new GZIPOutputStream(compressed, 8192) {
+            {
+                def.setLevel(LEVEL);
+            }
+        }) {
             response.writeBody(gzip);
         } catch (IOException e) {
             throw new UncheckedIOException("gzip into memory failed", e); // not possible with a byte array
