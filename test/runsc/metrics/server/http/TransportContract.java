@@ -318,6 +318,42 @@ public abstract class TransportContract {
         }
     }
 
+    /** Heads Go's server refuses get its refusal on every transport, then the connection closes. */
+    @Test
+    void refusesHeadsGoRefuses() throws IOException {
+        start(TransportLimits.DEFAULTS);
+        List<String> heads = List.of("GET /runsc-metrics/pid HTTP/1.1\r\n\r\n",
+                "GET /runsc-metrics/pid HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+                "GET /runsc-metrics/pid HTTP/9.9\r\nHost: x\r\n\r\n");
+        List<String> bodies = List.of("400 Bad Request: missing required Host header",
+                "400 Bad Request: too many Host headers",
+                "505 HTTP Version Not Supported: unsupported protocol version HTTP/9.9");
+        for (int i = 0; i < heads.size(); i++) {
+            try (RawConnection c = connect()) {
+                c.send(heads.get(i));
+                assertOutcome(new Outcome.Answer(Integer.parseInt(bodies.get(i).substring(0, 3)), bodies.get(i)), c);
+            }
+        }
+        try (RawConnection c = connect()) {
+            c.send("GET /runsc-metrics/pid HTTP/1.0\r\n\r\n");
+            assertEquals(PID, c.read(false).body(), "HTTP/1.0 needs no Host");
+        }
+    }
+
+    /** Targets the JDK finds no context for: {@code //metrics} (Go redirects it) and {@code OPTIONS *}. */
+    @Test
+    void routesTargetsWithoutAPlainPath() throws IOException {
+        start(TransportLimits.DEFAULTS);
+        try (RawConnection c = connect()) {
+            c.send("GET //metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawResponses.Response r = c.read(false);
+            assertEquals(301, r.status());
+            assertEquals("/metrics", r.headers().get("location"));
+            c.send("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals(200, c.read(false).status());
+        }
+    }
+
     @Test
     void readsTheHealthcheckFormBody() throws IOException {
         start(TransportLimits.DEFAULTS);

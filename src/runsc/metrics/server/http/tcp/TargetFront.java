@@ -26,7 +26,8 @@ import runsc.metrics.server.config.TransportLimits;
  * rewriting request targets that server would refuse. The JDK parses every target with
  * {@link URI}, which rejects characters Go's server takes raw in a query and curl sends as typed
  * ({@code ^ | { } \ " < > `}, bytes 0x80 to 0x9F, a {@code %} without two hex digits); it answers
- * those with 400 before any handler runs. For such a request the front sends a percent-encoded
+ * those with 400 before any handler runs, and {@code //metrics} or {@code *} with "No context
+ * found". For such a request the front sends a percent-encoded
  * target the JDK accepts and the target as received in a header whose name is drawn at random per
  * server, so that a client cannot forge it; the adapter reads the target from there.
  *
@@ -34,7 +35,9 @@ import runsc.metrics.server.config.TransportLimits;
  * request. A head the front cannot delimit simply (larger than {@link #MAX_HEAD_BYTES}, a request
  * with {@code Transfer-Encoding}, an unparsable {@code Content-Length}) ends the rewriting for the
  * rest of its connection, which then goes to the JDK unchanged. Head lines ended by a bare LF
- * reach the JDK ended by CRLF.
+ * reach the JDK ended by CRLF. A head Go's server refuses and the JDK's would serve (an HTTP
+ * version other than 1.x, a missing or repeated Host field) carries the refusal in a second
+ * header of the same random name, which the adapter answers as the Unix socket does.
  */
 final class TargetFront implements Closeable {
     /** The largest head held for rewriting: above the JDK's own 384 KiB header limit. */
@@ -273,6 +276,9 @@ final class TargetFront implements Closeable {
         long contentLength = 0;
         boolean passThrough = false;
         boolean requestLineDone = false;
+        int hosts = 0;
+        String version = "";
+        int requestLineEnd = -1;
         StringBuilder rewritten = new StringBuilder(text.length() + 64);
         for (int i = 0; i < lines.length - 1; i++) { // the last element is the empty rest after the final LF
             String line = lines[i];
@@ -283,13 +289,19 @@ final class TargetFront implements Closeable {
             }
             if (!requestLineDone) {
                 requestLineDone = true;
+                int second = bare.indexOf(' ', bare.indexOf(' ') + 1);
+                version = second < 0 ? "" : bare.substring(second + 1);
                 rewritten.append(requestLine(bare)).append("\r\n");
+                requestLineEnd = rewritten.length();
                 continue;
             }
             int colon = bare.indexOf(':');
             String name = colon < 0 ? "" : bare.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-            if (name.equals(targetHeader.toLowerCase(Locale.ROOT))) {
+            if (name.equals(targetHeader.toLowerCase(Locale.ROOT)) || name.equals(refusalHeader().toLowerCase(Locale.ROOT))) {
                 continue; // only the front may set it
+            }
+            if (name.equals("host")) {
+                hosts++;
             }
             if (name.equals("transfer-encoding")) {
                 passThrough = true;
@@ -303,8 +315,35 @@ final class TargetFront implements Closeable {
             }
             rewritten.append(bare).append("\r\n");
         }
+        String refusal = refusal(version, hosts);
+        if (refusal != null && requestLineEnd > 0) {
+            rewritten.insert(requestLineEnd, refusalHeader() + ": " + refusal + "\r\n");
+        }
         out.write(rewritten.toString().getBytes(StandardCharsets.ISO_8859_1));
         return new Framing(contentLength, passThrough);
+    }
+
+    /**
+     * Why Go's server refuses a request head the JDK's serves, as status and reason (the Unix
+     * socket's texts), or null: a version other than {@code HTTP/1.x}, no Host field in HTTP/1.1,
+     * more than one. A version the JDK cannot parse at all is left to it.
+     */
+    static String refusal(String version, int hosts) {
+        if (!version.matches("HTTP/\\d\\.\\d")) {
+            return version.isEmpty() ? null : "400 malformed HTTP version";
+        }
+        if (version.charAt(5) != '1') {
+            return "505 unsupported protocol version " + version;
+        }
+        if (hosts > 1) {
+            return "400 too many Host headers";
+        }
+        return hosts == 0 && version.charAt(7) != '0' ? "400 missing required Host header" : null;
+    }
+
+    /** The name of the header that carries the refusal of a head the JDK would serve but Go refuses. */
+    String refusalHeader() {
+        return targetHeader + "-Refusal";
     }
 
     /**
@@ -319,20 +358,24 @@ final class TargetFront implements Closeable {
             return line;
         }
         String target = line.substring(first + 1, second);
-        if (parses(target) || target.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+        if (routable(target) || target.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
             return line;
         }
         String encoded = encode(target);
-        if (!parses(encoded)) {
-            return line;
+        if (!routable(encoded)) {
+            encoded = "/"; // the JDK needs only a path under its one context: the router reads the header
         }
         return line.substring(0, first + 1) + encoded + line.substring(second) + "\r\n" + targetHeader + ": " + target;
     }
 
-    private static boolean parses(String target) {
+    /**
+     * Whether the JDK parses the target and finds its one context {@code /} for it: not for
+     * {@code //metrics} (an authority, no path) or {@code *}.
+     */
+    private static boolean routable(String target) {
         try {
-            new URI(target);
-            return true;
+            String path = new URI(target).getRawPath();
+            return path != null && path.startsWith("/");
         } catch (URISyntaxException e) {
             return false;
         }

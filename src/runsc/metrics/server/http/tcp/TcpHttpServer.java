@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,6 +21,7 @@ import runsc.metrics.server.config.TransportLimits;
 import runsc.metrics.server.http.HttpHeaders;
 import runsc.metrics.server.http.HttpRequest;
 import runsc.metrics.server.http.HttpResponse;
+import runsc.metrics.server.http.HttpStatus;
 import runsc.metrics.server.http.RequestHandler;
 
 /**
@@ -114,9 +116,10 @@ public final class TcpHttpServer implements Closeable {
             byte[] body = in.readNBytes(maxBody + 1);
             Headers headers = new Headers(ex.getRequestHeaders());
             List<String> received = headers.remove(front.targetHeader());
+            List<String> refusal = headers.remove(front.refusalHeader());
             String target = received == null ? ex.getRequestURI().toString() : received.getFirst();
-            HttpResponse response = body.length > maxBody
-                    ? HttpResponse.error(413, "request body exceeds " + maxBody + " bytes").closing()
+            HttpResponse response = refusal != null ? refused(refusal.getFirst())
+                    : body.length > maxBody ? HttpResponse.error(413, "request body exceeds " + maxBody + " bytes").closing()
                     : handler.handle(HttpRequest.of(ex.getRequestMethod(), target, HttpHeaders.of(headers), body));
             response.headers().forEach(h -> ex.getResponseHeaders().add(h.name(), h.value()));
             if (closing || response.close()) {
@@ -134,6 +137,13 @@ public final class TcpHttpServer implements Closeable {
         } finally {
             inFlight.arriveAndDeregister();
         }
+    }
+
+    /** The answer to a head the front found Go would refuse ("STATUS reason"), in the Unix socket's shape. */
+    private static HttpResponse refused(String refusal) {
+        int status = Integer.parseInt(refusal.substring(0, 3));
+        String body = status + " " + HttpStatus.reason(status) + ": " + refusal.substring(4);
+        return HttpResponse.of(status, HttpResponse.TEXT_PLAIN, body.getBytes(StandardCharsets.UTF_8)).closing();
     }
 
     /** Waits for running exchanges (up to the response timeout), then stops the server at once. */
