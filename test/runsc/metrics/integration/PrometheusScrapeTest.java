@@ -29,7 +29,8 @@ import runsc.metrics.testing.Tools;
 /**
  * A real Prometheus server (Debian's 2.42) scrapes {@code runsc-metrics metric-server} on TCP every
  * second: once plainly and once through a {@code metrics_path} with a query, which Prometheus sends
- * as {@code /metrics%3F...}. Its query API then shows what it ingested.
+ * as {@code /metrics%3F...}. Its query API then shows what it ingested. Prometheus asks for gzip on
+ * every scrape, so this is also the gzip check against a real client.
  */
 class PrometheusScrapeTest {
     /** How long Prometheus gets to start, scrape and answer (it scrapes every second). */
@@ -70,6 +71,21 @@ class PrometheusScrapeTest {
                 assertEquals(List.of("1"), query(api, "runsc_meta_metric_server_presence").stream()
                         .map(PrometheusScrapeTest::value).distinct().toList());
                 assertFalse(query(api, "process_start_time_seconds{job=\"runsc\"}").isEmpty());
+
+                // Prometheus asks for gzip on every scrape: it ingests every sample of a plain
+                // scrape, and curl asking as it does gets gzip too, and the raw ^ of a filter.
+                HttpReply plain = Curl.url("http://" + sim.address() + "/metrics");
+                assertEquals(null, plain.headers().get("content-encoding"));
+                long samples = plain.text().lines().filter(l -> !l.isEmpty() && !l.startsWith("#")).count();
+                assertEquals(List.of(Long.toString(samples)), query(api, "scrape_samples_scraped{job=\"runsc\"}").stream()
+                        .map(PrometheusScrapeTest::value).toList());
+                HttpReply gzip = Curl.url("http://" + sim.address() + "/metrics", "--compressed");
+                assertEquals("gzip", gzip.headers().get("content-encoding"));
+                assertEquals(plain.text().lines().count(), gzip.text().lines().count());
+                HttpReply caret = Curl.url("http://" + sim.address() + "/metrics?runsc-sandbox-metrics-filter=^fs_");
+                assertEquals(200, caret.status(), caret.text());
+                assertTrue(caret.text().contains("runsc_fs_opens{"), caret.text());
+                assertTrue(caret.text().length() < plain.text().length(), "the filter kept everything");
 
                 // The filtered job: the sandboxes' own metrics are only runsc_fs_opens.
                 server.awaitReady("runsc_fs_opens of the filtered job", INGEST_DEADLINE,

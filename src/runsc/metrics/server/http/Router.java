@@ -32,6 +32,7 @@ import runsc.metrics.server.config.ServerConfig;
  * </ul>
  * Any method is accepted, as with Go's mux. A path that is not clean gets a 301 to its clean form.
  * Concurrent {@code /metrics} requests with the same filters share one scrape ({@link ScrapeCoalescer}).
+ * A request that takes gzip gets a large enough {@code 200} body compressed ({@link GzipEncoding}).
  *
  * <p>This is the one place where a failure of the code behind a route becomes a response (500
  * {@code internal error}, details only in the log): {@link #handle} never throws, so the transports
@@ -101,7 +102,7 @@ public final class Router implements RequestHandler {
     @Override
     public HttpResponse handle(HttpRequest request) {
         try {
-            return route(request);
+            return GzipEncoding.apply(request, route(request));
         } catch (RuntimeException e) {
             log.accept("Request: " + printable(request.method()) + " " + printable(request.target())
                     + ": internal error: " + e);

@@ -15,8 +15,8 @@ import java.util.Map;
 public final class RawResponses {
     private RawResponses() {}
 
-    /** One parsed response; header names lower-cased. */
-    public record Response(int status, String reason, Map<String, String> headers, String body) {}
+    /** One parsed response; header names lower-cased; the body as UTF-8 text and as bytes. */
+    public record Response(int status, String reason, Map<String, String> headers, String body, byte[] bodyBytes) {}
 
     /** Parses every response in the bytes; HEAD responses must not be among them. */
     public static List<Response> parseAll(byte[] bytes) throws IOException {
@@ -54,7 +54,7 @@ public final class RawResponses {
         if (!head && body.length != Integer.parseInt(length)) {
             throw new IOException("body has " + body.length + " of " + length + " bytes");
         }
-        return new Response(code, status.substring(13), headers, new String(body, StandardCharsets.UTF_8));
+        return new Response(code, status.substring(13), headers, new String(body, StandardCharsets.UTF_8), body);
     }
 
     private static String line(InputStream in) throws IOException {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,10 +24,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import runsc.metrics.server.config.ServerConfig;
+import runsc.metrics.regex.Re2Pattern;
 import runsc.metrics.server.config.TransportLimits;
 import runsc.metrics.testing.ProjectFiles;
 
@@ -201,6 +204,31 @@ public abstract class TransportContract {
         }
     }
 
+    /** Asked for gzip, /metrics comes compressed (also for HEAD); not asked, byte for byte as before. */
+    @Test
+    void compressesMetricsForAClientThatTakesGzip() throws IOException {
+        start(TransportLimits.DEFAULTS);
+        try (RawConnection c = connect()) {
+            c.send("GET /metrics HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n");
+            RawResponses.Response r = c.read(false);
+            assertEquals(200, r.status());
+            assertEquals("gzip", r.headers().get("content-encoding"));
+            assertEquals("Accept-Encoding", r.headers().get("vary"));
+            assertEquals("text/plain; version=0.0.4; charset=utf-8", r.headers().get("content-type"));
+            try (InputStream gunzip = new GZIPInputStream(new ByteArrayInputStream(r.bodyBytes()))) {
+                assertArrayEquals(sample, gunzip.readAllBytes());
+            }
+            c.send("HEAD /metrics HTTP/1.1\r\nHost: x\r\nAccept-Encoding: br, gzip;q=0.9\r\n\r\n");
+            RawResponses.Response head = c.read(true);
+            assertEquals(String.valueOf(r.bodyBytes().length), head.headers().get("content-length"));
+            c.send("GET /metrics HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip;q=0, identity\r\n\r\n");
+            RawResponses.Response plain = c.read(false);
+            assertFalse(plain.headers().containsKey("content-encoding"));
+            assertFalse(plain.headers().containsKey("vary"));
+            assertArrayEquals(sample, plain.bodyBytes());
+        }
+    }
+
     @Test
     void keepsTheConnectionAfterHeadAndClosesItWhenAsked() throws IOException {
         start(TransportLimits.DEFAULTS);
@@ -251,6 +279,78 @@ public abstract class TransportContract {
             RawResponses.Response bad = c.read(false);
             assertEquals(400, bad.status());
             assertEquals("provided metric filter is not a valid regular expression\n", bad.body());
+        }
+    }
+
+    /**
+     * Characters Go's server takes raw in a query (curl sends them as typed) but a strict URI
+     * parser rejects: each reaches the filter as sent, on one kept-alive connection. A bad
+     * percent-encoding in another parameter drops that parameter only, as Go's form parsing does.
+     */
+    @Test
+    void takesRawQueryCharactersAsGoDoes() throws IOException {
+        start(TransportLimits.DEFAULTS, router((q, out) -> out.write(
+                q.metricsFilter().map(Re2Pattern::source).orElse("-").getBytes(StandardCharsets.UTF_8))));
+        List<String> filters = List.of("^fs_", "fs_|net_", "a{1,2}", "\\d", "[\"]", "[<>]", "[`]", "\\{x\\}");
+        try (RawConnection c = connect()) {
+            for (String filter : filters) {
+                c.send("GET /metrics?runsc-sandbox-metrics-filter=" + filter + " HTTP/1.1\r\nHost: x\r\n\r\n");
+                RawResponses.Response r = c.read(false);
+                assertEquals(200, r.status(), filter);
+                assertEquals(filter, r.body());
+            }
+            c.send("GET /metrics?x=%zz&runsc-sandbox-metrics-filter=^a%7Cb| HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawResponses.Response r = c.read(false);
+            assertEquals(200, r.status());
+            assertEquals("^a|b|", r.body());
+        }
+    }
+
+    /** Go takes head lines ended by a bare LF; so does every transport. */
+    @Test
+    void answersHeadLinesEndedByABareLf() throws IOException {
+        start(TransportLimits.DEFAULTS);
+        try (RawConnection c = connect()) {
+            c.send("GET /runsc-metrics/pid HTTP/1.1\nHost: x\n\n");
+            assertEquals(PID, c.read(false).body());
+            c.send("GET /runsc-metrics/pid HTTP/1.1\r\nHost: x\n\r\n");
+            assertEquals(PID, c.read(false).body());
+        }
+    }
+
+    /** Heads Go's server refuses get its refusal on every transport, then the connection closes. */
+    @Test
+    void refusesHeadsGoRefuses() throws IOException {
+        start(TransportLimits.DEFAULTS);
+        List<String> heads = List.of("GET /runsc-metrics/pid HTTP/1.1\r\n\r\n",
+                "GET /runsc-metrics/pid HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+                "GET /runsc-metrics/pid HTTP/9.9\r\nHost: x\r\n\r\n");
+        List<String> bodies = List.of("400 Bad Request: missing required Host header",
+                "400 Bad Request: too many Host headers",
+                "505 HTTP Version Not Supported: unsupported protocol version HTTP/9.9");
+        for (int i = 0; i < heads.size(); i++) {
+            try (RawConnection c = connect()) {
+                c.send(heads.get(i));
+                assertOutcome(new Outcome.Answer(Integer.parseInt(bodies.get(i).substring(0, 3)), bodies.get(i)), c);
+            }
+        }
+        try (RawConnection c = connect()) {
+            c.send("GET /runsc-metrics/pid HTTP/1.0\r\n\r\n");
+            assertEquals(PID, c.read(false).body(), "HTTP/1.0 needs no Host");
+        }
+    }
+
+    /** Targets the JDK finds no context for: {@code //metrics} (Go redirects it) and {@code OPTIONS *}. */
+    @Test
+    void routesTargetsWithoutAPlainPath() throws IOException {
+        start(TransportLimits.DEFAULTS);
+        try (RawConnection c = connect()) {
+            c.send("GET //metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawResponses.Response r = c.read(false);
+            assertEquals(301, r.status());
+            assertEquals("/metrics", r.headers().get("location"));
+            c.send("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals(200, c.read(false).status());
         }
     }
 

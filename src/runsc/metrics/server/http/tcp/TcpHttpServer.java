@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 package runsc.metrics.server.http.tcp;
 
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Phaser;
@@ -17,10 +21,13 @@ import runsc.metrics.server.config.TransportLimits;
 import runsc.metrics.server.http.HttpHeaders;
 import runsc.metrics.server.http.HttpRequest;
 import runsc.metrics.server.http.HttpResponse;
+import runsc.metrics.server.http.HttpStatus;
 import runsc.metrics.server.http.RequestHandler;
 
 /**
- * Serves the router over TCP with the JDK's {@link HttpServer}. Routing is the router's: the only
+ * Serves the router over TCP with the JDK's {@link HttpServer}, listening on loopback behind a
+ * {@link TargetFront} that owns the public address and lets through the raw query characters Go's
+ * server takes and the JDK's refuses. Routing is the router's: the only
  * context is {@code /}, because HttpServer matches contexts by prefix ({@code /metricsXYZ} would
  * reach a {@code /metrics} context). Handlers run on virtual threads; closing waits for running
  * exchanges (up to the response timeout) and then calls {@code stop(0)}, since older JDKs wait
@@ -28,6 +35,7 @@ import runsc.metrics.server.http.RequestHandler;
  */
 public final class TcpHttpServer implements Closeable {
     private final HttpServer server;
+    private final TargetFront front;
     private final TransportLimits limits;
     private final ExecutorService executor;
     private final RequestHandler handler;
@@ -40,9 +48,11 @@ public final class TcpHttpServer implements Closeable {
         this.limits = limits;
         this.handler = handler;
         this.log = log;
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         try {
-            server = HttpServer.create(address, 0);
+            front = TargetFront.start(address, server.getAddress(), limits, log);
         } catch (IOException e) {
+            server.stop(0);
             throw new IOException("cannot listen on TCP address \"" + address.getHostString() + ":"
                     + address.getPort() + "\": " + e.getMessage(), e);
         }
@@ -96,7 +106,7 @@ public final class TcpHttpServer implements Closeable {
      * @return the listening address
      */
     public InetSocketAddress address() {
-        return server.getAddress();
+        return front.address();
     }
 
     private void exchange(HttpExchange ex) throws IOException {
@@ -104,10 +114,13 @@ public final class TcpHttpServer implements Closeable {
         try (ex; InputStream in = ex.getRequestBody()) {
             int maxBody = limits.maxBodyBytes();
             byte[] body = in.readNBytes(maxBody + 1);
-            HttpResponse response = body.length > maxBody
-                    ? HttpResponse.error(413, "request body exceeds " + maxBody + " bytes").closing()
-                    : handler.handle(HttpRequest.of(ex.getRequestMethod(), ex.getRequestURI().toString(),
-                            HttpHeaders.of(ex.getRequestHeaders()), body));
+            Headers headers = new Headers(ex.getRequestHeaders());
+            List<String> received = headers.remove(front.targetHeader());
+            List<String> refusal = headers.remove(front.refusalHeader());
+            String target = received == null ? ex.getRequestURI().toString() : received.getFirst();
+            HttpResponse response = refusal != null ? refused(refusal.getFirst())
+                    : body.length > maxBody ? HttpResponse.error(413, "request body exceeds " + maxBody + " bytes").closing()
+                    : handler.handle(HttpRequest.of(ex.getRequestMethod(), target, HttpHeaders.of(headers), body));
             response.headers().forEach(h -> ex.getResponseHeaders().add(h.name(), h.value()));
             if (closing || response.close()) {
                 ex.getResponseHeaders().set("Connection", "close");
@@ -126,6 +139,13 @@ public final class TcpHttpServer implements Closeable {
         }
     }
 
+    /** The answer to a head the front found Go would refuse ("STATUS reason"), in the Unix socket's shape. */
+    private static HttpResponse refused(String refusal) {
+        int status = Integer.parseInt(refusal.substring(0, 3));
+        String body = status + " " + HttpStatus.reason(status) + ": " + refusal.substring(4);
+        return HttpResponse.of(status, HttpResponse.TEXT_PLAIN, body.getBytes(StandardCharsets.UTF_8)).closing();
+    }
+
     /** Waits for running exchanges (up to the response timeout), then stops the server at once. */
     @Override
     public synchronized void close() {
@@ -139,6 +159,11 @@ public final class TcpHttpServer implements Closeable {
             log.accept("tcp: stopping with requests still running after " + limits.responseTimeout().toSeconds() + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        try {
+            front.close();
+        } catch (IOException e) {
+            log.accept("tcp: closing the listener failed: " + e.getMessage());
         }
         server.stop(0);
         executor.shutdownNow();
