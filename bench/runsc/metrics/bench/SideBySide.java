@@ -29,7 +29,9 @@ import java.util.Map;
  * bench.series (filler series per sandbox, 0), bench.histogram (false), bench.rounds (2),
  * bench.cold (30), bench.warmup (untimed scrapes between the windows, 270; capped by
  * bench.warmupBudget seconds, 120), bench.warm (30), bench.javaOpts (RUNSC_METRICS_JAVA_OPTS for
- * our server only).
+ * our server only). To measure launcher options against each other in the same run,
+ * bench.variants names more of our servers, {@code name=OPTIONS} separated by {@code |}, each run in
+ * every round after ours; bench.go may then be empty to leave the Go server out.
  */
 public final class SideBySide {
     private SideBySide() {}
@@ -43,6 +45,8 @@ public final class SideBySide {
     static final int WARMUP_BUDGET_S = Integer.getInteger("bench.warmupBudget", 120);
     static final int WARM = Integer.getInteger("bench.warm", 30);
     static final String SERVER_OPTS = System.getProperty("bench.javaOpts", "");
+    /** Servers by name, in the order each round runs them, with their JVM options; null for Go's. */
+    private static final Map<String, String> SERVERS = new LinkedHashMap<>();
     /** Linux's USER_HZ: /proc/PID/stat counts CPU time in these ticks. */
     private static final double TICK_MS = 10.0;
 
@@ -52,7 +56,7 @@ public final class SideBySide {
                double simColdCpuMs, double simWarmCpuMs, int failed, long hwmKib) {
         String line() {
             return String.format(Locale.ROOT,
-                    "%-4s %5d sandboxes  ready %7.1f ms  first scrape %7.1f ms  start CPU %6.0f ms"
+                    "%-6s %5d sandboxes  ready %7.1f ms  first scrape %7.1f ms  start CPU %6.0f ms"
                             + "  | cold: CPU/scrape %7.2f ms p50 %7.2f ms  | warm (after %d): CPU/scrape %7.2f ms p50 %7.2f ms"
                             + "  | simulator CPU/scrape cold %6.2f warm %6.2f ms  | failed %d  VmHWM %6.1f MiB",
                     server, sandboxes, readyMs, firstMs, startCpuMs, coldCpuMs, coldP50, warmupDone, warmCpuMs, warmP50,
@@ -62,8 +66,22 @@ public final class SideBySide {
 
     public static void main(String[] args) throws Exception {
         String go = System.getProperty("bench.go", "");
-        if (go.isEmpty() || !Files.isExecutable(Path.of(go))) {
+        if (!go.isEmpty() && !Files.isExecutable(Path.of(go))) {
             throw new IllegalArgumentException("bench.go must name upstream's Go metric server binary, was \"" + go + "\"");
+        }
+        SERVERS.put("ours", SERVER_OPTS);
+        for (String v : System.getProperty("bench.variants", "").split("\\|")) {
+            int eq = v.indexOf('=');
+            if (v.isBlank()) {
+                continue;
+            }
+            if (eq <= 0) {
+                throw new IllegalArgumentException("bench.variants: \"" + v + "\" is not NAME=OPTIONS");
+            }
+            SERVERS.put(v.substring(0, eq).strip(), v.substring(eq + 1).strip());
+        }
+        if (!go.isEmpty()) {
+            SERVERS.put("go", null);
         }
         System.out.println("# side by side over a Unix socket: ours (RUNSC_METRICS_JAVA_OPTS="
                 + (SERVER_OPTS.isEmpty() ? "(none)" : SERVER_OPTS) + ") and " + go + "; simulate --series=" + SERIES
@@ -89,13 +107,14 @@ public final class SideBySide {
         try (Launched sim = Launched.start(IMAGE, "", simArgs)) {
             sim.awaitLine("simulating", 300);
             for (int round = 0; round < ROUNDS; round++) {
-                for (String server : List.of("ours", "go")) {
+                for (Map.Entry<String, String> e : SERVERS.entrySet()) {
+                    String server = e.getKey();
                     List<String> serverArgs = List.of("--root=" + root, "--metric-server=" + socket, "metric-server");
                     Files.deleteIfExists(socket);
                     long t0 = System.nanoTime();
                     Launched launched;
-                    if (server.equals("ours")) {
-                        launched = Launched.start(IMAGE, SERVER_OPTS, serverArgs);
+                    if (e.getValue() != null) {
+                        launched = Launched.start(IMAGE, e.getValue(), serverArgs);
                     } else {
                         List<String> command = new ArrayList<>(List.of(go));
                         command.addAll(serverArgs);
@@ -111,7 +130,11 @@ public final class SideBySide {
         } finally {
             ControlRoundTrip.deleteTree(dir);
         }
-        summary(n, runs.get("ours"), runs.get("go"));
+        for (String server : SERVERS.keySet()) {
+            if (!server.equals("ours")) {
+                summary(n, server, runs.get(server), runs.get("ours"));
+            }
+        }
     }
 
     private static Run measure(String server, int n, Launched s, long simPid, Path socket, long t0) throws Exception {
@@ -173,8 +196,9 @@ public final class SideBySide {
         return nanos;
     }
 
-    private static void summary(int n, List<Run> ours, List<Run> go) {
-        System.out.printf(Locale.ROOT, "# %d sandboxes, medians over %d rounds (ours / go = ratio):%n", n, ours.size());
+    /** Medians of ours against another server, as ours / other. */
+    private static void summary(int n, String other, List<Run> go, List<Run> ours) {
+        System.out.printf(Locale.ROOT, "# %d sandboxes, medians over %d rounds (ours / %s = ratio):%n", n, ours.size(), other);
         row("peak RSS (VmHWM, MiB)", ours, go, r -> r.hwmKib() / 1024.0);
         row("time to ready (ms)", ours, go, Run::readyMs);
         row("time to first full scrape (ms)", ours, go, Run::firstMs);
