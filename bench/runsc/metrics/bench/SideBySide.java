@@ -250,13 +250,35 @@ public final class SideBySide {
         return seen >= n;
     }
 
-    /** One {@code GET /metrics} with {@code Connection: close}, as curl --unix-socket sends it; "" on failure. */
+    /**
+     * One {@code GET /metrics} with {@code Connection: close}, as curl --unix-socket sends it: the
+     * head and the body, de-chunked (Go's server sends its big replies chunked); "" on failure.
+     */
     static String scrape(Path socket) {
         try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
             Channels.newOutputStream(ch).write("GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
                     .getBytes(StandardCharsets.ISO_8859_1));
-            return new String(Channels.newInputStream(ch).readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
+            String reply = new String(Channels.newInputStream(ch).readAllBytes(), StandardCharsets.ISO_8859_1);
+            int end = reply.indexOf("\r\n\r\n");
+            if (end < 0) {
+                return "";
+            }
+            String head = reply.substring(0, end + 2);
+            if (!head.toLowerCase(Locale.ROOT).contains("\r\ntransfer-encoding: chunked\r\n")) {
+                return reply;
+            }
+            StringBuilder body = new StringBuilder(reply.length());
+            int at = end + 4;
+            while (true) {
+                int eol = reply.indexOf("\r\n", at);
+                int size = Integer.parseInt(reply.substring(at, eol).split(";")[0].strip(), 16);
+                if (size == 0) {
+                    return head + "\r\n" + body;
+                }
+                body.append(reply, eol + 2, eol + 2 + size);
+                at = eol + 2 + size + 2;
+            }
+        } catch (IOException | RuntimeException e) {
             return "";
         }
     }
