@@ -5,7 +5,7 @@
 # server CPU per scrape cold and warm, p50, peak RSS; the simulator's CPU apart.
 # Needs GO_METRIC_SERVER=path of upstream's binary (built by ../upstream/build-go-metric-server.sh,
 # which prints it); skips with a message without it.
-# Environment: SIZES (10,100,1000), ROUNDS (2), SERIES (filler series, 0), HISTOGRAM (1 for
+# Environment: SIZES (10,100,1000; empty for none), ROUNDS (2), SERIES (filler series, 0), HISTOGRAM (1 for
 # --histogram), COLD (30), WARMUP (270), WARMUP_BUDGET (s, 120), WARM (30), SERVER_OPTS
 # (RUNSC_METRICS_JAVA_OPTS for ours), VARIANTS (more of our servers with other options, run in
 # every round: 'name=OPTIONS|name=OPTIONS'; with it the Go server may be left out), NAME (result
@@ -33,7 +33,10 @@ run() { # NAME SIZES SERIES HISTOGRAM
 }
 hist=false
 [ "${HISTOGRAM:-}" = 1 ] && hist=true
-run "$name" "${SIZES:-10,100,1000}" "${SERIES:-0}" "$hist"
+sizes=${SIZES-10,100,1000}
+if [ -n "$sizes" ]; then
+    run "$name" "$sizes" "${SERIES:-0}" "$hist"
+fi
 big=${SIZES_BIG-5000}
 if [ -n "$big" ]; then
     run "$name-$big" "$big" 20 true
