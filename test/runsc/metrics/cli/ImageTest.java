@@ -264,9 +264,10 @@ class ImageTest {
     }
 
     @Test
-    void theMetricServerHeapCapFollowsTheSandboxesInTheRootAtStart() throws Exception {
+    void theMetricServerHeapAndJitFollowTheSandboxesInTheRootAtStart() throws Exception {
         Path root = Files.createDirectories(scratch.resolve("root"));
         assertEquals(48L << 20, maxHeapSize("", "--root=" + root, "metric-server", "-h"), "empty root");
+        assertEquals(8L << 20, Long.parseLong(jvmFlag("", "InitialHeapSize", "--root=" + root, "metric-server", "-h")));
         for (int i = 0; i < 3000; i++) {
             Files.createFile(root.resolve("c" + i + "_sandbox:s" + i + ".state"));
         }
@@ -274,6 +275,9 @@ class ImageTest {
         // (8 MiB + 3000 x 36 KiB) x 5/4 = 141.8 MiB, rounded up to 4 MiB steps; both spellings of --root.
         assertEquals(144L << 20, maxHeapSize("", "--root=" + root, "metric-server", "-h"));
         assertEquals(144L << 20, maxHeapSize("", "-root", root.toString(), "--debug", "metric-server", "-h"));
+        // A large host keeps C1+C2 and a heap that starts at the JVM's default size.
+        assertEquals("4", jvmFlag("", "TieredStopAtLevel", "--root=" + root, "metric-server", "-h"));
+        assertTrue(Long.parseLong(jvmFlag("", "InitialHeapSize", "--root=" + root, "metric-server", "-h")) > 8L << 20);
         assertEquals(48L << 20, maxHeapSize("", "--root=" + root, "demo", "-h"), "demo simulates its own sandboxes");
         assertEquals(100L << 20, maxHeapSize("-Xmx100m", "--root=" + root, "metric-server", "-h"), "the user's cap wins");
     }
