@@ -51,15 +51,15 @@ public final class SideBySide {
     private static final double TICK_MS = 10.0;
 
     /** One server start's figures. */
-    record Run(String server, int sandboxes, double readyMs, double firstMs, double startCpuMs,
+    record Run(String server, int sandboxes, int served, double readyMs, double firstMs, double startCpuMs,
                double coldCpuMs, double coldP50, double warmCpuMs, double warmP50, int warmupDone,
                double simColdCpuMs, double simWarmCpuMs, int failed, long hwmKib) {
         String line() {
             return String.format(Locale.ROOT,
-                    "%-6s %5d sandboxes  ready %7.1f ms  first scrape %7.1f ms  start CPU %6.0f ms"
+                    "%-6s %5d sandboxes (%d served)  ready %7.1f ms  first scrape %7.1f ms  start CPU %6.0f ms"
                             + "  | cold: CPU/scrape %7.2f ms p50 %7.2f ms  | warm (after %d): CPU/scrape %7.2f ms p50 %7.2f ms"
                             + "  | simulator CPU/scrape cold %6.2f warm %6.2f ms  | failed %d  VmHWM %6.1f MiB",
-                    server, sandboxes, readyMs, firstMs, startCpuMs, coldCpuMs, coldP50, warmupDone, warmCpuMs, warmP50,
+                    server, sandboxes, served, readyMs, firstMs, startCpuMs, coldCpuMs, coldP50, warmupDone, warmCpuMs, warmP50,
                     simColdCpuMs, simWarmCpuMs, failed, hwmKib / 1024.0);
         }
     }
@@ -137,7 +137,8 @@ public final class SideBySide {
         }
     }
 
-    private static Run measure(String server, int n, Launched s, long simPid, Path socket, long t0) throws Exception {
+    private static Run measure(String server, int sandboxes, Launched s, long simPid, Path socket, long t0) throws Exception {
+        int n = sandboxes;
         long deadline = t0 + 300_000_000_000L;
         while (!connects(socket)) {
             if (!s.alive()) {
@@ -149,7 +150,17 @@ public final class SideBySide {
             Thread.sleep(5);
         }
         double readyMs = (System.nanoTime() - t0) / 1e6;
-        while (!complete(scrape(socket), n)) {
+        // The first full scrape serves every sandbox; upstream's server leaves one of the
+        // simulator's sandboxes out at every size measured, so a scrape is full, for each server,
+        // once it serves n, or the same count as the scrape before it.
+        int last = -1;
+        while (true) {
+            int served = sandboxes(scrape(socket));
+            if (served >= n || (served > 0 && served == last)) {
+                n = served;
+                break;
+            }
+            last = served;
             if (System.nanoTime() > deadline) {
                 throw new IOException(server + " metric server did not serve " + n + " sandboxes within 300 s");
             }
@@ -175,7 +186,7 @@ public final class SideBySide {
         long[] warm = scrapes(socket, n, WARM, failed);
         long warmCpu1 = cpuTicks(s.pid());
         long simCpu3 = cpuTicks(simPid);
-        return new Run(server, n, readyMs, firstMs, startCpu * TICK_MS,
+        return new Run(server, sandboxes, n, readyMs, firstMs, startCpu * TICK_MS,
                 (coldCpu - startCpu) * TICK_MS / COLD, Stats.medianMillis(cold),
                 (warmCpu1 - warmCpu0) * TICK_MS / WARM, Stats.medianMillis(warm), COLD + warmupDone,
                 (simCpu1 - simCpu0) * TICK_MS / COLD, (simCpu3 - simCpu2) * TICK_MS / WARM,
@@ -238,16 +249,21 @@ public final class SideBySide {
         }
     }
 
-    /** Whether a reply is a 200 with every sandbox's {@code runsc_fs_opens} line. */
+    /** Whether a reply is a 200 with at least {@code n} sandboxes' {@code runsc_fs_opens} lines. */
     private static boolean complete(String reply, int n) {
+        return sandboxes(reply) >= n;
+    }
+
+    /** The sandboxes a 200 reply serves (its {@code runsc_fs_opens} lines), or 0. */
+    private static int sandboxes(String reply) {
         if (!reply.startsWith("HTTP/1.1 200")) {
-            return false;
+            return 0;
         }
         int seen = 0;
         for (int i = reply.indexOf("\nrunsc_fs_opens{"); i >= 0; i = reply.indexOf("\nrunsc_fs_opens{", i + 1)) {
             seen++;
         }
-        return seen >= n;
+        return seen;
     }
 
     /**
