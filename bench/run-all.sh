@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # Runs every benchmark of BENCHMARKS.md one after the other; results in build/bench/*.txt.
-# The real-sandbox ones skip themselves (with a message) without root or runsc.
+# The real-sandbox ones skip themselves (with a message) without root or runsc, side-by-side without
+# GO_METRIC_SERVER.
 set -eu
-for b in writer export-wall control-rtt sim-scale scrape gzip filter-attack churn-soak; do
+for b in writer export-wall control-rtt sim-scale scrape gzip side-by-side filter-attack churn-soak; do
     echo "== bench: $b"
     sh "bench/$b.sh"
 done

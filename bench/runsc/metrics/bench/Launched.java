@@ -49,6 +49,19 @@ final class Launched implements AutoCloseable {
         return new Launched(pb.start());
     }
 
+    /**
+     * Starts any command (such as upstream's Go metric server) with its stdout read like the
+     * launcher's and its stderr discarded.
+     */
+    static Launched command(List<String> command) throws IOException {
+        return new Launched(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start());
+    }
+
+    /** {@return whether the process is still running} */
+    boolean alive() {
+        return process.isAlive();
+    }
+
     long pid() {
         return process.pid();
     }

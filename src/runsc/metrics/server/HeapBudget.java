@@ -5,10 +5,11 @@ import java.util.Optional;
 
 /**
  * Tells when the metric server serves more sandboxes than its heap cap is sized for. The launcher
- * caps the heap at 48 MiB by default (the JVM would otherwise let it grow towards a quarter of
- * the RAM), which is enough for about a thousand sandboxes; a host with more must raise the cap,
- * and this is what says so, once each time the count crosses the line, rather than leaving the
- * operator to find out from failing scrapes.
+ * caps the heap (the JVM would otherwise let it grow towards a quarter of the RAM) at 48 MiB,
+ * enough for about a thousand sandboxes, or at a quarter more than {@link #needed} for the state
+ * files the root holds when the server starts, so a host whose sandboxes grow past the cap after
+ * the start must raise it, and this is what says so, once each time the count crosses the line,
+ * rather than leaving the operator to find out from failing scrapes.
  */
 public final class HeapBudget {
     /**

@@ -264,6 +264,25 @@ class ImageTest {
     }
 
     @Test
+    void theMetricServerHeapAndJitFollowTheSandboxesInTheRootAtStart() throws Exception {
+        Path root = Files.createDirectories(scratch.resolve("root"));
+        assertEquals(48L << 20, maxHeapSize("", "--root=" + root, "metric-server", "-h"), "empty root");
+        assertEquals(8L << 20, Long.parseLong(jvmFlag("", "InitialHeapSize", "--root=" + root, "metric-server", "-h")));
+        for (int i = 0; i < 3000; i++) {
+            Files.createFile(root.resolve("c" + i + "_sandbox:s" + i + ".state"));
+        }
+        Files.createFile(root.resolve("not-a-state-file"));
+        // (8 MiB + 3000 x 36 KiB) x 5/4 = 141.8 MiB, rounded up to 4 MiB steps; both spellings of --root.
+        assertEquals(144L << 20, maxHeapSize("", "--root=" + root, "metric-server", "-h"));
+        assertEquals(144L << 20, maxHeapSize("", "-root", root.toString(), "--debug", "metric-server", "-h"));
+        // A large host keeps C1+C2 and a heap that starts at the JVM's default size.
+        assertEquals("4", jvmFlag("", "TieredStopAtLevel", "--root=" + root, "metric-server", "-h"));
+        assertTrue(Long.parseLong(jvmFlag("", "InitialHeapSize", "--root=" + root, "metric-server", "-h")) > 8L << 20);
+        assertEquals(48L << 20, maxHeapSize("", "--root=" + root, "demo", "-h"), "demo simulates its own sandboxes");
+        assertEquals(100L << 20, maxHeapSize("-Xmx100m", "--root=" + root, "metric-server", "-h"), "the user's cap wins");
+    }
+
+    @Test
     void theLauncherPicksOptionsByTheSubcommandNotByAnyArgument() throws Exception {
         long quarterOfRam = maxHeapSize("", "--version");
         // "demo" here is a sandbox ID, and "metric-server" the value of a global flag.
@@ -272,7 +291,16 @@ class ImageTest {
         assertEquals(48L << 20, maxHeapSize("", "--root", "/tmp", "--debug", "metric-server", "-h"));
         assertEquals(48L << 20, maxHeapSize("", "--root=/tmp", "--", "demo", "-h"));
         assertEquals("1", jvmFlag("", "TieredStopAtLevel", "--root=/tmp", "export-metrics", "demo"));
-        assertEquals("4", jvmFlag("", "TieredStopAtLevel", "demo", "-h"));
+        assertEquals("1", jvmFlag("", "TieredStopAtLevel", "demo", "-h"));
+        assertEquals("4", jvmFlag("", "TieredStopAtLevel", "--root=/tmp", "help", "metric-server"));
+    }
+
+    @Test
+    void theMetricServerRunsC1AloneOnOneCompilerThreadUnlessTheUserSaysOtherwise() throws Exception {
+        assertEquals("1", jvmFlag("", "TieredStopAtLevel", "metric-server", "-h"));
+        assertEquals("1", jvmFlag("", "CICompilerCount", "metric-server", "-h"));
+        // C1 and C2 together need two compiler threads or more, so a user who wants C2 back says both.
+        assertEquals("4", jvmFlag("-XX:TieredStopAtLevel=4 -XX:CICompilerCount=2", "TieredStopAtLevel", "metric-server", "-h"));
     }
 
     /** MaxHeapSize as the JVM that the launcher starts for these arguments reports it. */
