@@ -35,13 +35,14 @@ final class ExportMetricsCommand implements Command {
                         + "This filtering is applied before adding --exporter-prefix.");
         FlagSet.Flag<Boolean> noTimestamps = flags.bool("no-timestamps",
                 "Leave out sample timestamps, as node_exporter's textfile collector requires.");
+        FlagSet.Flag<Boolean> resourceStats = flags.bool("resource-stats", MetricServerCommand.RESOURCE_STATS_HELP);
         return invocation -> {
             if (invocation.arguments().isEmpty()) {
                 throw new UsageException("");
             }
             // runsc 20240729 takes the first argument and ignores the rest; so do we.
             var request = new OneShotExport.Request(invocation.globals().root(), invocation.arguments().getFirst(),
-                    prefix.get(), filter.get(), !noTimestamps.get());
+                    prefix.get(), filter.get(), !noTimestamps.get(), resourceStats.get());
             return print(invocation, request);
         };
     }

@@ -16,6 +16,10 @@ import runsc.metrics.server.ServerStartException;
  * {@code --metric-server} until SIGINT or SIGTERM, then stops in order and exits 0, as upstream.
  */
 final class MetricServerCommand implements Command {
+    /** The help of {@code --resource-stats}, shared with {@code export-metrics}. */
+    static final String RESOURCE_STATS_HELP = "Also write each container's CPU, memory, pids and the sandbox's network "
+            + "counters, read with containerManager.Event as runsc events --stats does (not upstream's output).";
+
     @Override
     public String name() {
         return "metric-server";
@@ -44,6 +48,7 @@ final class MetricServerCommand implements Command {
         flags.bool("allow-profiling", "Accepted for compatibility with runsc; the profiling endpoints are not provided.");
         FlagSet.Flag<Integer> parallel = flags.integer("max-parallel", ServerConfig.DEFAULT_MAX_PARALLEL,
                 "How many sandboxes to query at once during a scrape.");
+        FlagSet.Flag<Boolean> resourceStats = flags.bool("resource-stats", RESOURCE_STATS_HELP);
         return invocation -> {
             if (!invocation.arguments().isEmpty()) {
                 throw new UsageException("metric-server takes no arguments, got \"" + invocation.arguments().getFirst() + "\"");
@@ -55,18 +60,24 @@ final class MetricServerCommand implements Command {
             ServerConfig config = ServerConfig.of(invocation.globals().rootText(), invocation.globals().metricServer(),
                     prefix.get(), parallel.get());
             Optional<Path> pid = pidFile.get().isEmpty() ? Optional.empty() : Optional.of(Path.of(pidFile.get()));
-            return serve(invocation, config, pid, allowUnknownRoot.get());
+            return serve(invocation, config, pid, allowUnknownRoot.get(), resourceStats.get());
         };
     }
 
-    /** Runs a server until a signal; shared with {@code demo}. */
+    /** Runs a server until a signal, without resource usage. */
     static int serve(Invocation invocation, ServerConfig config, Optional<Path> pidFile, boolean allowUnknownRoot)
             throws CliException, InterruptedException {
+        return serve(invocation, config, pidFile, allowUnknownRoot, false);
+    }
+
+    /** Runs a server until a signal; {@code resourceStats} as {@code --resource-stats}. */
+    static int serve(Invocation invocation, ServerConfig config, Optional<Path> pidFile, boolean allowUnknownRoot,
+                     boolean resourceStats) throws CliException, InterruptedException {
         Signals signals = Signals.install();
         MetricServer server;
         try {
             server = MetricServer.start(config, pidFile, allowUnknownRoot, invocation.log(),
-                    line -> notice(invocation, line), new ControlSandboxQuery(config.root()));
+                    line -> notice(invocation, line), new ControlSandboxQuery(config.root(), resourceStats));
         } catch (ServerStartException e) {
             throw new CliException(e.getMessage(), e);
         }

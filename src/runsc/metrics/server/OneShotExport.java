@@ -4,6 +4,7 @@ package runsc.metrics.server;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import runsc.metrics.control.ContainerStats;
 import runsc.metrics.control.ControlClient;
 import runsc.metrics.control.ControlException;
 import runsc.metrics.exposition.ExpositionWriter;
@@ -25,6 +27,7 @@ import runsc.metrics.regex.Re2SyntaxException;
 import runsc.metrics.runtime.ContainerState;
 import runsc.metrics.runtime.ControlSocket;
 import runsc.metrics.runtime.FullId;
+import runsc.metrics.runtime.HostCgroupCpu;
 import runsc.metrics.runtime.IdResolver;
 import runsc.metrics.runtime.ReadOutcome;
 import runsc.metrics.runtime.RuntimeRoot;
@@ -60,15 +63,29 @@ public final class OneShotExport {
      * @param exporterPrefix the prefix of every metric name
      * @param metricsFilter  the {@code --sandbox-metrics-filter} text, "" for none
      * @param timestamps     whether sample lines carry the snapshot time
+     * @param resourceStats  whether to append the container's resource usage ({@code --resource-stats})
      */
     public record Request(Path root, String containerId, String exporterPrefix, String metricsFilter,
-                          boolean timestamps) {
+                          boolean timestamps, boolean resourceStats) {
         /** Checks for nulls. */
         public Request {
             Objects.requireNonNull(root, "root");
             Objects.requireNonNull(containerId, "containerId");
             Objects.requireNonNull(exporterPrefix, "exporterPrefix");
             Objects.requireNonNull(metricsFilter, "metricsFilter");
+        }
+
+        /**
+         * A request without resource usage.
+         *
+         * @param root           the runsc root directory
+         * @param containerId    the container
+         * @param exporterPrefix the prefix of every metric name
+         * @param metricsFilter  the filter text, "" for none
+         * @param timestamps     whether sample lines carry the snapshot time
+         */
+        public Request(Path root, String containerId, String exporterPrefix, String metricsFilter, boolean timestamps) {
+            this(root, containerId, exporterPrefix, metricsFilter, timestamps, false);
         }
     }
 
@@ -179,7 +196,36 @@ public final class OneShotExport {
             // The snapshot passed the writer's check above, and a ByteArrayOutputStream does not fail.
             throw new UncheckedIOException("writing a checked snapshot to memory failed", e);
         }
+        if (request.resourceStats()) {
+            byte[] stats = resourceStats(container, naming, deadline);
+            buffer.write(stats, 0, stats.length);
+        }
         return buffer.toByteArray();
+    }
+
+    /**
+     * With {@code --resource-stats}: the named container's usage, as {@code runsc events --stats ID}
+     * reads it (one {@code containerManager.Event} call, then the host cgroup's CPU time), after the
+     * exposition. The user asked for it, so a failed call fails the command.
+     */
+    private byte[] resourceStats(ContainerState container, PrefixAndLabels naming, long deadline) throws ExportException {
+        var sandbox = container.sandbox();
+        ContainerStats stats;
+        try {
+            Path socket = ControlSocket.resolve(sandbox, root.dir());
+            log.accept("reading resource usage of container " + container.id() + " over " + socket);
+            stats = client.containerStats(sandbox.id(), socket, container.id(), deadline);
+        } catch (ControlException e) {
+            throw new ExportException("reading resource usage (containerManager.Event) failed: "
+                    + describe(e, sandbox.pid()), e);
+        } catch (IOException e) {
+            throw new ExportException("reading resource usage (containerManager.Event) failed: " + e.getMessage(), e);
+        }
+        StringBuilder text = new StringBuilder();
+        StatsWriter.blockHeader(text);
+        StatsWriter.write(request.exporterPrefix(), List.of(new StatsWriter.SandboxStats(sandbox.id(), naming.extraLabels(),
+                List.of(stats), new HostCgroupCpu().cpuNanos(sandbox.pid()))), text);
+        return text.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /**

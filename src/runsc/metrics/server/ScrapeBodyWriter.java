@@ -4,6 +4,7 @@ package runsc.metrics.server;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -75,5 +76,29 @@ final class ScrapeBodyWriter implements MetricsSource {
         String header = "Data for runsc metric server exporting data for sandboxes in root directory " + config.rootText()
                 + query.metricsFilter().map(f -> " (filtered using regular expression: " + GoQuote.quote(f.source()) + ")").orElse("");
         new ExpositionWriter().write(out, new WriteOptions(header, true), snapshots);
+        if (scraper.readsResourceUsage()) {
+            writeResourceUsage(results, out);
+        }
+    }
+
+    /**
+     * With {@code --resource-stats}: the series of {@link StatsWriter} after the exposition, and the
+     * count of sandboxes whose stats calls failed (running ones with a verified snapshot).
+     */
+    private void writeResourceUsage(List<SandboxResult> results, OutputStream out) throws IOException {
+        List<StatsWriter.SandboxStats> stats = new ArrayList<>(results.size());
+        int broken = 0;
+        for (SandboxResult r : results) {
+            if (r instanceof SandboxResult.Ok(_, _, boolean running, var usage) && usage.isPresent()) {
+                stats.add(usage.get().stats());
+                broken += usage.get().broken() && running ? 1 : 0;
+            }
+        }
+        StringBuilder text = new StringBuilder();
+        StatsWriter.blockHeader(text);
+        StatsWriter.brokenStats(config.metaPrefix(), broken, text);
+        StatsWriter.write(config.exporterPrefix(), stats, text);
+        out.write(text.toString().getBytes(StandardCharsets.UTF_8));
+        out.flush();
     }
 }
