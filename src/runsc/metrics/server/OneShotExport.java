@@ -4,7 +4,6 @@ package runsc.metrics.server;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -188,27 +187,24 @@ public final class OneShotExport {
         }
         String header = "Command-line export for sandbox " + sandbox.id()
                 + (filterText.isEmpty() ? "" : " (filtered using regular expression: " + GoQuote.quote(filterText) + ")");
+        String trailer = request.resourceStats() ? resourceStats(container, naming, deadline) : "";
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(16 << 10);
         try {
             new ExpositionWriter().write(buffer, new WriteOptions(header, request.timestamps()),
-                    List.of(new LabeledSnapshot(snapshot, naming)));
+                    List.of(new LabeledSnapshot(snapshot, naming)), trailer);
         } catch (IOException e) {
             // The snapshot passed the writer's check above, and a ByteArrayOutputStream does not fail.
             throw new UncheckedIOException("writing a checked snapshot to memory failed", e);
-        }
-        if (request.resourceStats()) {
-            byte[] stats = resourceStats(container, naming, deadline);
-            buffer.write(stats, 0, stats.length);
         }
         return buffer.toByteArray();
     }
 
     /**
      * With {@code --resource-stats}: the named container's usage, as {@code runsc events --stats ID}
-     * reads it (one {@code containerManager.Event} call, then the host cgroup's CPU time), after the
-     * exposition. The user asked for it, so a failed call fails the command.
+     * reads it (one {@code containerManager.Event} call, then the host cgroup's CPU time), written
+     * before the end marker. The user asked for it, so a failed call fails the command.
      */
-    private byte[] resourceStats(ContainerState container, PrefixAndLabels naming, long deadline) throws ExportException {
+    private String resourceStats(ContainerState container, PrefixAndLabels naming, long deadline) throws ExportException {
         var sandbox = container.sandbox();
         ContainerStats stats;
         try {
@@ -225,7 +221,7 @@ public final class OneShotExport {
         StatsWriter.blockHeader(text);
         StatsWriter.write(request.exporterPrefix(), List.of(new StatsWriter.SandboxStats(sandbox.id(), naming.extraLabels(),
                 List.of(stats), new HostCgroupCpu().cpuNanos(sandbox.pid()))), text);
-        return text.toString().getBytes(StandardCharsets.UTF_8);
+        return StatsWriter.trailer(text);
     }
 
     /**

@@ -4,7 +4,6 @@ package runsc.metrics.server;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -75,17 +74,15 @@ final class ScrapeBodyWriter implements MetricsSource {
                 new PrefixAndLabels("", Map.of())));
         String header = "Data for runsc metric server exporting data for sandboxes in root directory " + config.rootText()
                 + query.metricsFilter().map(f -> " (filtered using regular expression: " + GoQuote.quote(f.source()) + ")").orElse("");
-        new ExpositionWriter().write(out, new WriteOptions(header, true), snapshots);
-        if (scraper.readsResourceUsage()) {
-            writeResourceUsage(results, out);
-        }
+        String trailer = scraper.readsResourceUsage() ? resourceUsage(results) : "";
+        new ExpositionWriter().write(out, new WriteOptions(header, true), snapshots, trailer);
     }
 
     /**
-     * With {@code --resource-stats}: the series of {@link StatsWriter} after the exposition, and the
-     * count of sandboxes whose stats calls failed (running ones with a verified snapshot).
+     * With {@code --resource-stats}: the series of {@link StatsWriter}, and the count of sandboxes
+     * whose stats calls failed (running ones with a verified snapshot), written before the end marker.
      */
-    private void writeResourceUsage(List<SandboxResult> results, OutputStream out) throws IOException {
+    private String resourceUsage(List<SandboxResult> results) {
         List<StatsWriter.SandboxStats> stats = new ArrayList<>(results.size());
         int broken = 0;
         for (SandboxResult r : results) {
@@ -98,7 +95,6 @@ final class ScrapeBodyWriter implements MetricsSource {
         StatsWriter.blockHeader(text);
         StatsWriter.brokenStats(config.metaPrefix(), broken, text);
         StatsWriter.write(config.exporterPrefix(), stats, text);
-        out.write(text.toString().getBytes(StandardCharsets.UTF_8));
-        out.flush();
+        return StatsWriter.trailer(text);
     }
 }

@@ -182,14 +182,26 @@ public final class StatsWriter {
     }
 
     /**
-     * Appends the opening comment of a block of these series that follows an exposition's
-     * {@code # End of metric data.} line. The series come after that line, not among upstream's,
-     * so that a reader which stops at the marker sees upstream's bytes unchanged.
+     * Appends the opening comment of a block of these series, written after the sandboxes' data
+     * and before the exposition's {@code # End of metric data.} line (which stays last, so that a
+     * reader can still tell a complete body from a cut one).
      *
      * @param out where the text goes
      */
     public static void blockHeader(StringBuilder out) {
         out.append("\n# Resource usage from containerManager.Event (--resource-stats), as runsc events --stats reads it.\n");
+    }
+
+    /**
+     * Ends a block: its last family's blank line goes, because the end marker brings its own.
+     *
+     * @param block the block's text
+     * @return the text to write before the end marker
+     */
+    public static String trailer(StringBuilder block) {
+        int n = block.length();
+        return n >= 2 && block.charAt(n - 1) == '\n' && block.charAt(n - 2) == '\n' ? block.substring(0, n - 1)
+                : block.toString();
     }
 
     /**
