@@ -3,7 +3,7 @@
 # Runs every benchmark of BENCHMARKS.md one after the other; results in build/bench/*.txt.
 # The real-sandbox ones skip themselves (with a message) without root or runsc.
 set -eu
-for b in writer export-wall control-rtt sim-scale scrape; do
+for b in writer export-wall control-rtt sim-scale scrape stats-cost; do
     echo "== bench: $b"
     sh "bench/$b.sh"
 done
