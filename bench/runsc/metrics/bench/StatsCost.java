@@ -12,11 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import runsc.metrics.sim.SandboxOptions;
+import runsc.metrics.sim.Simulation;
+
 /**
  * Issue 15: the cost of {@code --resource-stats}, on {@code runsc-metrics simulate} sandboxes
  * (which real {@code runsc events --stats} reads as it reads a real sandbox).
  *
- * <p>CPU (bench.cpuSizes, 20,100): CPU-seconds (user+sys) to collect every sandbox's stats once,
+ * <p>CPU (bench.cpuSizes, 20,100; sandboxes simulated in this JVM): CPU-seconds (user+sys) to collect every sandbox's stats once,
  * via one scrape of {@code metric-server --resource-stats} (the server's CPU over bench.scrapes warm
  * scrapes, divided by their number; the scrape also exports every sandbox's metrics, so this is an
  * upper bound), against one {@code runsc events --stats ID} process per sandbox, one after the
@@ -61,9 +64,12 @@ public final class StatsCost {
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "sc");
         Path root = dir.resolve("root");
         String address = "127.0.0.1:" + freePort();
-        try (Launched sim = Launched.start(IMAGE, "", List.of("--root=" + root, "--metric-server=" + address,
-                "simulate", "--sandboxes=" + n, "--namespace=bench"))) {
-            sim.awaitLine("simulating", 120);
+        // Fixed-width IDs: runsc refuses an ID that is a prefix of another (sim-1 of sim-10) as ambiguous.
+        List<SandboxOptions> options = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            options.add(SandboxOptions.of(String.format("sb-%04d", i), address).withSeed(i));
+        }
+        try (Simulation sim = Simulation.start(root, options)) {
             double ours;
             try (Launched server = Launched.start(IMAGE, "", List.of("--root=" + root, "--metric-server=" + address,
                     "metric-server", "--resource-stats"))) {
@@ -79,8 +85,8 @@ public final class StatsCost {
                 }
                 ours = (double) (cpuTicks(server.pid()) - before) / tick / SCRAPES;
             }
-            StringBuilder loop = new StringBuilder("for i in $(seq 1 " + n + "); do '" + RUNSC + "' --root='" + root
-                    + "' events --stats sim-$i > /dev/null || exit 1; done; times");
+            StringBuilder loop = new StringBuilder("for i in $(seq -f 'sb-%04g' 1 " + n + "); do '" + RUNSC + "' --root='"
+                    + root + "' events --stats $i > /dev/null || exit 1; done; times");
             Process p = new ProcessBuilder("bash", "-c", loop.toString()).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -91,7 +97,7 @@ public final class StatsCost {
             double theirs = seconds(children[0]) + seconds(children[1]);
             System.out.printf("%4d sandboxes  CPU-seconds to collect stats once: one scrape %.3f s (mean of %d warm"
                             + " scrapes, metrics included)  %d runsc events --stats processes %.3f s  ratio %.0fx%n",
-                    n, ours, SCRAPES, n, theirs, ours > 0 ? theirs / ours : Double.POSITIVE_INFINITY);
+                    sim.sandboxes().size(), ours, SCRAPES, n, theirs, ours > 0 ? theirs / ours : Double.POSITIVE_INFINITY);
         } finally {
             ControlRoundTrip.deleteTree(dir);
         }
