@@ -20,10 +20,11 @@ import runsc.metrics.sim.Simulation;
  * (which real {@code runsc events --stats} reads as it reads a real sandbox).
  *
  * <p>CPU (bench.cpuSizes, 20,100; sandboxes simulated in this JVM): CPU-seconds (user+sys) to collect every sandbox's stats once,
- * via one scrape of {@code metric-server --resource-stats} (the server's CPU over bench.scrapes warm
- * scrapes, divided by their number; the scrape also exports every sandbox's metrics, so this is an
- * upper bound), against one {@code runsc events --stats ID} process per sandbox, one after the
- * other (their CPU as the shell's {@code times} reports it for its children).
+ * via one scrape of {@code metric-server --resource-stats} (the server's CPU over bench.scrapes
+ * scrapes after bench.warmup, divided by their number; the whole scrape, metrics included, and the
+ * share of the stats: the same without the flag subtracted), against one
+ * {@code runsc events --stats ID} process per sandbox, one after the other (their CPU as the
+ * shell's {@code times} reports it for its children).
  *
  * <p>Scrape (bench.sizes, 10,100,1000): median latency and body bytes of {@code GET /metrics}
  * without the flag and with it, each after bench.warmup untimed scrapes, and the server's peak RSS.
@@ -35,8 +36,8 @@ public final class StatsCost {
 
     private static final Path IMAGE = ScrapeLatency.IMAGE;
     private static final Path RUNSC = Path.of(System.getProperty("bench.runsc", "build/runsc/usr/bin/runsc"));
-    private static final int SCRAPES = Integer.getInteger("bench.scrapes", 10);
-    private static final int WARMUP = Integer.getInteger("bench.warmup", 5);
+    private static final int SCRAPES = Integer.getInteger("bench.scrapes", 20);
+    private static final int WARMUP = Integer.getInteger("bench.warmup", 50);
 
     public static void main(String[] args) throws Exception {
         System.out.println("# " + Stats.loadAverage());
@@ -70,21 +71,8 @@ public final class StatsCost {
             options.add(SandboxOptions.of(String.format("sb-%04d", i), address).withSeed(i));
         }
         try (Simulation sim = Simulation.start(root, options)) {
-            double ours;
-            try (Launched server = Launched.start(IMAGE, "", List.of("--root=" + root, "--metric-server=" + address,
-                    "metric-server", "--resource-stats"))) {
-                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                        .connectTimeout(Duration.ofSeconds(10)).build();
-                awaitStats(client, address, n);
-                for (int i = 0; i < WARMUP; i++) {
-                    ScrapeLatency.get(client, address);
-                }
-                long before = cpuTicks(server.pid());
-                for (int i = 0; i < SCRAPES; i++) {
-                    ScrapeLatency.get(client, address);
-                }
-                ours = (double) (cpuTicks(server.pid()) - before) / tick / SCRAPES;
-            }
+            double plain = scrapeCpu(root, address, n, tick, false);
+            double ours = scrapeCpu(root, address, n, tick, true);
             StringBuilder loop = new StringBuilder("for i in $(seq -f 'sb-%04g' 1 " + n + "); do '" + RUNSC + "' --root='"
                     + root + "' events --stats $i > /dev/null || exit 1; done; times");
             Process p = new ProcessBuilder("bash", "-c", loop.toString()).redirectErrorStream(true).start();
@@ -95,11 +83,41 @@ public final class StatsCost {
             // times: the shell's own user and sys, then its children's: "0m0.060s 0m0.018s".
             String[] children = out.strip().lines().toList().getLast().split(" ");
             double theirs = seconds(children[0]) + seconds(children[1]);
-            System.out.printf("%4d sandboxes  CPU-seconds to collect stats once: one scrape %.3f s (mean of %d warm"
-                            + " scrapes, metrics included)  %d runsc events --stats processes %.3f s  ratio %.0fx%n",
-                    sim.sandboxes().size(), ours, SCRAPES, n, theirs, ours > 0 ? theirs / ours : Double.POSITIVE_INFINITY);
+            double marginal = Math.max(ours - plain, 1e-6);
+            System.out.printf("%4d sandboxes  CPU-seconds per scrape (mean of %d after %d warm-up): with --resource-stats"
+                            + " %.4f s, without %.4f s, so the stats cost %.4f s;  %d runsc events --stats processes"
+                            + " %.3f s;  ratio %.0fx (whole scrape) / %.0fx (stats' share)%n",
+                    sim.sandboxes().size(), SCRAPES, WARMUP, ours, plain, ours - plain, n, theirs, theirs / ours,
+                    theirs / marginal);
         } finally {
             ControlRoundTrip.deleteTree(dir);
+        }
+    }
+
+    /** The server's CPU-seconds per warm scrape, with or without --resource-stats. */
+    private static double scrapeCpu(Path root, String address, int n, long tick, boolean stats) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--root=" + root, "--metric-server=" + address, "metric-server"));
+        if (stats) {
+            args.add("--resource-stats");
+        }
+        try (Launched server = Launched.start(IMAGE, "", args)) {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(10)).build();
+            if (stats) {
+                awaitStats(client, address, n);
+            } else {
+                awaitMetrics(client, address, n);
+            }
+            for (int i = 0; i < WARMUP; i++) {
+                ScrapeLatency.get(client, address);
+            }
+            // Let the JIT finish compiling what the warm-up queued, so that its threads' CPU is not counted.
+            Thread.sleep(2000);
+            long before = cpuTicks(server.pid());
+            for (int i = 0; i < SCRAPES; i++) {
+                ScrapeLatency.get(client, address);
+            }
+            return (double) (cpuTicks(server.pid()) - before) / tick / SCRAPES;
         }
     }
 
