@@ -68,7 +68,7 @@ final class DemoCommand implements Command {
             ServerConfig config = ServerConfig.of(rootText, address, "runsc_", ServerConfig.DEFAULT_MAX_PARALLEL);
             MetricServer server;
             try {
-                server = MetricServer.start(config, Optional.empty(), false, invocation.log(), new ControlSandboxQuery(root));
+                server = MetricServer.start(config, Optional.empty(), false, invocation.log(), new ControlSandboxQuery(root, true));
             } catch (ServerStartException e) {
                 throw new CliException("demo: " + e.getMessage(), e);
             }
@@ -99,8 +99,10 @@ final class DemoCommand implements Command {
                 + "  " + curl + "/metrics'\n"
                 + "  " + curl + "/metrics?runsc-sandbox-metrics-filter=^fs_'\n"
                 + "  " + curl + "/metrics?runsc-capability-filter=KILL' | grep capabilities\n"
+                + "  " + curl + "/metrics' | grep -A40 'Resource usage'   (the demo runs with --resource-stats)\n"
                 + "  " + curl + "/runsc-metrics/healthcheck?root=" + root + "'\n"
-                + "  runsc-metrics --root=" + root + " export-metrics web-frontend\n\n"
+                + "  runsc-metrics --root=" + root + " export-metrics web-frontend\n"
+                + "  runsc-metrics --root=" + root + " export-metrics --resource-stats web-frontend\n\n"
                 + "Over a Unix socket instead: runsc-metrics demo --metric-server=/tmp/runsc-metrics-demo.sock\n"
                 + "  and curl -s --unix-socket /tmp/runsc-metrics-demo.sock http://localhost/metrics\n\n"
                 + "Press Ctrl-C to stop; everything the demo created is removed.\n";

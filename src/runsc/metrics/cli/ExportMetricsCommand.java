@@ -35,6 +35,7 @@ final class ExportMetricsCommand implements Command {
                         + "This filtering is applied before adding --exporter-prefix.");
         FlagSet.Flag<Boolean> noTimestamps = flags.bool("no-timestamps",
                 "Leave out sample timestamps, as node_exporter's textfile collector requires.");
+        FlagSet.Flag<Boolean> resourceStats = flags.bool("resource-stats", MetricServerCommand.RESOURCE_STATS_HELP);
         return invocation -> {
             if (invocation.arguments().isEmpty()) {
                 throw new UsageException("export-metrics: missing the container ID");
@@ -45,7 +46,7 @@ final class ExportMetricsCommand implements Command {
                         + " arguments: " + String.join(" ", invocation.arguments()));
             }
             var request = new OneShotExport.Request(invocation.globals().root(), invocation.arguments().getFirst(),
-                    prefix.get(), filter.get(), !noTimestamps.get());
+                    prefix.get(), filter.get(), !noTimestamps.get(), resourceStats.get());
             return print(invocation, request);
         };
     }

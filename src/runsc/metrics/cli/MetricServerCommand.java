@@ -18,6 +18,10 @@ import runsc.metrics.server.ServerStartException;
  * {@code --metric-server} until SIGINT or SIGTERM, then stops in order and exits 0, as upstream.
  */
 final class MetricServerCommand implements Command {
+    /** The help of {@code --resource-stats}, shared with {@code export-metrics}. */
+    static final String RESOURCE_STATS_HELP = "Also write each container's CPU, memory, pids and the sandbox's network "
+            + "counters, read with containerManager.Event as runsc events --stats does (not upstream's output).";
+
     @Override
     public String name() {
         return "metric-server";
@@ -47,6 +51,7 @@ final class MetricServerCommand implements Command {
         FlagSet.Flag<Integer> parallel = flags.integer("max-parallel", ServerConfig.DEFAULT_MAX_PARALLEL,
                 "How many sandboxes to query at once during a scrape.");
         SocketAccessFlags socketAccess = SocketAccessFlags.define(flags);
+        FlagSet.Flag<Boolean> resourceStats = flags.bool("resource-stats", RESOURCE_STATS_HELP);
         return invocation -> {
             if (!invocation.arguments().isEmpty()) {
                 throw new UsageException("metric-server takes no arguments, got \"" + invocation.arguments().getFirst() + "\"");
@@ -59,23 +64,18 @@ final class MetricServerCommand implements Command {
             ServerConfig config = ServerConfig.of(invocation.globals().rootText(), invocation.globals().metricServer(),
                     prefix.get(), parallel.get());
             Optional<Path> pid = pidFile.get().isEmpty() ? Optional.empty() : Optional.of(Path.of(pidFile.get()));
-            return serve(invocation, config, access, pid, allowUnknownRoot.get());
+            return serve(invocation, config, access, pid, allowUnknownRoot.get(), resourceStats.get());
         };
     }
 
-    /** Runs a server until a signal; shared with {@code demo}. */
-    static int serve(Invocation invocation, ServerConfig config, Optional<Path> pidFile, boolean allowUnknownRoot)
-            throws CliException, InterruptedException {
-        return serve(invocation, config, SocketAccess.UPSTREAM, pidFile, allowUnknownRoot);
-    }
-
+    /** Runs a server until a signal; {@code resourceStats} as {@code --resource-stats}. */
     private static int serve(Invocation invocation, ServerConfig config, SocketAccess access, Optional<Path> pidFile,
-                             boolean allowUnknownRoot) throws CliException, InterruptedException {
+                             boolean allowUnknownRoot, boolean resourceStats) throws CliException, InterruptedException {
         Signals signals = Signals.install();
         MetricServer server;
         try {
             server = MetricServer.start(config, access, pidFile, allowUnknownRoot, invocation.log(),
-                    line -> notice(invocation, line), new ControlSandboxQuery(config.root()));
+                    line -> notice(invocation, line), new ControlSandboxQuery(config.root(), resourceStats));
         } catch (ServerStartException e) {
             throw new CliException(e.getMessage(), e);
         }

@@ -3,6 +3,7 @@ package runsc.metrics.exposition;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -130,7 +131,25 @@ public final class ExpositionWriter {
      * @throws IOException if the stream fails
      */
     public long write(OutputStream out, WriteOptions options, List<LabeledSnapshot> snapshots) throws IOException {
+        return write(out, options, snapshots, "");
+    }
+
+    /**
+     * Writes snapshots, then {@code trailer} as it is, then the end marker: the end marker stays
+     * last, so that a reader can still tell a complete body from a cut one.
+     *
+     * @param out the stream to write to; flushed, not closed
+     * @param options the header and timestamp options
+     * @param snapshots the snapshots, as for {@link #write(OutputStream, WriteOptions, List)}
+     * @param trailer more exposition text, complete lines, already valid; "" for none
+     * @return the number of bytes written
+     * @throws InvalidSnapshotException if a snapshot fails {@link #check}; nothing was written
+     * @throws IOException if the stream fails
+     */
+    public long write(OutputStream out, WriteOptions options, List<LabeledSnapshot> snapshots, String trailer)
+            throws IOException {
         Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(trailer, "trailer");
         if (snapshots.isEmpty()) {
             return 0;
         }
@@ -146,6 +165,9 @@ public final class ExpositionWriter {
         try {
             writeHeader(options.commentHeader(), snapshots);
             writeData(snapshots, options.timestamps());
+            if (!trailer.isEmpty()) {
+                buf.writeBytes(trailer.getBytes(StandardCharsets.UTF_8));
+            }
             buf.writeBytes(END_MARKER);
             return buf.finish();
         } finally {

@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import runsc.metrics.control.ContainerStats;
 import runsc.metrics.control.ControlClient;
 import runsc.metrics.control.ControlException;
 import runsc.metrics.exposition.ExpositionWriter;
@@ -25,6 +26,7 @@ import runsc.metrics.regex.Re2SyntaxException;
 import runsc.metrics.runtime.ContainerState;
 import runsc.metrics.runtime.ControlSocket;
 import runsc.metrics.runtime.FullId;
+import runsc.metrics.runtime.HostCgroupCpu;
 import runsc.metrics.runtime.IdResolver;
 import runsc.metrics.runtime.ReadOutcome;
 import runsc.metrics.runtime.RuntimeRoot;
@@ -60,15 +62,29 @@ public final class OneShotExport {
      * @param exporterPrefix the prefix of every metric name
      * @param metricsFilter  the {@code --sandbox-metrics-filter} text, "" for none
      * @param timestamps     whether sample lines carry the snapshot time
+     * @param resourceStats  whether to append the container's resource usage ({@code --resource-stats})
      */
     public record Request(Path root, String containerId, String exporterPrefix, String metricsFilter,
-                          boolean timestamps) {
+                          boolean timestamps, boolean resourceStats) {
         /** Checks for nulls. */
         public Request {
             Objects.requireNonNull(root, "root");
             Objects.requireNonNull(containerId, "containerId");
             Objects.requireNonNull(exporterPrefix, "exporterPrefix");
             Objects.requireNonNull(metricsFilter, "metricsFilter");
+        }
+
+        /**
+         * A request without resource usage.
+         *
+         * @param root           the runsc root directory
+         * @param containerId    the container
+         * @param exporterPrefix the prefix of every metric name
+         * @param metricsFilter  the filter text, "" for none
+         * @param timestamps     whether sample lines carry the snapshot time
+         */
+        public Request(Path root, String containerId, String exporterPrefix, String metricsFilter, boolean timestamps) {
+            this(root, containerId, exporterPrefix, metricsFilter, timestamps, false);
         }
     }
 
@@ -173,15 +189,41 @@ public final class OneShotExport {
         }
         String header = "Command-line export for sandbox " + sandbox.id()
                 + (filterText.isEmpty() ? "" : " (filtered using regular expression: " + GoQuote.quote(filterText) + ")");
+        String trailer = request.resourceStats() ? resourceStats(container, naming, deadline) : "";
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(16 << 10);
         try {
             new ExpositionWriter().write(buffer, new WriteOptions(header, request.timestamps()),
-                    List.of(new LabeledSnapshot(snapshot, naming)));
+                    List.of(new LabeledSnapshot(snapshot, naming)), trailer);
         } catch (IOException e) {
             // The snapshot passed the writer's check above, and a ByteArrayOutputStream does not fail.
             throw new UncheckedIOException("writing a checked snapshot to memory failed", e);
         }
         return buffer.toByteArray();
+    }
+
+    /**
+     * With {@code --resource-stats}: the named container's usage, as {@code runsc events --stats ID}
+     * reads it (one {@code containerManager.Event} call, then the host cgroup's CPU time), written
+     * before the end marker. The user asked for it, so a failed call fails the command.
+     */
+    private String resourceStats(ContainerState container, PrefixAndLabels naming, long deadline) throws ExportException {
+        var sandbox = container.sandbox();
+        ContainerStats stats;
+        try {
+            Path socket = ControlSocket.resolve(sandbox, root.dir());
+            log.accept("reading resource usage of container " + container.id() + " over " + socket);
+            stats = client.containerStats(sandbox.id(), socket, container.id(), deadline);
+        } catch (ControlException e) {
+            throw new ExportException("reading resource usage (containerManager.Event) failed: "
+                    + describe(e, sandbox.pid()), e);
+        } catch (IOException e) {
+            throw new ExportException("reading resource usage (containerManager.Event) failed: " + e.getMessage(), e);
+        }
+        StringBuilder text = new StringBuilder();
+        StatsWriter.blockHeader(text);
+        StatsWriter.write(request.exporterPrefix(), List.of(new StatsWriter.SandboxStats(sandbox.id(), naming.extraLabels(),
+                List.of(stats), new HostCgroupCpu().cpuNanos(sandbox.pid()))), text);
+        return StatsWriter.trailer(text);
     }
 
     /**

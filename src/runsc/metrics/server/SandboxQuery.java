@@ -3,6 +3,10 @@ package runsc.metrics.server;
 
 import java.io.IOException;
 
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
 import runsc.metrics.control.Savings;
 import runsc.metrics.exposition.Snapshot;
 import runsc.metrics.runtime.LoadedSandbox;
@@ -35,5 +39,29 @@ public interface SandboxQuery {
      */
     default Savings savings(LoadedSandbox sandbox, long deadlineNanos) throws IOException {
         return new Savings.Unsupported();
+    }
+
+    /**
+     * Whether a scrape also reads each sandbox's resource usage ({@link #resourceUsage}): set by
+     * {@code --resource-stats}, off by default so that the output stays upstream's bytes.
+     *
+     * @return true to read it
+     */
+    default boolean readsResourceUsage() {
+        return false;
+    }
+
+    /**
+     * Reads the resource usage of every container of a sandbox ({@code containerManager.Event}, one
+     * call per container), within the sandbox's deadline. Failures are returned, not thrown: the
+     * sandbox keeps its metric data whatever happens here.
+     *
+     * @param sandbox       the loaded sandbox
+     * @param deadlineNanos a {@link System#nanoTime()} value: give up then
+     * @return what answered, and the first failure
+     */
+    default ResourceUsage resourceUsage(LoadedSandbox sandbox, long deadlineNanos) {
+        return new ResourceUsage(new StatsWriter.SandboxStats(sandbox.sandbox().id(), sandbox.identityLabels(), List.of(),
+                OptionalLong.empty()), Optional.empty());
     }
 }

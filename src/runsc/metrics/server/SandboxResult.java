@@ -2,6 +2,8 @@
 package runsc.metrics.server;
 
 import java.io.IOException;
+import java.util.Objects;
+import java.util.Optional;
 
 import runsc.metrics.exposition.Snapshot;
 
@@ -19,8 +21,21 @@ sealed interface SandboxResult {
      * @param sandbox  the sandbox
      * @param snapshot its data, verified
      * @param running  liveness after the query
+     * @param usage    its resource usage, read after the snapshot was verified; empty unless
+     *                 {@code --resource-stats} is on
      */
-    record Ok(ServedSandbox sandbox, Snapshot snapshot, boolean running) implements SandboxResult {}
+    record Ok(ServedSandbox sandbox, Snapshot snapshot, boolean running, Optional<ResourceUsage> usage)
+            implements SandboxResult {
+        /** Checks for null. */
+        public Ok {
+            Objects.requireNonNull(usage, "usage");
+        }
+
+        /** A verified snapshot without resource usage (the default: {@code --resource-stats} off). */
+        Ok(ServedSandbox sandbox, Snapshot snapshot, boolean running) {
+            this(sandbox, snapshot, running, Optional.empty());
+        }
+    }
 
     /**
      * No data this scrape.

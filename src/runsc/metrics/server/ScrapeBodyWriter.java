@@ -74,6 +74,27 @@ final class ScrapeBodyWriter implements MetricsSource {
                 new PrefixAndLabels("", Map.of())));
         String header = "Data for runsc metric server exporting data for sandboxes in root directory " + config.rootText()
                 + query.metricsFilter().map(f -> " (filtered using regular expression: " + GoQuote.quote(f.source()) + ")").orElse("");
-        new ExpositionWriter().write(out, new WriteOptions(header, true), snapshots);
+        String trailer = scraper.readsResourceUsage() ? resourceUsage(results) : "";
+        new ExpositionWriter().write(out, new WriteOptions(header, true), snapshots, trailer);
+    }
+
+    /**
+     * With {@code --resource-stats}: the series of {@link StatsWriter}, and the count of sandboxes
+     * whose stats calls failed (running ones with a verified snapshot), written before the end marker.
+     */
+    private String resourceUsage(List<SandboxResult> results) {
+        List<StatsWriter.SandboxStats> stats = new ArrayList<>(results.size());
+        int broken = 0;
+        for (SandboxResult r : results) {
+            if (r instanceof SandboxResult.Ok(_, _, boolean running, var usage) && usage.isPresent()) {
+                stats.add(usage.get().stats());
+                broken += usage.get().broken() && running ? 1 : 0;
+            }
+        }
+        StringBuilder text = new StringBuilder();
+        StatsWriter.blockHeader(text);
+        StatsWriter.brokenStats(config.metaPrefix(), broken, text);
+        StatsWriter.write(config.exporterPrefix(), stats, text);
+        return StatsWriter.trailer(text);
     }
 }

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -55,6 +57,11 @@ final class Scraper {
         this.config = config;
         this.query = query;
         this.log = log;
+    }
+
+    /** {@return whether scrapes also read each sandbox's resource usage (--resource-stats)} */
+    boolean readsResourceUsage() {
+        return query.readsResourceUsage();
     }
 
     /**
@@ -228,13 +235,33 @@ final class Scraper {
             } catch (VerificationException e) {
                 return failed(s, SnapshotCheck.invalid(e));
             }
-            return new SandboxResult.Ok(s, snapshot, running(s));
+            Optional<ResourceUsage> usage = query.readsResourceUsage()
+                    ? Optional.of(readUsage(s, deadline)) : Optional.empty();
+            return new SandboxResult.Ok(s, snapshot, running(s), usage);
         } catch (IOException e) {
             return failed(s, e);
         } catch (RuntimeException e) {
             // Nothing a sandbox sends may take the scrape down; a bug here costs only this sandbox.
             return failed(s, new IOException("internal error while querying: " + e, e));
         }
+    }
+
+    /**
+     * Reads the sandbox's resource usage after its snapshot, in what is left of the same deadline:
+     * one more round of calls per sandbox per scrape, never a wait of its own. A failure is logged and
+     * kept in the result; the snapshot stands.
+     */
+    private ResourceUsage readUsage(ServedSandbox s, long deadline) {
+        ResourceUsage usage;
+        try {
+            usage = query.resourceUsage(s.loaded(), deadline);
+        } catch (RuntimeException e) {
+            // As for the export: nothing a sandbox sends may take the scrape down.
+            usage = new ResourceUsage(new StatsWriter.SandboxStats(s.id(), s.identityLabels(), List.of(),
+                    OptionalLong.empty()), Optional.of(new IOException("internal error while reading stats: " + e, e)));
+        }
+        usage.failure().ifPresent(e -> log.accept("Could not read resource usage of sandbox " + s.id() + ": " + e.getMessage()));
+        return usage;
     }
 
     /**

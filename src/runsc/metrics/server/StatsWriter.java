@@ -44,6 +44,8 @@ import runsc.metrics.control.ContainerStats;
 public final class StatsWriter {
     /** A valid Prometheus metric name prefix (may be empty). */
     private static final Pattern PREFIX = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)?");
+    /** The name, after the server's meta prefix, of its count of sandboxes with failed stats calls. */
+    public static final String BROKEN_STATS = "num_sandboxes_broken_stats";
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
     /**
@@ -177,6 +179,46 @@ public final class StatsWriter {
             }
             family(out, prefix + family.name(), "counter", family.help(), lines);
         }
+    }
+
+    /**
+     * Appends the opening comment of a block of these series, written after the sandboxes' data
+     * and before the exposition's {@code # End of metric data.} line (which stays last, so that a
+     * reader can still tell a complete body from a cut one).
+     *
+     * @param out where the text goes
+     */
+    public static void blockHeader(StringBuilder out) {
+        out.append("\n# Resource usage from containerManager.Event (--resource-stats), as runsc events --stats reads it.\n");
+    }
+
+    /**
+     * Ends a block: its last family's blank line goes, because the end marker brings its own.
+     *
+     * @param block the block's text
+     * @return the text to write before the end marker
+     */
+    public static String trailer(StringBuilder block) {
+        int n = block.length();
+        return n >= 2 && block.charAt(n - 1) == '\n' && block.charAt(n - 2) == '\n' ? block.substring(0, n - 1)
+                : block.toString();
+    }
+
+    /**
+     * Appends the server's count of sandboxes whose stats calls failed in this scrape (a sandbox
+     * with a verified snapshot and a failed {@code containerManager.Event}; its metric data stays).
+     *
+     * @param metaPrefix the prefix of the server's own metrics, such as {@code runsc_meta_}
+     * @param broken     how many sandboxes
+     * @param out        where the text goes
+     */
+    public static void brokenStats(String metaPrefix, int broken, StringBuilder out) {
+        if (!PREFIX.matcher(metaPrefix).matches()) {
+            throw new IllegalArgumentException("prefix \"" + metaPrefix + "\" is not a valid metric name prefix");
+        }
+        String name = metaPrefix + BROKEN_STATS;
+        family(out, name, "gauge", "Number of sandboxes whose resource usage could not be read in full in this scrape.",
+                name + " " + broken + "\n");
     }
 
     private static List<ContainerStats.Interface> networkOf(SandboxStats sandbox) {

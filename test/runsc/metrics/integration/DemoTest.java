@@ -17,7 +17,10 @@ import runsc.metrics.testing.RuntimeImage;
 import runsc.metrics.testing.ScratchDir;
 import runsc.metrics.testing.Tools;
 
-/** {@code runsc-metrics demo} on a TCP port: serves its three sandboxes, and removes its root on SIGTERM. */
+/**
+ * {@code runsc-metrics demo} on a TCP port: serves its three sandboxes with their resource usage,
+ * and removes its root on SIGTERM.
+ */
 class DemoTest {
     private static final Pattern FIRST_LINE =
             Pattern.compile("runsc-metrics demo: 3 simulated sandboxes in (/tmp/runsc-metrics-demo-\\S+), metric server on (\\S+)\n");
@@ -41,6 +44,8 @@ class DemoTest {
             for (String id : List.of("web-frontend", "batch-job", "cache")) {
                 assertFalse(Exposition.samplesWithLabel(reply.text(), "sandbox", id).isEmpty(), () -> id + ": " + reply.text());
             }
+            // The demo shows resource usage too (--resource-stats).
+            assertTrue(reply.text().contains("\nrunsc_container_pids_current{container=\"web-frontend\","), reply::text);
 
             assertEquals(0, demo.terminate(), demo::describe);
             assertTrue(demo.stdout().endsWith("demo stopped; removed " + root + "\n"), demo::describe);

@@ -168,6 +168,10 @@ class RealExportMetricsTest {
                 Arguments.of(List.of("--bogus", "sb1"), "flag provided but not defined: -bogus\n", ""));
     }
 
+    /** The help of --resource-stats, as the CLI prints it. */
+    private static final String RESOURCE_STATS_HELP = "Also write each container's CPU, memory, pids and the sandbox's"
+            + " network counters, read with containerManager.Event as runsc events --stats does (not upstream's output).";
+
     @ParameterizedTest
     @MethodSource("usageErrors")
     void usageErrorPrintsRunscsUsagePlusOurFlag(List<String> args, String firstLine, String ourFirstLine)
@@ -178,11 +182,13 @@ class RealExportMetricsTest {
         assertEquals("", ours.stdout());
         assertTrue(real.stderr().startsWith(firstLine + "export-metrics [-exporter-prefix=<runsc_>] <container id> - "),
                 real.stderr());
-        // Ours documents one more flag, --no-timestamps; everything else is runsc's text.
+        // Ours documents two more flags, --no-timestamps and --resource-stats; everything else is runsc's text.
         String ourFlag = "  -no-timestamps\n    \tLeave out sample timestamps, as node_exporter's textfile collector requires.\n";
+        String statsFlag = "  -resource-stats\n    \t" + RESOURCE_STATS_HELP + "\n";
         assertTrue(ours.stderr().contains(ourFlag), ours.stderr());
+        assertTrue(ours.stderr().contains(statsFlag), ours.stderr());
         // A missing ID says so above the usage, where runsc prints the usage alone.
-        assertEquals(ourFirstLine + real.stderr(), ours.stderr().replace(ourFlag, ""));
+        assertEquals(ourFirstLine + real.stderr(), ours.stderr().replace(ourFlag, "").replace(statsFlag, ""));
     }
 
     @Test

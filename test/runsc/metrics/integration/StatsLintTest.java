@@ -18,7 +18,7 @@ import runsc.metrics.testing.ProcResult;
 /**
  * The resource usage series are this project's own names, so unlike gVisor's they must pass
  * {@code promtool check metrics} with no lint finding at all (exit 0), every optional family
- * included.
+ * included, and so must the server's count of sandboxes with broken stats.
  */
 class StatsLintTest {
 
@@ -32,6 +32,8 @@ class StatsLintTest {
         ContainerStats root = new ContainerStats("pod", OptionalLong.empty(), full.cpuByContainerNanos(),
                 new ContainerStats.Memory(0, 0, 0, 0, 0), new ContainerStats.Pids(1, 0), full.network());
         StringBuilder text = new StringBuilder();
+        StatsWriter.blockHeader(text);
+        StatsWriter.brokenStats("runsc_meta_", 1, text);
         StatsWriter.write("runsc_", List.of(new StatsWriter.SandboxStats("pod",
                 Map.of("sandbox", "pod", "iteration", "3mn9hmjm16dyk", "pod_name", "web-0", "namespace_name", "prod"),
                 List.of(full, root), OptionalLong.of(1_000_000_000L))), text);
