@@ -103,9 +103,16 @@ class RealResourceStatsServerTest {
             long cpuBefore = nanos(value(before, "runsc_container_cpu_usage_seconds_total", container));
             long cpuAfter = nanos(value(after, "runsc_container_cpu_usage_seconds_total", container));
             long theirCpu = at(runsc, "data", "cpu", "usage", "total");
-            long slack = CPU_TICK_NANOS + cpuAfter / 50;
-            assertTrue(cpuBefore <= cpuAfter, container + ": CPU went backwards");
-            assertTrue(cpuBefore - slack <= theirCpu && theirCpu <= cpuAfter + slack,
+            long slack = CPU_TICK_NANOS + Math.max(cpuBefore, cpuAfter) / 50;
+            if (container.equals("rq1")) {
+                // Alone in its sandbox, a container's CPU is the host cgroup's, which only grows. In a
+                // pod its figure is its share scaled by the host cgroup, as runsc computes it, and can
+                // fall while another container's share grows (docs/resource-stats.md).
+                assertTrue(cpuBefore <= cpuAfter, container + ": CPU went backwards");
+            }
+            long low = Math.min(cpuBefore, cpuAfter);
+            long high = Math.max(cpuBefore, cpuAfter);
+            assertTrue(low - slack <= theirCpu && theirCpu <= high + slack,
                     container + ": runsc's CPU " + theirCpu + " ns is not between ours, " + cpuBefore + " and " + cpuAfter);
             long theirMemory = at(runsc, "data", "memory", "usage", "usage");
             long ourMemory = value(after, "runsc_container_memory_usage_bytes", container).longValueExact();
