@@ -74,11 +74,15 @@ class PrometheusScrapeTest {
 
                 // Prometheus asks for gzip on every scrape: it ingests every sample of a plain
                 // scrape, and curl asking as it does gets gzip too, and the raw ^ of a filter.
+                // The count can differ between two scrapes a second apart while the sandboxes settle
+                // (a series present in one and not yet in the other), so the two are compared until
+                // a scrape of ours and Prometheus's latest agree, within the ingest deadline.
+                server.awaitReady("scrape_samples_scraped equal to the samples of a plain scrape", INGEST_DEADLINE,
+                        () -> List.of(Long.toString(samples(Curl.url("http://" + sim.address() + "/metrics"))))
+                                .equals(query(api, "scrape_samples_scraped{job=\"runsc\"}").stream()
+                                        .map(PrometheusScrapeTest::value).toList()));
                 HttpReply plain = Curl.url("http://" + sim.address() + "/metrics");
                 assertEquals(null, plain.headers().get("content-encoding"));
-                long samples = plain.text().lines().filter(l -> !l.isEmpty() && !l.startsWith("#")).count();
-                assertEquals(List.of(Long.toString(samples)), query(api, "scrape_samples_scraped{job=\"runsc\"}").stream()
-                        .map(PrometheusScrapeTest::value).toList());
                 HttpReply gzip = Curl.url("http://" + sim.address() + "/metrics", "--compressed");
                 assertEquals("gzip", gzip.headers().get("content-encoding"));
                 assertEquals(plain.text().lines().count(), gzip.text().lines().count());
@@ -130,4 +134,10 @@ class PrometheusScrapeTest {
         Map<String, JsonValue> metric = ((JsonObject) result.get("metric")).members();
         return metric.get(key) instanceof JsonString s ? s.value() : "";
     }
+
+    /** The samples of a text-format body: its lines that are neither empty nor comments. */
+    private static long samples(HttpReply reply) {
+        return reply.text().lines().filter(l -> !l.isEmpty() && !l.startsWith("#")).count();
+    }
+
 }
