@@ -64,7 +64,8 @@ grep -q '^Wrote [0-9]* bytes of Prometheus metric data' "$tmp/export.log" || fai
     -m runsc.metrics/runsc.metrics.cli.AotTraining --version -- help \
     -- --root="$tmp/root" export-metrics sim-1 -- demo --metric-server="$tmp/s.sock" >"$tmp/log" 2>&1 &
 pid=$!
-wait_for '[ -S "$tmp/s.sock" ]' "$pid" "the training run (--version, help, export-metrics, then demo)"
+# The demo's instructions, printed once it listens (the socket file appears at bind, before listen).
+wait_for 'grep -q "metric server on $tmp/s.sock" "$tmp/log"' "$pid" "the training run (--version, help, export-metrics, then demo)"
 "$build_java" "$here/AotScrape.java" "$tmp/s.sock" 5 >>"$tmp/log" 2>&1 || fail "scraping the training run failed"
 kill -TERM "$pid"
 status=0; wait "$pid" || status=$?

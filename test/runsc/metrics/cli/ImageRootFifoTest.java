@@ -38,7 +38,7 @@ class ImageRootFifoTest {
             Path fifo = SpecialFile.FIFO.create(root.resolve("x_sandbox:x.state"), dir);
             try (ImageMetricServer server = ImageMetricServer.start(dir)) {
                 Path socket = server.socket();
-                server.await("the socket " + socket, () -> Files.exists(socket));
+                server.await("the start-up line", () -> server.stderr().contains("metric server listening on " + socket));
                 for (int i = 0; i < 2; i++) {
                     String reply = CompletableFuture.supplyAsync(() -> get(socket, "/metrics"))
                             .get(SimulatedRoot.DEADLINE.toSeconds(), TimeUnit.SECONDS);

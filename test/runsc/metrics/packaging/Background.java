@@ -79,6 +79,21 @@ final class Background implements AutoCloseable {
         });
     }
 
+    /**
+     * Waits until its stderr contains {@code text}: a server's start-up line, printed once it
+     * listens. The socket file alone does not say so, since it appears at bind(2), before listen(2),
+     * and a connection in between is refused.
+     */
+    void awaitStderr(String text, Duration deadline) throws InterruptedException {
+        await("\"" + text + "\" on stderr", deadline, () -> {
+            try {
+                return Files.readString(err, StandardCharsets.UTF_8).contains(text);
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
     /** Sends SIGTERM and returns the exit status; kills it if it outstays {@link #STOP_GRACE}. */
     int stop() throws InterruptedException {
         process.destroy();

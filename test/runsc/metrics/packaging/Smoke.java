@@ -13,8 +13,6 @@ import java.util.List;
 import runsc.metrics.testing.ProjectFiles;
 import runsc.metrics.testing.ScratchDir;
 
-import runsc.metrics.testing.ProjectFiles;
-
 /**
  * The smoke check every way of installing passes: the launcher prints the project's version, and a
  * metric server started through it serves a simulated root (two sandboxes) on a Unix socket.
@@ -49,7 +47,7 @@ final class Smoke {
                 sim.awaitStdout("simulating 2 sandboxes", START);
                 try (Background server = Background.start("server", List.of(globals[0], globals[1], globals[2],
                         "metric-server"), dir)) {
-                    server.await("socket " + socket, START, () -> Files.exists(socket));
+                    server.awaitStderr("metric server listening on " + socket, START);
                     UnixHttp reply = UnixHttp.get(socket, "/metrics");
                     assertEquals(200, reply.status(), reply.head());
                     assertTrue(reply.head().contains("Content-Type: text/plain; version=0.0.4; charset=utf-8"), reply.head());

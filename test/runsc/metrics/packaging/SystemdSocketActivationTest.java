@@ -42,7 +42,7 @@ class SystemdSocketActivationTest {
             sim.awaitStdout("simulating 1 sandboxes", Smoke.START);
             try (Background activator = Background.start("activate", List.of(activate.toString(), "--listen=" + socket,
                     launcher.toString(), "--root=" + root, "--metric-server=" + socket, "metric-server"), dir)) {
-                activator.await("socket " + socket, Smoke.START, () -> Files.exists(socket));
+                activator.awaitStderr("Listening on " + socket, Smoke.START);
                 Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
                 UnixHttp first = UnixHttp.get(socket, "/metrics");
                 assertEquals(200, first.status(), first.head() + "\n" + activator.output());
@@ -69,7 +69,7 @@ class SystemdSocketActivationTest {
         Path other = dir.resolve("other.sock");
         try (Background activator = Background.start("activate", List.of(activate.toString(), "--listen=" + socket,
                 launcher.toString(), "--root=" + dir.resolve("root"), "--metric-server=" + other, "metric-server"), dir)) {
-            activator.await("socket " + socket, Smoke.START, () -> Files.exists(socket));
+            activator.awaitStderr("Listening on " + socket, Smoke.START);
             try (var ch = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket))) {
                 // Only wakes the activator; the server refuses the socket and exits.
                 assertTrue(ch.isConnected());
