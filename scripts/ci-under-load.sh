@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # Usage: ci-under-load.sh [RUNS] [BURNERS]     (defaults: 5 runs, 2 burners)
-# Runs `CI=true bash .ci/run` RUNS times, each in a fresh clone of this checkout's HEAD, while
+# Runs `CI=true bash .ci/run` RUNS times, each in a fresh clone of this checkout's HEAD as it was
+# when the script started (later commits do not change what the runs test), while
 # BURNERS CPU burners (`sh -c 'while :; do :; done'`) run beside it, as a busy machine would.
 # The burners are started and ended by this script, by PID, also when it is interrupted. Each
 # run's clone sits next to a copy of ../shared (the layout CI sees). Prints one line per run (exit
@@ -11,6 +12,7 @@ set -uo pipefail
 runs=${1:-5}
 burners=${2:-2}
 top=$(cd "$(dirname "$0")/.." && pwd)
+rev=$(git -C "$top" rev-parse HEAD)
 work=$(mktemp -d "${TMPDIR:-/tmp}/ci-under-load.XXXXXX")
 pids=()
 stop_burners() {
@@ -27,12 +29,12 @@ for _ in $(seq "$burners"); do
     sh -c 'while :; do :; done' &
     pids+=("$!")
 done
-echo "ci-under-load: $runs runs of .ci/run at $(git -C "$top" rev-parse --short=12 HEAD), $burners burners (PIDs ${pids[*]-none}); logs in $work"
+echo "ci-under-load: $runs runs of .ci/run at ${rev:0:12}, $burners burners (PIDs ${pids[*]-none}); logs in $work"
 
 failed=0
 for i in $(seq "$runs"); do
     clone=$work/run$i
-    git clone -q "$top" "$clone"
+    git clone -q "$top" "$clone" && git -C "$clone" checkout -q "$rev"
     start=$(date +%s)
     (cd "$clone" && CI=true bash .ci/run < /dev/null > "$work/run$i.log" 2>&1)
     rc=$?
