@@ -117,6 +117,19 @@ class RouterTest {
     }
 
     @Test
+    void acceptsAFilterOfTheLimitsLengthAndRefusesOneByteMoreBeforeAnyScrape() {
+        String atLimit = "a".repeat(Router.MAX_FILTER_BYTES - 3) + "%C3%A9b"; // 4096 bytes once decoded
+        assertEquals(200, get("/metrics?runsc-sandbox-metrics-filter=" + atLimit).status());
+        assertEquals(200, get("/metrics?runsc-capability-filter=" + atLimit).status());
+        assertEquals(2, source.queries.size());
+        assertGoError(get("/metrics?runsc-sandbox-metrics-filter=" + atLimit + "c"), 400,
+                "provided metric filter is too long: 4097 bytes, the limit is 4096");
+        assertGoError(get("/metrics?runsc-sandbox-metrics-filter=ok&runsc-capability-filter=" + atLimit + "c"), 400,
+                "provided capability filter is too long: 4097 bytes, the limit is 4096");
+        assertEquals(2, source.queries.size(), "a refused filter reached the source");
+    }
+
+    @Test
     void rejectsFilterThatIsNotUtf8AsGoWould() {
         assertGoError(get("/metrics?runsc-sandbox-metrics-filter=%FF"), 400,
                 "provided metric filter is not a valid regular expression");
