@@ -27,8 +27,8 @@ public final class Cli {
 
     /** Every subcommand, in the order help lists them. */
     static final List<Command> COMMANDS = List.of(
-            new ExportMetricsCommand(), new MetricServerCommand(), new SimulateCommand(), new DemoCommand(),
-            new HelpCommand());
+            ExportMetricsCommand.COMMAND, MetricServerCommand.COMMAND, SimulateCommand.COMMAND, DemoCommand.COMMAND,
+            HelpCommand.COMMAND);
 
     private static final String TOOL = "runsc-metrics";
 

@@ -19,26 +19,18 @@ import runsc.metrics.sim.Simulation;
  * directory, a metric server for them, and the commands to try, until Ctrl-C; then everything it
  * created is removed.
  */
-final class DemoCommand implements Command {
+final class DemoCommand {
     static final String DEFAULT_ADDRESS = "127.0.0.1:1337";
 
-    @Override
-    public String name() {
-        return "demo";
+    /** The command: what help says of it, and its flags. */
+    static final Command COMMAND = new Command("demo",
+            "demo [-metric-server=<addr>] - starts three simulated sandboxes and a metric server until interrupted",
+            "simulated sandboxes plus a live metric server, to try the tool", DemoCommand::define);
+
+    private DemoCommand() {
     }
 
-    @Override
-    public String synopsis() {
-        return "demo [-metric-server=<addr>] - starts three simulated sandboxes and a metric server until interrupted";
-    }
-
-    @Override
-    public String summary() {
-        return "simulated sandboxes plus a live metric server, to try the tool";
-    }
-
-    @Override
-    public Action define(FlagSet flags) {
+    private static Command.Action define(FlagSet flags) {
         FlagSet.Flag<String> address = flags.string("metric-server", DEFAULT_ADDRESS,
                 "Address to serve metrics on: [host]:port or an absolute Unix socket path.");
         return invocation -> {

@@ -10,32 +10,23 @@ import runsc.metrics.server.OneShotExport;
  * that stdout is a valid exposition file. The work is {@link OneShotExport}'s; this class maps flags
  * to it and its outcome to output and an exit status.
  */
-final class ExportMetricsCommand implements Command {
-    @Override
-    public String name() {
-        return "export-metrics";
+final class ExportMetricsCommand {
+    /** The command: what help says of it, and its flags. */
+    static final Command COMMAND = new Command("export-metrics",
+            "export-metrics [-exporter-prefix=<runsc_>] <container id> - prints sandbox metric data in Prometheus metric format",
+            "prints one metric snapshot of a sandbox to stdout", ExportMetricsCommand::define);
+
+    private ExportMetricsCommand() {
     }
 
-    @Override
-    public String synopsis() {
-        return "export-metrics [-exporter-prefix=<runsc_>] <container id> - prints sandbox metric data in Prometheus metric format";
-    }
-
-    @Override
-    public String summary() {
-        return "prints one metric snapshot of a sandbox to stdout";
-    }
-
-    @Override
-    public Action define(FlagSet flags) {
-        FlagSet.Flag<String> prefix = flags.string("exporter-prefix", "runsc_",
-                "Prefix for all metric names, following Prometheus exporter convention");
+    private static Command.Action define(FlagSet flags) {
+        FlagSet.Flag<String> prefix = MetricServerCommand.exporterPrefix(flags);
         FlagSet.Flag<String> filter = flags.string("sandbox-metrics-filter", "",
                 "If set, filter exported metrics using the specified regular expression. "
                         + "This filtering is applied before adding --exporter-prefix.");
         FlagSet.Flag<Boolean> noTimestamps = flags.bool("no-timestamps",
                 "Leave out sample timestamps, as node_exporter's textfile collector requires.");
-        FlagSet.Flag<Boolean> resourceStats = flags.bool("resource-stats", MetricServerCommand.RESOURCE_STATS_HELP);
+        FlagSet.Flag<Boolean> resourceStats = MetricServerCommand.resourceStats(flags);
         return invocation -> {
             if (invocation.arguments().isEmpty()) {
                 throw new UsageException("export-metrics: missing the container ID");

@@ -2,24 +2,16 @@
 package runsc.metrics.cli;
 
 /** {@code help [SUBCOMMAND]}: the top-level usage, or one subcommand's, on stdout. */
-final class HelpCommand implements Command {
-    @Override
-    public String name() {
-        return "help";
+final class HelpCommand {
+    /** The command: what help says of it, and its flags. */
+    static final Command COMMAND = new Command("help",
+            "help [<subcommand>] - prints the usage of runsc-metrics or of one subcommand",
+            "prints this text, or the flags of one subcommand", HelpCommand::define);
+
+    private HelpCommand() {
     }
 
-    @Override
-    public String synopsis() {
-        return "help [<subcommand>] - prints the usage of runsc-metrics or of one subcommand";
-    }
-
-    @Override
-    public String summary() {
-        return "prints this text, or the flags of one subcommand";
-    }
-
-    @Override
-    public Action define(FlagSet flags) {
+    private static Command.Action define(FlagSet flags) {
         return invocation -> {
             var args = invocation.arguments();
             if (args.isEmpty()) {

@@ -17,30 +17,28 @@ import runsc.metrics.server.ServerStartException;
  * {@code metric-server}: serves the metrics of every sandbox in {@code --root} on
  * {@code --metric-server} until SIGINT or SIGTERM, then stops in order and exits 0, as upstream.
  */
-final class MetricServerCommand implements Command {
-    /** The help of {@code --resource-stats}, shared with {@code export-metrics}. */
-    static final String RESOURCE_STATS_HELP = "Also write each container's CPU, memory, pids and the sandbox's network "
-            + "counters, read with containerManager.Event as runsc events --stats does (not upstream's output).";
+final class MetricServerCommand {
+    /** The command: what help says of it, and its flags. */
+    static final Command COMMAND = new Command("metric-server",
+            "metric-server [-exporter-prefix=<runsc_>] [-pid-file=<path>] [-allow-unknown-root] - serves metrics of all sandboxes in --root over HTTP on --metric-server",
+            "serves metrics of every sandbox in the root directory over HTTP", MetricServerCommand::define);
 
-    @Override
-    public String name() {
-        return "metric-server";
+    private MetricServerCommand() {
     }
 
-    @Override
-    public String synopsis() {
-        return "metric-server [-exporter-prefix=<runsc_>] [-pid-file=<path>] [-allow-unknown-root] - serves metrics of all sandboxes in --root over HTTP on --metric-server";
+    /** Defines {@code --exporter-prefix}, shared with {@code export-metrics}, as runsc defines it. */
+    static FlagSet.Flag<String> exporterPrefix(FlagSet flags) {
+        return flags.string("exporter-prefix", "runsc_", "Prefix for all metric names, following Prometheus exporter convention");
     }
 
-    @Override
-    public String summary() {
-        return "serves metrics of every sandbox in the root directory over HTTP";
+    /** Defines {@code --resource-stats}, shared with {@code export-metrics}. */
+    static FlagSet.Flag<Boolean> resourceStats(FlagSet flags) {
+        return flags.bool("resource-stats", "Also write each container's CPU, memory, pids and the sandbox's network "
+                + "counters, read with containerManager.Event as runsc events --stats does (not upstream's output).");
     }
 
-    @Override
-    public Action define(FlagSet flags) {
-        FlagSet.Flag<String> prefix = flags.string("exporter-prefix", "runsc_",
-                "Prefix for all metric names, following Prometheus exporter convention");
+    private static Command.Action define(FlagSet flags) {
+        FlagSet.Flag<String> prefix = exporterPrefix(flags);
         FlagSet.Flag<String> pidFile = flags.string("pid-file", "",
                 "If set, write the metric server's own PID to this file after binding to the --metric-server address. "
                         + "The parent directory of this file must already exist.");
@@ -51,7 +49,7 @@ final class MetricServerCommand implements Command {
         FlagSet.Flag<Integer> parallel = flags.integer("max-parallel", ServerConfig.DEFAULT_MAX_PARALLEL,
                 "How many sandboxes to query at once during a scrape.");
         SocketAccessFlags socketAccess = SocketAccessFlags.define(flags);
-        FlagSet.Flag<Boolean> resourceStats = flags.bool("resource-stats", RESOURCE_STATS_HELP);
+        FlagSet.Flag<Boolean> resourceStats = resourceStats(flags);
         return invocation -> {
             if (!invocation.arguments().isEmpty()) {
                 throw new UsageException("metric-server takes no arguments, got \"" + invocation.arguments().getFirst() + "\"");

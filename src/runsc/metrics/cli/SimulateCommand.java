@@ -17,29 +17,21 @@ import runsc.metrics.sim.Simulation;
  * their files. Their state files name {@code --metric-server} as their metric server, so a metric
  * server started with the same root and address serves them.
  */
-final class SimulateCommand implements Command {
+final class SimulateCommand {
     /** The most sandboxes one process simulates: each holds a listening socket (one file descriptor). */
     static final int MAX_SANDBOXES = 10_000;
     /** The most filler series per sandbox, so that one flag cannot exhaust memory. */
     static final int MAX_SERIES = 10_000;
 
-    @Override
-    public String name() {
-        return "simulate";
+    /** The command: what help says of it, and its flags. */
+    static final Command COMMAND = new Command("simulate",
+            "simulate [-sandboxes=<n>] [-pod=<name>] [-namespace=<ns>] [-histogram] [-fault=<id>:<mode>]... - runs simulated sandboxes in --root until interrupted",
+            "runs runsc-compatible simulated sandboxes, for tests and demos", SimulateCommand::define);
+
+    private SimulateCommand() {
     }
 
-    @Override
-    public String synopsis() {
-        return "simulate [-sandboxes=<n>] [-pod=<name>] [-namespace=<ns>] [-histogram] [-fault=<id>:<mode>]... - runs simulated sandboxes in --root until interrupted";
-    }
-
-    @Override
-    public String summary() {
-        return "runs runsc-compatible simulated sandboxes, for tests and demos";
-    }
-
-    @Override
-    public Action define(FlagSet flags) {
+    private static Command.Action define(FlagSet flags) {
         FlagSet.Flag<Integer> sandboxes = flags.integer("sandboxes", 3, "How many sandboxes to simulate.");
         FlagSet.Flag<String> pod = flags.string("pod", "", "Pod name annotation of the sandboxes (numbered when there are several).");
         FlagSet.Flag<String> namespace = flags.string("namespace", "", "Namespace annotation of the sandboxes.");

@@ -18,7 +18,8 @@ import runsc.metrics.server.http.RequestHandler;
  * and a deadline on every phase of a connection.
  *
  * <pre>{@code
- * try (UnixHttpServer s = UnixHttpServer.start(Path.of("/run/runsc-metrics.sock"), TransportLimits.DEFAULTS, router, log::info)) {
+ * try (UnixHttpServer s = UnixHttpServer.start(Path.of("/run/runsc-metrics.sock"), TransportLimits.DEFAULTS,
+ *         SocketAccess.UPSTREAM, router, log::info)) {
  *     ... // curl --unix-socket /run/runsc-metrics.sock http://localhost/metrics
  * }
  * }</pre>
@@ -28,22 +29,6 @@ public final class UnixHttpServer implements Closeable {
 
     private UnixHttpServer(UnixSocketServer socket) {
         this.socket = socket;
-    }
-
-    /**
-     * Binds the socket and starts serving.
-     *
-     * @param socketPath where to create the socket (at most 106 bytes)
-     * @param limits time limits, connection cap and body limit
-     * @param handler answers the requests
-     * @param log receives one line per notable event
-     * @return the running server
-     * @throws IOException with a message naming the path if the socket cannot be bound, for
-     *     example because another server is listening on it
-     */
-    public static UnixHttpServer start(Path socketPath, TransportLimits limits, RequestHandler handler,
-                                       Consumer<String> log) throws IOException {
-        return start(socketPath, limits, SocketAccess.UPSTREAM, handler, log);
     }
 
     /**
@@ -65,24 +50,9 @@ public final class UnixHttpServer implements Closeable {
     }
 
     /**
-     * Serves a listening socket that another process bound (socket activation). The socket file
-     * stays where it is when the server closes: its owner removes it.
-     *
-     * @param channel a bound, listening Unix socket
-     * @param limits time limits, connection cap and body limit
-     * @param handler answers the requests
-     * @param log receives one line per notable event
-     * @return the running server
-     * @throws IOException if the channel's address cannot be read
-     */
-    public static UnixHttpServer adopt(ServerSocketChannel channel, TransportLimits limits, RequestHandler handler,
-                                       Consumer<String> log) throws IOException {
-        return adopt(channel, limits, SocketAccess.UPSTREAM, handler, log);
-    }
-
-    /**
-     * Serves an inherited listening socket (see {@link #adopt(ServerSocketChannel, TransportLimits,
-     * RequestHandler, Consumer)}) with an allow-list; the socket keeps the mode and group its binder gave it.
+     * Serves a listening socket that another process bound (socket activation), with an
+     * allow-list; the socket keeps the mode and group its binder gave it, and stays where it is when
+     * the server closes: its owner removes it.
      *
      * @param channel a bound, listening Unix socket
      * @param limits time limits, connection cap and body limit

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import runsc.metrics.server.config.ServerConfig;
+import runsc.metrics.server.config.SocketAccess;
 import runsc.metrics.server.config.TransportLimits;
 import runsc.metrics.server.http.Router;
 
@@ -50,7 +51,7 @@ class AdoptedSocketTest {
         ServerSocketChannel bound = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         bound.bind(UnixDomainSocketAddress.of(socket));
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
-        try (UnixHttpServer server = UnixHttpServer.adopt(bound, TransportLimits.DEFAULTS, router, log::add)) {
+        try (UnixHttpServer server = UnixHttpServer.adopt(bound, TransportLimits.DEFAULTS, SocketAccess.UPSTREAM, router, log::add)) {
             assertEquals(socket, server.socketPath());
             assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)),
                     "the binder's mode (SocketMode=0660) stays; a bound socket is not made 0777");

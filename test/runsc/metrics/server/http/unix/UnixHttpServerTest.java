@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import runsc.metrics.server.config.ServerConfig;
+import runsc.metrics.server.config.SocketAccess;
 import runsc.metrics.server.config.TransportLimits;
 import runsc.metrics.server.http.MetricsSource;
 import runsc.metrics.server.http.RawResponses;
@@ -69,7 +70,7 @@ class UnixHttpServerTest {
     }
 
     private UnixHttpServer start(TransportLimits limits) throws IOException {
-        return UnixHttpServer.start(socket, limits, router, log::add);
+        return UnixHttpServer.start(socket, limits, SocketAccess.UPSTREAM, router, log::add);
     }
 
     private SocketChannel connect() throws IOException {
@@ -173,9 +174,10 @@ class UnixHttpServerTest {
         String name = "s".repeat(UnixSocketServer.MAX_PATH_BYTES - dir.toString().length() - 1);
         Path fits = dir.resolve(name);
         assertEquals(106, fits.toString().length());
-        UnixHttpServer.start(fits, FAST, router, log::add).close();
+        UnixHttpServer.start(fits, FAST, SocketAccess.UPSTREAM, router, log::add).close();
         Path tooLong = dir.resolve(name + "x");
-        IOException e = assertThrows(IOException.class, () -> UnixHttpServer.start(tooLong, FAST, router, log::add));
+        IOException e = assertThrows(IOException.class,
+                () -> UnixHttpServer.start(tooLong, FAST, SocketAccess.UPSTREAM, router, log::add));
         assertEquals("cannot listen on unix domain socket \"" + tooLong + "\": the path is 107 bytes long, the limit is 106 "
                 + "bytes (sun_path holds 108 bytes); use a shorter path", e.getMessage());
     }

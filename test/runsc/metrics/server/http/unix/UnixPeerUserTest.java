@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import runsc.metrics.server.config.ServerConfig;
+import runsc.metrics.server.config.SocketAccess;
 import runsc.metrics.server.config.TransportLimits;
 import runsc.metrics.server.http.RawResponses;
 import runsc.metrics.server.http.Router;
@@ -91,7 +92,7 @@ class UnixPeerUserTest {
         TransportLimits limits = TransportLimits.DEFAULTS.withTimeouts(longer, longer, longer, Duration.ofSeconds(5));
         Router router = new Router(ServerConfig.of(ROOT, socket.toString(), "runsc_", 8), (q, out) -> out.write('x'),
                 () -> false, log::add);
-        try (UnixHttpServer _ = UnixHttpServer.start(socket, limits, router, log::add)) {
+        try (UnixHttpServer _ = UnixHttpServer.start(socket, limits, SocketAccess.UPSTREAM, router, log::add)) {
             int attempts = TransportLimits.DEFAULT_MAX_CONNECTIONS;
             Process holder = asUser("nobody", "nogroup", "sh", "-c", "i=0; while [ $i -lt " + attempts + " ]; do "
                     + "(printf G; sleep 30) | socat -u - UNIX-CONNECT:" + socket + " 2>/dev/null & i=$((i+1)); done; "

@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import runsc.metrics.server.config.SocketAccess;
 import runsc.metrics.server.config.TransportLimits;
 import runsc.metrics.server.http.RequestHandler;
 import runsc.metrics.server.http.TransportContract;
@@ -40,7 +41,7 @@ class UnixTransportContractTest extends TransportContract {
     @Override
     protected Closeable startServer(TransportLimits limits, RequestHandler handler) throws IOException {
         socket = dir.resolve("m" + System.nanoTime() % 1000 + ".sock");
-        return UnixHttpServer.start(socket, limits, handler, log::add);
+        return UnixHttpServer.start(socket, limits, SocketAccess.UPSTREAM, handler, log::add);
     }
 
     @Override
