@@ -70,13 +70,7 @@ final class Background implements AutoCloseable {
 
     /** Waits until its stdout contains {@code text}. */
     void awaitStdout(String text, Duration deadline) throws InterruptedException {
-        await("\"" + text + "\" on stdout", deadline, () -> {
-            try {
-                return Files.readString(out, StandardCharsets.UTF_8).contains(text);
-            } catch (IOException e) {
-                return false;
-            }
-        });
+        awaitText(out, "stdout", text, deadline);
     }
 
     /**
@@ -85,9 +79,13 @@ final class Background implements AutoCloseable {
      * and a connection in between is refused.
      */
     void awaitStderr(String text, Duration deadline) throws InterruptedException {
-        await("\"" + text + "\" on stderr", deadline, () -> {
+        awaitText(err, "stderr", text, deadline);
+    }
+
+    private void awaitText(Path file, String stream, String text, Duration deadline) throws InterruptedException {
+        await("\"" + text + "\" on " + stream, deadline, () -> {
             try {
-                return Files.readString(err, StandardCharsets.UTF_8).contains(text);
+                return Files.readString(file, StandardCharsets.UTF_8).contains(text);
             } catch (IOException e) {
                 return false;
             }
