@@ -14,6 +14,8 @@ burners=${2:-2}
 top=$(cd "$(dirname "$0")/.." && pwd)
 rev=$(git -C "$top" rev-parse HEAD)
 work=$(mktemp -d "${TMPDIR:-/tmp}/ci-under-load.XXXXXX")
+# Searchable by other users, as a checkout is: some tests run the image as user nobody.
+chmod 0755 "$work"
 pids=()
 stop_burners() {
     local p

@@ -4,6 +4,7 @@ package runsc.metrics.cli;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.concurrent.CountDownLatch;
+import runsc.metrics.runtime.InheritedSignals;
 
 /**
  * Waiting for SIGINT or SIGTERM. A JVM shutdown hook would run too late to let the command finish
@@ -11,7 +12,8 @@ import java.util.concurrent.CountDownLatch;
  * {@code sun.misc.Signal} from {@code jdk.unsupported}, the supported way to do so. It is reached
  * reflectively only because javac flags every direct use with a warning that cannot be suppressed,
  * and this build treats warnings as errors. SIGQUIT stays the JVM's (a thread dump): the JVM does
- * not let a program take it over.
+ * not let a program take it over. A signal inherited as ignored (SIGINT in a background job of a
+ * shell) first gets its default action back, as Go's {@code signal.Notify} does for upstream.
  */
 final class Signals {
     private final CountDownLatch received = new CountDownLatch(1);
@@ -26,6 +28,7 @@ final class Signals {
      * @throws IllegalStateException if this runtime cannot install signal handlers
      */
     static Signals install() {
+        InheritedSignals.restoreIgnored(InheritedSignals.SIGINT, InheritedSignals.SIGTERM);
         Signals s = new Signals();
         try {
             Class<?> signalClass = Class.forName("sun.misc.Signal");

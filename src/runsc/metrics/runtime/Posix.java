@@ -16,12 +16,13 @@ import java.util.Objects;
 
 /**
  * The only owner of native downcalls: {@code openat}, {@code fstat}, {@code read}, {@code flock},
- * {@code close} and {@code kill}, each with {@code errno} captured by the linker (a later JDK call
+ * {@code close}, {@code kill} and {@code rt_sigaction}, each with {@code errno} captured by the linker (a later JDK call
  * could otherwise overwrite it).
  *
  * <p>The JDK cannot take {@code flock(2)} locks ({@code FileChannel.lock} takes POSIX record locks,
  * which runsc does not see), nor send signal 0, nor open a file without blocking (opening a FIFO
- * for reading waits for a writer), so these calls go through FFM. All of them go through one
+ * for reading waits for a writer), nor handle a signal the process inherited as ignored (the JVM
+ * leaves SIGINT ignored in a background job of a shell), so these calls go through FFM. All of them go through one
  * downcall handle of the C library's {@code syscall(2)}: linking a handle is the main start-up
  * cost of a short command (each one spins method-handle and stub classes that no AOT cache holds;
  * about 30 ms for three handles against one, see BENCHMARKS.md, export-metrics start-up), and every call
@@ -76,11 +77,11 @@ final class Posix {
      * generic one of AArch64 differ before {@code st_size} only in the order of mode and link count).
      */
     private record Sys(long openat, long close, long flock, long kill, long read, long fstat,
-                       long statSize, long modeOffset) {
+                       long statSize, long modeOffset, long rtSigaction) {
         static Sys of(String arch) {
             return switch (arch) {
-                case "amd64", "x86_64" -> new Sys(257, 3, 73, 62, 0, 5, 144, 24);
-                case "aarch64" -> new Sys(56, 57, 32, 129, 63, 80, 128, 16);
+                case "amd64", "x86_64" -> new Sys(257, 3, 73, 62, 0, 5, 144, 24, 13);
+                case "aarch64" -> new Sys(56, 57, 32, 129, 63, 80, 128, 16, 134);
                 default -> throw new UnsupportedOperationException(
                         "no syscall numbers for architecture " + arch + " (runsc runs on amd64 and arm64)");
             };
@@ -177,6 +178,36 @@ final class Posix {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
             return call(state, Native.SYS.kill(), pid, signal, 0, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The kernel's {@code struct sigaction}: handler, flags, restorer, mask; 8 bytes each on both. */
+    private static final long SIGACTION_BYTES = 32;
+    private static final long SIGSET_BYTES = 8;
+    private static final long SIG_IGN = 1;
+
+    /**
+     * Gives {@code signal} its default action if the process inherited it as ignored, and leaves
+     * any other action alone. The JVM installs no handler for an ignored SIGINT, SIGTERM or SIGHUP,
+     * and a background job of a shell inherits SIGINT ignored; Go's {@code signal.Notify}, which
+     * upstream uses, takes such a signal back the same way.
+     *
+     * @return value 1 if the signal was ignored and now has its default action, 0 if it was not
+     *     ignored, -1 with errno on failure
+     */
+    static Result restoreIfIgnored(int signal) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE_LAYOUT);
+            MemorySegment old = arena.allocate(SIGACTION_BYTES, 8);
+            Result read = call(state, Native.SYS.rtSigaction(), signal, 0, old.address(), SIGSET_BYTES);
+            if (read.failed() || old.get(ValueLayout.JAVA_LONG, 0) != SIG_IGN) {
+                return read;
+            }
+            MemorySegment fresh = arena.allocate(SIGACTION_BYTES, 8); // zeroed: SIG_DFL, no flags, empty mask
+            Result set = call(state, Native.SYS.rtSigaction(), signal, fresh.address(), 0, SIGSET_BYTES);
+            return set.failed() ? set : new Result(1, 0);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -107,6 +107,9 @@ class ExportMetricsMessagesTest {
     void permissionDeniedNamesTheFile() throws IOException {
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root to run the command as another user");
         Tools.assume("setpriv", "util-linux");
+        Path launcher = RuntimeImage.launcher();
+        assumeTrue(asNobody(List.of("test", "-x", launcher.toString())).exitCode() == 0,
+                "user nobody cannot run " + launcher + " (a directory above it is not searchable by others)");
         try (ScratchDir scratch = ScratchDir.create("exp")) {
             Path base = scratch.path();
             Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -129,8 +132,12 @@ class ExportMetricsMessagesTest {
     }
 
     private static ProcResult asNobody(String... args) throws IOException {
+        return asNobody(RuntimeImage.command(args));
+    }
+
+    private static ProcResult asNobody(List<String> line) throws IOException {
         List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"));
-        command.addAll(RuntimeImage.command(args));
+        command.addAll(line);
         return runsc.metrics.testing.Proc.run(RuntimeImage.builder(command, Path.of("/"), java.util.Map.of()),
                 runsc.metrics.testing.Proc.DEADLINE);
     }

@@ -31,12 +31,30 @@ final class ImageMetricServer implements AutoCloseable {
 
     /** Starts {@code metric-server FLAGS...} on {@code dir/root} (created if need be). */
     static ImageMetricServer start(Path dir, String... flags) throws IOException {
+        return start(dir, List.of(), flags);
+    }
+
+    /**
+     * Starts it as {@link #start(Path, String...)} does, with {@code ignored} (such as {@code INT})
+     * ignored from the start, as a background job of a shell inherits them.
+     */
+    static ImageMetricServer startIgnoring(Path dir, List<String> ignored, String... flags) throws IOException {
+        return start(dir, ignored, flags);
+    }
+
+    private static ImageMetricServer start(Path dir, List<String> ignored, String... flags) throws IOException {
         Path root = Files.createDirectories(dir.resolve("root"));
         Path socket = dir.resolve("ms.sock");
         Path err = dir.resolve("ms.err");
         List<String> args = new ArrayList<>(List.of("--root=" + root, "--metric-server=" + socket, "metric-server"));
         args.addAll(List.of(flags));
-        ProcessBuilder builder = new ProcessBuilder(RuntimeImage.command(args.toArray(String[]::new)))
+        List<String> command = new ArrayList<>();
+        if (!ignored.isEmpty()) {
+            // exec keeps ignored signals ignored, as fork and exec do for any child.
+            command.addAll(List.of("sh", "-c", "trap '' " + String.join(" ", ignored) + "; exec \"$@\"", "sh"));
+        }
+        command.addAll(RuntimeImage.command(args.toArray(String[]::new)));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectOutput(dir.resolve("ms.out").toFile()).redirectError(err.toFile());
         builder.environment().remove("RUNSC_METRICS_JAVA_OPTS");
         return new ImageMetricServer(builder.start(), socket, err);

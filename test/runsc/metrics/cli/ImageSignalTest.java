@@ -46,6 +46,29 @@ class ImageSignalTest {
         }
     }
 
+    /** A background job of a shell inherits SIGINT ignored; the server takes it back, as Go's signal.Notify does. */
+    @Test
+    void sigintInheritedAsIgnoredStillStopsTheServer() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "rm");
+        try (ImageMetricServer server = ImageMetricServer.startIgnoring(dir, List.of("INT", "TERM"))) {
+            Process p = server.process();
+            server.await("the start-up line", () -> server.stderr().startsWith("metric server listening on "));
+            assertEquals(0, ignoredMask(p.pid()), "SIGINT or SIGTERM still ignored once the server runs (SigIgn bits)");
+            kill("INT", p);
+            server.assertExitsCleanlyAfter("SIGINT inherited as ignored");
+            assertEquals(List.of("ms.err", "ms.out", "root"), listing(dir), "the socket is gone");
+        } finally {
+            ScratchDir.deleteTree(dir);
+        }
+    }
+
+    /** The ignored signals among SIGINT (2) and SIGTERM (15), from {@code /proc/PID/status}. */
+    private static long ignoredMask(long pid) throws java.io.IOException {
+        String line = Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
+                .filter(l -> l.startsWith("SigIgn:")).findFirst().orElseThrow();
+        return Long.parseUnsignedLong(line.substring("SigIgn:".length()).strip(), 16) & ((1L << 1) | (1L << 14));
+    }
+
     @Test
     void sigquitPrintsAThreadDumpAndTheServerKeepsRunning() throws Exception {
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "rm");
