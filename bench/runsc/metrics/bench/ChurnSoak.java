@@ -48,7 +48,8 @@ public final class ChurnSoak {
         try (Launched server = Launched.start(IMAGE, "", List.of("--root=" + root, "--metric-server=" + socket,
                 "metric-server"))) {
             long deadline = System.nanoTime() + 60_000_000_000L;
-            while (!Files.exists(socket) && System.nanoTime() < deadline) {
+            // A served scrape, not the socket file: the file appears at bind, before listen.
+            while (scrape(socket) != 200 && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
             long end = System.nanoTime() + SECONDS * 1_000_000_000L;
