@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import runsc.metrics.testing.Cleanup;
 import runsc.metrics.testing.LockHolder;
 import runsc.metrics.testing.Proc;
 import runsc.metrics.testing.ProcResult;
@@ -68,22 +69,8 @@ class RealMetricServerTest {
     }
 
     @AfterAll
-    static void stopAll() throws IOException {
-        try {
-            if (server != null) {
-                server.close();
-            }
-        } finally {
-            try {
-                if (root != null) {
-                    root.close();
-                }
-            } finally {
-                if (dir != null) {
-                    dir.close();
-                }
-            }
-        }
+    static void stopAll() throws Exception {
+        Cleanup.closeAll(server, root, dir);
     }
 
     private static String scrape(String address) throws IOException, InterruptedException {

@@ -16,6 +16,7 @@ import runsc.metrics.json.Json;
 import runsc.metrics.json.JsonNumber;
 import runsc.metrics.json.JsonObject;
 import runsc.metrics.json.JsonValue;
+import runsc.metrics.testing.Cleanup;
 import runsc.metrics.testing.ProcResult;
 import runsc.metrics.testing.RealRoot;
 import runsc.metrics.testing.RealRunsc;
@@ -59,22 +60,8 @@ class RealResourceStatsServerTest {
     }
 
     @AfterAll
-    static void stopAll() throws IOException {
-        try {
-            if (server != null) {
-                server.close();
-            }
-        } finally {
-            try {
-                if (root != null) {
-                    root.close();
-                }
-            } finally {
-                if (dir != null) {
-                    dir.close();
-                }
-            }
-        }
+    static void stopAll() throws Exception {
+        Cleanup.closeAll(server, root, dir);
     }
 
     private static String scrape() throws IOException, InterruptedException {
