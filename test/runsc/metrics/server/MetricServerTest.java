@@ -25,9 +25,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import runsc.metrics.server.config.ServerConfig;
 import runsc.metrics.sim.SandboxOptions;
@@ -38,30 +37,15 @@ import runsc.metrics.testing.Tools;
 /** Start-up, serving and shutdown of the whole server (exposition-server-cli.md §4.2, §4.8). */
 class MetricServerTest {
     private final List<String> log = new CopyOnWriteArrayList<>();
-    private final List<AutoCloseable> closing = new ArrayList<>();
-    private Path dir;
-    private Path root;
-    private Path socket;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        dir = ServerTestSupport.shortDir();
-        root = dir.resolve("root");
-        Files.createDirectories(root);
-        socket = dir.resolve("m.sock");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : closing.reversed()) {
-            c.close();
-        }
-        ScratchDir.deleteTree(dir);
-    }
+    @RegisterExtension
+    final ServerScratch scratch = new ServerScratch();
+    private final Path dir = scratch.dir();
+    private final Path root = scratch.root();
+    private final Path socket = scratch.socket();
 
     private MetricServer start(ServerConfig config, Optional<Path> pidFile, boolean allowUnknownRoot) throws ServerStartException {
         MetricServer server = MetricServer.start(config, pidFile, allowUnknownRoot, log::add, new ControlSandboxQuery(config.root()));
-        closing.add(server);
+        scratch.closeAfter(server);
         return server;
     }
 
@@ -71,7 +55,7 @@ class MetricServerTest {
 
     private Simulation simulate(List<SandboxOptions> options) throws IOException {
         Simulation sim = Simulation.start(root, options);
-        closing.add(sim);
+        scratch.closeAfter(sim);
         return sim;
     }
 
@@ -274,7 +258,7 @@ class MetricServerTest {
         MetricServer server = MetricServer.start(ServerTestSupport.fastConfig(root, socket.toString(), 8),
                 runsc.metrics.server.config.SocketAccess.UPSTREAM, Optional.of(pid), false, log::add, errors::add,
                 new ControlSandboxQuery(root));
-        closing.add(server);
+        scratch.closeAfter(server);
         // Something replaced the PID file with a directory that is not empty: it cannot be deleted.
         Files.delete(pid);
         Files.createFile(Files.createDirectory(pid).resolve("x"));

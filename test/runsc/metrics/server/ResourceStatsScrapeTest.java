@@ -6,25 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import runsc.metrics.control.Savings;
 import runsc.metrics.exposition.Snapshot;
 import runsc.metrics.runtime.LoadedSandbox;
 import runsc.metrics.sim.SandboxOptions;
 import runsc.metrics.sim.Simulation;
-import runsc.metrics.testing.ScratchDir;
 
 /**
  * {@code --resource-stats} through the whole server, over simulated sandboxes that answer
@@ -38,33 +35,21 @@ class ResourceStatsScrapeTest {
     private static final String BROKEN_STATS = "runsc_meta_num_sandboxes_broken_stats";
 
     private final List<String> log = new CopyOnWriteArrayList<>();
-    private final List<AutoCloseable> closing = new ArrayList<>();
-    private Path dir;
-    private Path root;
-    private Path socket;
+    @RegisterExtension
+    final ServerScratch scratch = new ServerScratch();
+    private final Path root = scratch.root();
+    private final Path socket = scratch.socket();
 
     @BeforeEach
-    void setUp() throws IOException {
-        dir = ServerTestSupport.shortDir();
-        root = dir.resolve("root");
-        Files.createDirectories(root);
-        socket = dir.resolve("m.sock");
-        closing.add(Simulation.start(root, List.of(SandboxOptions.of("sb1", socket.toString()).withPod("web-0", "prod"),
+    void startSandboxes() throws IOException {
+        scratch.closeAfter(Simulation.start(root, List.of(SandboxOptions.of("sb1", socket.toString()).withPod("web-0", "prod"),
                 SandboxOptions.of("sb2", socket.toString()))));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : closing.reversed()) {
-            c.close();
-        }
-        ScratchDir.deleteTree(dir);
     }
 
     private String scrape(SandboxQuery query) throws Exception {
         MetricServer server = MetricServer.start(ServerTestSupport.config(root, socket.toString(), 8,
                 java.time.Duration.ofSeconds(20), java.time.Duration.ofSeconds(10)), Optional.empty(), false, log::add, query);
-        closing.add(server);
+        scratch.closeAfter(server);
         ServerTestSupport.Response r = ServerTestSupport.get(socket, "/metrics");
         assertEquals(200, r.status(), r.body());
         ServerTestSupport.assertParses(r.body());

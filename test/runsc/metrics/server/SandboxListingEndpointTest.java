@@ -7,16 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -29,7 +26,6 @@ import runsc.metrics.json.JsonValue;
 import runsc.metrics.sim.Fault;
 import runsc.metrics.sim.SandboxOptions;
 import runsc.metrics.sim.Simulation;
-import runsc.metrics.testing.ScratchDir;
 
 /**
  * {@code GET /runsc-metrics/sandboxes} on a running server, over both transports: every served
@@ -37,23 +33,9 @@ import runsc.metrics.testing.ScratchDir;
  */
 class SandboxListingEndpointTest {
     private final List<String> log = new CopyOnWriteArrayList<>();
-    private final List<AutoCloseable> closing = new ArrayList<>();
-    private Path dir;
-    private Path root;
-
-    @BeforeEach
-    void setUp() throws IOException {
-        dir = ServerTestSupport.shortDir();
-        root = Files.createDirectories(dir.resolve("root"));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : closing.reversed()) {
-            c.close();
-        }
-        ScratchDir.deleteTree(dir);
-    }
+    @RegisterExtension
+    final ServerScratch scratch = new ServerScratch();
+    private final Path root = scratch.root();
 
     private ServerTestSupport.Response get(MetricServer server, String target) throws IOException {
         String bound = server.boundAddress();
@@ -75,13 +57,13 @@ class SandboxListingEndpointTest {
     @ParameterizedTest
     @ValueSource(strings = {"unix", "tcp"})
     void listsServedSandboxesWithAddressAndLastScrape(String transport) throws Exception {
-        String address = transport.equals("unix") ? dir.resolve("m.sock").toString() : "127.0.0.1:0";
+        String address = transport.equals("unix") ? scratch.socket().toString() : "127.0.0.1:0";
         Simulation sim = Simulation.start(root, List.of(SandboxOptions.of("good", address),
                 SandboxOptions.of("bad", address).withFault(Fault.parse("garbage"))));
-        closing.add(sim);
+        scratch.closeAfter(sim);
         MetricServer server = MetricServer.start(ServerTestSupport.fastConfig(root, address, 8), Optional.empty(),
                 false, log::add, new ControlSandboxQuery(root));
-        closing.add(server);
+        scratch.closeAfter(server);
 
         // Before any scrape the list holds what the background refresh found, if it has run.
         ServerTestSupport.Response before = get(server, "/runsc-metrics/sandboxes");
