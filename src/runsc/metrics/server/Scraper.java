@@ -249,12 +249,14 @@ final class Scraper {
     /**
      * Reads the sandbox's resource usage after its snapshot, in what is left of the same deadline:
      * one more round of calls per sandbox per scrape, never a wait of its own. A failure is logged and
-     * kept in the result; the snapshot stands.
+     * kept in the result; the snapshot stands. Each container's CPU is served at the highest figure
+     * of its series so far ({@link CpuHighWater}), so that the counter never falls.
      */
     private ResourceUsage readUsage(ServedSandbox s, long deadline) {
         ResourceUsage usage;
         try {
             usage = query.resourceUsage(s.loaded(), deadline);
+            usage = new ResourceUsage(s.cpuHighWater().raise(usage.stats()), usage.failure());
         } catch (RuntimeException e) {
             // As for the export: nothing a sandbox sends may take the scrape down.
             usage = new ResourceUsage(new StatsWriter.SandboxStats(s.id(), s.identityLabels(), List.of(),

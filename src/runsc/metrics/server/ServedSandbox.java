@@ -29,6 +29,8 @@ final class ServedSandbox {
     private volatile boolean lagging;
     // Set by discovery's last liveness check, read by scrapes without a lock.
     private volatile boolean runningBySocket;
+    // Made at the first resource usage read (--resource-stats), so that it costs nothing without.
+    private CpuHighWater cpuHighWater;
 
     ServedSandbox(String id) {
         this.id = id;
@@ -97,6 +99,17 @@ final class ServedSandbox {
     synchronized long wallTimeSavedMillis() {
         long fromState = loaded.sandbox().wallTimeSavedMillis();
         return fromState == 0 && savings instanceof Savings.Known k ? k.wallTimeSavedNanos() / 1_000_000 : fromState;
+    }
+
+    /**
+     * The highest CPU figure served per container of this sandbox, kept as long as the sandbox is
+     * served, so that its CPU counters never fall from one scrape to the next.
+     */
+    synchronized CpuHighWater cpuHighWater() {
+        if (cpuHighWater == null) {
+            cpuHighWater = new CpuHighWater();
+        }
+        return cpuHighWater;
     }
 
     /** How its last scrape went, for {@code /runsc-metrics/sandboxes}. */

@@ -57,9 +57,12 @@ public final class StatsWriter {
      * @param containers    the stats of each container that answered
      * @param hostCpuNanos  its host cgroup CPU time ({@code HostCgroupCpu}), if known, to scale the
      *                      sandbox's own CPU accounting as {@code runsc events --stats} does
+     * @param cpuFloorNanos per container ID, the least CPU time to write: the metric server's highest
+     *                      figure of that series so far, so that the counter never falls (empty for a
+     *                      single read, as {@code export-metrics} makes)
      */
     public record SandboxStats(String sandboxId, Map<String, String> labels, List<ContainerStats> containers,
-                               OptionalLong hostCpuNanos) {
+                               OptionalLong hostCpuNanos, Map<String, Long> cpuFloorNanos) {
         /** Copies the collections and checks the label names. */
         public SandboxStats {
             Objects.requireNonNull(sandboxId, "sandboxId");
@@ -72,6 +75,39 @@ public final class StatsWriter {
             }
             containers = List.copyOf(containers);
             Objects.requireNonNull(hostCpuNanos, "hostCpuNanos");
+            cpuFloorNanos = Map.copyOf(cpuFloorNanos);
+        }
+
+        /**
+         * One read's stats, each container's CPU written as read.
+         *
+         * @param sandboxId    the sandbox ID
+         * @param labels       its identity labels
+         * @param containers   the stats of each container that answered
+         * @param hostCpuNanos its host cgroup CPU time, if known
+         */
+        public SandboxStats(String sandboxId, Map<String, String> labels, List<ContainerStats> containers,
+                            OptionalLong hostCpuNanos) {
+            this(sandboxId, labels, containers, hostCpuNanos, Map.of());
+        }
+
+        /**
+         * {@return the CPU time to write for one of these containers, in nanoseconds: its figure as
+         * {@code runsc events --stats} computes it, or its floor if that is higher}
+         *
+         * @param container one of {@link #containers()}
+         */
+        public long cpuNanos(ContainerStats container) {
+            return Math.max(container.cpuNanos(hostCpuNanos), cpuFloorNanos.getOrDefault(container.containerId(), 0L));
+        }
+
+        /**
+         * {@return these stats with other CPU floors}
+         *
+         * @param floors per container ID, the least CPU time to write
+         */
+        public SandboxStats withCpuFloor(Map<String, Long> floors) {
+            return new SandboxStats(sandboxId, labels, containers, hostCpuNanos, floors);
         }
     }
 
@@ -79,10 +115,10 @@ public final class StatsWriter {
     private record ContainerFamily(String name, String type, String help, boolean onlyNonZero,
                                    ContainerValue value) { }
 
-    /** A container's value in a family, given its sandbox's host CPU time. */
+    /** A container's value in a family; the sandbox's stats give its CPU scaling and floor. */
     @FunctionalInterface
     private interface ContainerValue {
-        String of(ContainerStats stats, OptionalLong hostCpuNanos);
+        String of(ContainerStats stats, SandboxStats sandbox);
     }
 
     private record NetworkFamily(String name, String help, ToLongFunction<ContainerStats.Interface> value) { }
@@ -90,25 +126,25 @@ public final class StatsWriter {
     private static final List<ContainerFamily> CONTAINER_FAMILIES = List.of(
             new ContainerFamily("container_cpu_usage_seconds_total", "counter",
                     "CPU time used by the container, in seconds, as runsc events --stats reports it.", false,
-                    (s, host) -> seconds(s.cpuNanos(host))),
+                    (s, sandbox) -> seconds(sandbox.cpuNanos(s))),
             new ContainerFamily("container_memory_usage_bytes", "gauge",
                     "Memory used by the container, in bytes (gVisor reports the sandbox's usage spread over its"
-                            + " non-root containers).", false, (s, host) -> Long.toString(s.memory().usageBytes())),
+                            + " non-root containers).", false, (s, sandbox) -> Long.toString(s.memory().usageBytes())),
             new ContainerFamily("container_memory_max_usage_bytes", "gauge",
                     "Highest memory use of the container recorded, in bytes.", true,
-                    (s, host) -> Long.toString(s.memory().maxBytes())),
+                    (s, sandbox) -> Long.toString(s.memory().maxBytes())),
             new ContainerFamily("container_memory_limit_bytes", "gauge",
-                    "Memory limit of the container, in bytes.", true, (s, host) -> Long.toString(s.memory().limitBytes())),
+                    "Memory limit of the container, in bytes.", true, (s, sandbox) -> Long.toString(s.memory().limitBytes())),
             new ContainerFamily("container_memory_cache_bytes", "gauge",
                     "Page cache memory of the container, in bytes.", true,
-                    (s, host) -> Long.toString(s.memory().cacheBytes())),
+                    (s, sandbox) -> Long.toString(s.memory().cacheBytes())),
             new ContainerFamily("container_memory_failcnt_total", "counter",
                     "Times the container's memory use reached its limit.", true,
-                    (s, host) -> Long.toString(s.memory().failcnt())),
+                    (s, sandbox) -> Long.toString(s.memory().failcnt())),
             new ContainerFamily("container_pids_current", "gauge",
-                    "Tasks (threads) in the container now.", false, (s, host) -> Long.toString(s.pids().current())),
+                    "Tasks (threads) in the container now.", false, (s, sandbox) -> Long.toString(s.pids().current())),
             new ContainerFamily("container_pids_limit", "gauge",
-                    "Largest number of tasks the container may have.", true, (s, host) -> Long.toString(s.pids().limit())));
+                    "Largest number of tasks the container may have.", true, (s, sandbox) -> Long.toString(s.pids().limit())));
 
     private static final List<NetworkFamily> NETWORK_FAMILIES = List.of(
             new NetworkFamily("sandbox_network_receive_bytes_total", "Bytes received on the sandbox's network interface.",
@@ -158,7 +194,7 @@ public final class StatsWriter {
                 List<ContainerStats> containers = sandbox.containers().stream()
                         .sorted(Comparator.comparing(ContainerStats::containerId)).toList();
                 for (ContainerStats c : containers) {
-                    String value = family.value().of(c, sandbox.hostCpuNanos());
+                    String value = family.value().of(c, sandbox);
                     if (family.onlyNonZero() && value.equals("0")) {
                         continue;
                     }

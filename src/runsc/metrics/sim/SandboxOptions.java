@@ -22,10 +22,13 @@ import java.util.regex.Pattern;
  *                            gVisor 20240729 registers no distribution metric and a sampled histogram
  *                            needs an infinite bucket bound, which Go's JSON can neither write nor
  *                            read, so real {@code runsc export-metrics} fails on it
+ * @param statsLimits         answer {@code containerManager.Event} with a memory limit, highest use,
+ *                            fail count and page cache and a pids limit, as a runsc that fills them in
+ *                            would; off by default, because gVisor 20240729 sends none of them
  */
 public record SandboxOptions(String id, String podName, String namespace, String metricServerAddress,
                              int fillerSeries, Fault fault, long seed, ReplyScript replyScript,
-                             boolean histogram) {
+                             boolean histogram, boolean statsLimits) {
 
     private static final Pattern ID = Pattern.compile("[\\w+.-]+");
 
@@ -50,7 +53,7 @@ public record SandboxOptions(String id, String podName, String namespace, String
      * @param metricServerAddress the recorded metric server address
      */
     public static SandboxOptions of(String id, String metricServerAddress) {
-        return new SandboxOptions(id, "", "", metricServerAddress, 0, Fault.NONE, id.hashCode(), null, false);
+        return new SandboxOptions(id, "", "", metricServerAddress, 0, Fault.NONE, id.hashCode(), null, false, false);
     }
 
     /**
@@ -60,7 +63,8 @@ public record SandboxOptions(String id, String podName, String namespace, String
      * @param namespace the namespace
      */
     public SandboxOptions withPod(String pod, String namespace) {
-        return new SandboxOptions(id, pod, namespace, metricServerAddress, fillerSeries, fault, seed, replyScript, histogram);
+        return new SandboxOptions(id, pod, namespace, metricServerAddress, fillerSeries, fault, seed, replyScript,
+                histogram, statsLimits);
     }
 
     /**
@@ -69,7 +73,8 @@ public record SandboxOptions(String id, String podName, String namespace, String
      * @param n the number of filler counters
      */
     public SandboxOptions withFillerSeries(int n) {
-        return new SandboxOptions(id, podName, namespace, metricServerAddress, n, fault, seed, replyScript, histogram);
+        return new SandboxOptions(id, podName, namespace, metricServerAddress, n, fault, seed, replyScript,
+                histogram, statsLimits);
     }
 
     /**
@@ -78,7 +83,8 @@ public record SandboxOptions(String id, String podName, String namespace, String
      * @param f the fault
      */
     public SandboxOptions withFault(Fault f) {
-        return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, f, seed, replyScript, histogram);
+        return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, f, seed, replyScript,
+                histogram, statsLimits);
     }
 
     /**
@@ -87,7 +93,8 @@ public record SandboxOptions(String id, String podName, String namespace, String
      * @param s the seed
      */
     public SandboxOptions withSeed(long s) {
-        return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, fault, s, replyScript, histogram);
+        return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, fault, s, replyScript,
+                histogram, statsLimits);
     }
 
     /**
@@ -97,11 +104,18 @@ public record SandboxOptions(String id, String podName, String namespace, String
      */
     public SandboxOptions withReplyScript(ReplyScript script) {
         return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, fault, seed,
-                Objects.requireNonNull(script, "script"), histogram);
+                Objects.requireNonNull(script, "script"), histogram, statsLimits);
     }
 
     /** {@return these options with the histogram registered and sampled (see {@code histogram})} */
     public SandboxOptions withHistogram() {
-        return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, fault, seed, replyScript, true);
+        return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, fault, seed,
+                replyScript, true, statsLimits);
+    }
+
+    /** {@return these options with the stats a runsc with limits would send (see {@code statsLimits})} */
+    public SandboxOptions withStatsLimits() {
+        return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, fault, seed, replyScript,
+                histogram, true);
     }
 }

@@ -21,7 +21,10 @@ import runsc.metrics.json.JsonValue;
  * {@code omitempty} does) with zero limits and fail counts, {@code pids.current}, and one loopback
  * interface. The values are functions of the time since the sandbox was created, so they move as
  * a real sandbox's do: CPU and the loopback counters only grow, memory wanders between 2 and
- * 18 MiB, and two readings at the same instant are equal.
+ * 18 MiB, and two readings at the same instant are equal. With limits ({@code statsLimits}), the
+ * reply also has the fields gVisor 20240729 leaves at 0, with fixed values: a memory limit of
+ * {@value #LIMIT_BYTES} bytes, a highest use of 18 MiB, {@value #FAILCNT} failures, a page cache of
+ * {@value #CACHE_BYTES} bytes and a pids limit of {@value #PIDS_LIMIT}.
  */
 final class SimEventStats {
     /** The sentry accounts CPU in scheduler ticks of 10 ms. */
@@ -31,16 +34,23 @@ final class SimEventStats {
     /** Loopback packets per second each way, and bytes per packet (as the capture's 1000-byte sends give). */
     static final long PACKETS_PER_SECOND = 20;
     static final long BYTES_PER_PACKET = 300;
+    /** With limits: the memory limit, fail count, page cache and pids limit sent. */
+    static final long LIMIT_BYTES = 1L << 30;
+    static final long FAILCNT = 3;
+    static final long CACHE_BYTES = 1L << 20;
+    static final long PIDS_LIMIT = 128;
     private static final long MIB = 1 << 20;
 
     private final String containerId;
     private final Instant createdAt;
     private final long seed;
+    private final boolean limits;
 
-    SimEventStats(String containerId, Instant createdAt, long seed) {
+    SimEventStats(String containerId, Instant createdAt, long seed, boolean limits) {
         this.containerId = Objects.requireNonNull(containerId, "containerId");
         this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
         this.seed = seed;
+        this.limits = limits;
     }
 
     /** {@return whether this sandbox runs that container} */
@@ -58,10 +68,16 @@ final class SimEventStats {
         long pages = new SplittableRandom(seed ^ (elapsed / 1_000_000_000L)).nextLong(2 * MIB / 4096, 18 * MIB / 4096);
 
         Map<String, JsonValue> usage = new LinkedHashMap<>();
-        usage.put("limit", zero());
+        usage.put("limit", limits ? JsonNumber.of(LIMIT_BYTES) : zero());
         usage.put("usage", JsonNumber.of(pages * 4096));
-        usage.put("failcnt", zero());
+        if (limits) {
+            usage.put("max", JsonNumber.of(18 * MIB));
+        }
+        usage.put("failcnt", limits ? JsonNumber.of(FAILCNT) : zero());
         Map<String, JsonValue> memory = new LinkedHashMap<>();
+        if (limits) {
+            memory.put("cache", JsonNumber.of(CACHE_BYTES));
+        }
         memory.put("usage", new JsonObject(usage));
         for (String kind : List.of("swap", "kernel", "kernelTCP")) {
             memory.put(kind, entry("limit", zero(), "failcnt", zero()));
@@ -79,7 +95,8 @@ final class SimEventStats {
         Map<String, JsonValue> data = new LinkedHashMap<>();
         data.put("cpu", entry("usage", JsonObject.EMPTY));
         data.put("memory", new JsonObject(memory));
-        data.put("pids", entry("current", JsonNumber.of(1)));
+        data.put("pids", limits ? entry("current", JsonNumber.of(1), "limit", JsonNumber.of(PIDS_LIMIT))
+                : entry("current", JsonNumber.of(1)));
         data.put("network_interfaces", new JsonArray(List.of(new JsonObject(lo))));
         Map<String, JsonValue> event = new LinkedHashMap<>();
         event.put("type", new JsonString("stats"));

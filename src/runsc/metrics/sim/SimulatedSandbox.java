@@ -61,7 +61,7 @@ public final class SimulatedSandbox implements AutoCloseable {
         this.metrics = new SimMetrics(options.fillerSeries(), options.seed(), options.fault().kind() == Fault.Kind.REGRESS,
                 options.histogram());
         this.registration = metrics.registration();
-        this.eventStats = new SimEventStats(options.id(), createdAt, options.seed());
+        this.eventStats = new SimEventStats(options.id(), createdAt, options.seed(), options.statsLimits());
         this.server = server;
         this.acceptor = server == null ? null
                 : Thread.ofVirtual().name("sim-" + options.id() + "-accept").unstarted(this::acceptLoop);

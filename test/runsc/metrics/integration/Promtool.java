@@ -47,6 +47,22 @@ final class Promtool {
         throw new AssertionError("unexpected promtool result: " + r.describe());
     }
 
+    /**
+     * The lint findings for {@code exposition}, one {@code "<metric name> <problem>"} line each (none
+     * when promtool exits 0); fails if it does not parse.
+     */
+    static List<String> lintFindings(byte[] exposition) throws IOException, InterruptedException {
+        Path promtool = assumeInstalled();
+        ProcResult r = Proc.runWithInput(List.of(promtool.toString(), "check", "metrics"), exposition);
+        if (r.exitCode() == 0) {
+            return List.of();
+        }
+        if (r.exitCode() != LINT_FINDINGS || r.stderr().contains(PARSE_ERROR_TEXT)) {
+            throw new AssertionError("promtool did not parse and lint the exposition: " + r.describe());
+        }
+        return r.stdout().lines().filter(l -> !l.isBlank()).toList();
+    }
+
     /** Fails unless {@code exposition} parses; {@code what} names it in the message. */
     static void assertParses(byte[] exposition, String what) throws IOException, InterruptedException {
         Optional<String> error = parseError(exposition);

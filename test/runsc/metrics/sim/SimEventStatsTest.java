@@ -97,9 +97,20 @@ class SimEventStatsTest {
     }
 
     @Test
+    void withLimitsTheReplyFillsInWhatGvisor20240729LeavesAtZero() throws IOException {
+        assertEquals(new ContainerStats.Pids(1, 0), client.containerStats("sb1", sandbox.socketPath(), "sb1", in(5000)).pids());
+        try (SimulatedSandbox limited = SimulatedSandbox.start(root, SandboxOptions.of("sb2", "addr").withStatsLimits())) {
+            ContainerStats s = client.containerStats("sb2", limited.socketPath(), "sb2", in(5000));
+            assertEquals(new ContainerStats.Memory(s.memory().usageBytes(), SimEventStats.LIMIT_BYTES, 18 << 20,
+                    SimEventStats.FAILCNT, SimEventStats.CACHE_BYTES), s.memory());
+            assertEquals(new ContainerStats.Pids(1, SimEventStats.PIDS_LIMIT), s.pids());
+        }
+    }
+
+    @Test
     void countersGrowAndMemoryWandersOverTime() {
         Instant created = Instant.parse("2026-12-05T07:00:00Z");
-        SimEventStats stats = new SimEventStats("c", created, 7);
+        SimEventStats stats = new SimEventStats("c", created, 7, false);
         JsonObject first = stats.result(created.plusSeconds(1));
         JsonObject later = stats.result(created.plusSeconds(101));
         assertEquals(SimEventStats.START_CPU_NANOS + 20_000_000L, at(first, "containerUsage", "c"), "2% of 1 s");
