@@ -4,10 +4,8 @@ package runsc.metrics.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +18,7 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import runsc.metrics.control.ContainerStats;
 import runsc.metrics.exposition.Snapshot;
@@ -27,7 +26,6 @@ import runsc.metrics.runtime.LoadedSandbox;
 import runsc.metrics.runtime.SandboxLabels;
 import runsc.metrics.sim.SandboxOptions;
 import runsc.metrics.sim.SimulatedSandbox;
-import runsc.metrics.testing.ScratchDir;
 
 /**
  * {@code container_cpu_usage_seconds_total} never falls within a series on {@code /metrics}: a
@@ -46,30 +44,22 @@ class MonotonicCpuScrapeTest {
      */
     private static final long[][] READS = {{10, 10, 400}, {30, 10, 500}, {30, 30, 600}};
 
+    @RegisterExtension
+    final ServerScratch scratch = new ServerScratch();
+    private final Path root = scratch.root();
+    private final Path socket = scratch.socket();
     private final List<String> log = new CopyOnWriteArrayList<>();
-    private final List<AutoCloseable> closing = new ArrayList<>();
     private final AtomicInteger reads = new AtomicInteger();
-    private Path dir;
-    private Path root;
-    private Path socket;
     private SimulatedSandbox pod;
 
     @BeforeEach
-    void setUp() throws IOException {
-        dir = ServerTestSupport.shortDir();
-        root = dir.resolve("root");
-        Files.createDirectories(root);
-        socket = dir.resolve("m.sock");
+    void startPodSandbox() throws IOException {
         pod = startPod();
     }
 
     @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : closing.reversed()) {
-            c.close();
-        }
+    void stopPodSandbox() throws IOException {
         pod.close();
-        ScratchDir.deleteTree(dir);
     }
 
     private SimulatedSandbox startPod() throws IOException {
@@ -99,7 +89,7 @@ class MonotonicCpuScrapeTest {
                         labels.apply(sandbox.identityLabels()), containers, OptionalLong.of(read[2] * MS)), Optional.empty());
             }
         };
-        closing.add(MetricServer.start(ServerTestSupport.config(root, socket.toString(), 8, Duration.ofSeconds(20),
+        scratch.closeAfter(MetricServer.start(ServerTestSupport.config(root, socket.toString(), 8, Duration.ofSeconds(20),
                 Duration.ofSeconds(10)), Optional.empty(), false, log::add, scripted));
     }
 
