@@ -22,6 +22,11 @@ final class MetricServerCommand implements Command {
     static final String RESOURCE_STATS_HELP = "Also write each container's CPU, memory, pids and the sandbox's network "
             + "counters, read with containerManager.Event as runsc events --stats does (not upstream's output).";
 
+    /** The help of {@code --openmetrics}. */
+    static final String OPENMETRICS_HELP = "Answer /metrics in OpenMetrics 1.0.0 when the request's Accept header prefers "
+            + "it, as Prometheus's does (not upstream's output): counters then end in _total, which renames gVisor's "
+            + "counter series. Without it every request gets the text format.";
+
     @Override
     public String name() {
         return "metric-server";
@@ -52,6 +57,7 @@ final class MetricServerCommand implements Command {
                 "How many sandboxes to query at once during a scrape.");
         SocketAccessFlags socketAccess = SocketAccessFlags.define(flags);
         FlagSet.Flag<Boolean> resourceStats = flags.bool("resource-stats", RESOURCE_STATS_HELP);
+        FlagSet.Flag<Boolean> openMetrics = flags.bool("openmetrics", OPENMETRICS_HELP);
         return invocation -> {
             if (!invocation.arguments().isEmpty()) {
                 throw new UsageException("metric-server takes no arguments, got \"" + invocation.arguments().getFirst() + "\"");
@@ -62,7 +68,7 @@ final class MetricServerCommand implements Command {
             }
             SocketAccess access = socketAccess.get();
             ServerConfig config = ServerConfig.of(invocation.globals().rootText(), invocation.globals().metricServer(),
-                    prefix.get(), parallel.get());
+                    prefix.get(), parallel.get()).withOpenMetrics(openMetrics.get());
             Optional<Path> pid = pidFile.get().isEmpty() ? Optional.empty() : Optional.of(Path.of(pidFile.get()));
             return serve(invocation, config, access, pid, allowUnknownRoot.get(), resourceStats.get());
         };
