@@ -3,9 +3,9 @@ package runsc.metrics.exposition;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -33,8 +33,8 @@ import java.util.Objects;
  *       {@code family_total}. gVisor's counters do not end in {@code _total}, so their series are
  *       renamed: {@code runsc_fs_opens} becomes {@code runsc_fs_opens_total}.</li>
  *   <li>Gauges and untyped metrics: the sample is the name.</li>
- *   <li>Histograms: {@code _bucket} lines with cumulative counts and {@code le} as a float
- *       ({@code 1000.0}, {@code 0.5}, {@code +Inf}), then {@code _count} and {@code _sum}. gVisor's
+ *   <li>Histograms: {@code _bucket} lines with cumulative counts and {@code le} as a canonical
+ *       float ({@code 1000.0}, {@code 0.5}, {@code 1e+06}, {@code +Inf}), then {@code _count} and {@code _sum}. gVisor's
  *       {@code _min}, {@code _max} and {@code _ssd} are not samples an OpenMetrics histogram may
  *       have, so each is a gauge family of its own ({@code name_min} ...) right after the
  *       histogram: the series keep their text-format names and the sample count stays the same.</li>
@@ -48,7 +48,8 @@ import java.util.Objects;
  *
  * <p>Like {@link ExpositionWriter}, the writer checks every snapshot before writing the first byte,
  * reuses its buffers ({@link TextBuffer}, {@link SnapshotText}, {@link GroupOrder}) with no
- * allocation per line, except for a bucket bound that is not integral, and is not thread-safe.
+ * allocation per line (a float that is not integral is formatted as in the text writer, a bucket
+ * bound once per write), and is not thread-safe.
  */
 public final class OpenMetricsWriter {
     private static final byte[] EOF = TextEncoding.ascii("# EOF\n");
@@ -61,7 +62,8 @@ public final class OpenMetricsWriter {
     private static final byte[] SUM = TextEncoding.ascii("_sum");
     private static final byte[] COUNT = TextEncoding.ascii("_count");
     private static final byte[] INTEGRAL = TextEncoding.ascii(".0");
-    private static final byte[] POSITIVE_INFINITY = TextEncoding.ascii("+Inf");
+    /** Entries of the cache of formatted bucket bounds, a power of two. */
+    private static final int BOUND_CACHE = 64;
     /** gVisor's extra histogram samples, each written as a gauge family of its own. */
     private static final byte[][] EXTRA_SUFFIXES = {
         TextEncoding.ascii("_min"), TextEncoding.ascii("_max"), TextEncoding.ascii("_ssd"),
@@ -76,6 +78,9 @@ public final class OpenMetricsWriter {
     private final SnapshotChecker checker = new SnapshotChecker();
     private final SnapshotText snapshotText = new SnapshotText();
     private final GroupOrder groups = new GroupOrder();
+    /** Bucket bounds that need formatting, by their bits: most histograms share a few bounds. */
+    private final long[] boundBits = new long[BOUND_CACHE];
+    private final byte[][] boundText = new byte[BOUND_CACHE][];
 
     /** Creates a writer with its buffers. */
     public OpenMetricsWriter() {}
@@ -290,29 +295,70 @@ public final class OpenMetricsWriter {
     }
 
     /**
-     * Writes a bucket bound as an OpenMetrics float: integral values with {@code .0}, {@code +Inf},
-     * and otherwise the shortest decimal that reads back as the same double.
+     * Writes a bucket bound as a canonical OpenMetrics float, as client_golang writes it: Go's
+     * shortest {@code %g} with {@code .0} added where it has neither a point nor an exponent
+     * ({@code 0.0}, {@code 1000.0}, {@code 0.5}, {@code 1e+06}, {@code +Inf}). Bounds below 10^6 in
+     * magnitude that are whole numbers take no allocation; the others are formatted once per write
+     * and value and then copied from a small cache.
      */
     private void writeBound(NumberValue bound) throws IOException {
-        switch (bound) {
-            case NumberValue.IntValue(long v) -> {
-                buf.writeLong(v);
-                buf.writeBytes(INTEGRAL);
-            }
-            case NumberValue.FloatValue(double v) -> {
-                if (v == Double.POSITIVE_INFINITY) {
-                    buf.writeBytes(POSITIVE_INFINITY);
-                } else if (Math.rint(v) == v && Math.abs(v) < 0x1p53) {
-                    if (v == 0 && Double.doubleToRawLongBits(v) < 0) {
-                        buf.writeByte('-');
-                    }
-                    buf.writeLong((long) v);
-                    buf.writeBytes(INTEGRAL);
-                } else {
-                    buf.writeAscii(Double.isNaN(v) ? "NaN" : Double.isInfinite(v) ? "-Inf"
-                            : Double.toString(v).toLowerCase(Locale.ROOT));
-                }
-            }
+        double v = switch (bound) {
+            case NumberValue.IntValue(long i) -> i;
+            case NumberValue.FloatValue(double f) -> f;
+        };
+        if (Math.rint(v) == v && Math.abs(v) < 1e6 && !(v == 0 && Double.doubleToRawLongBits(v) < 0)) {
+            buf.writeLong((long) v);
+            buf.writeBytes(INTEGRAL);
+            return;
         }
+        long bits = Double.doubleToRawLongBits(v);
+        int slot = (int) (bits ^ bits >>> 32) & (BOUND_CACHE - 1);
+        if (boundText[slot] == null || boundBits[slot] != bits) {
+            boundBits[slot] = bits;
+            boundText[slot] = TextEncoding.ascii(canonicalFloat(v));
+        }
+        buf.writeBytes(boundText[slot]);
+    }
+
+    /**
+     * {@return {@code v} as OpenMetrics writes canonical numbers: Go's {@code strconv.FormatFloat(v,
+     * 'g', -1, 64)}, plus {@code .0} when that has neither a point nor an exponent}
+     *
+     * @param v the value
+     */
+    static String canonicalFloat(double v) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "+Inf" : "-Inf";
+        }
+        String sign = v < 0 || v == 0 && Double.doubleToRawLongBits(v) < 0 ? "-" : "";
+        if (v == 0) {
+            return sign + "0.0";
+        }
+        // Double.toString gives the shortest digits that read back as v, as Go's shortest formatting does.
+        BigDecimal d = new BigDecimal(Double.toString(Math.abs(v))).stripTrailingZeros();
+        String digits = d.unscaledValue().toString();
+        int exp = digits.length() - 1 - d.scale();
+        StringBuilder out = new StringBuilder(sign);
+        if (exp < -4 || exp >= 6) {
+            // Go's %e: one digit, the rest after a point, and a signed exponent of at least two digits.
+            out.append(digits.charAt(0));
+            if (digits.length() > 1) {
+                out.append('.').append(digits, 1, digits.length());
+            }
+            int e = Math.abs(exp);
+            out.append('e').append(exp < 0 ? '-' : '+').append(e < 10 ? "0" : "").append(e);
+            return out.toString();
+        }
+        if (exp < 0) {
+            out.append("0.").repeat('0', -exp - 1).append(digits);
+        } else if (digits.length() <= exp + 1) {
+            out.append(digits).repeat('0', exp + 1 - digits.length()).append(".0");
+        } else {
+            out.append(digits, 0, exp + 1).append('.').append(digits, exp + 1, digits.length());
+        }
+        return out.toString();
     }
 }
