@@ -4,10 +4,18 @@ package runsc.metrics.server.http;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import runsc.metrics.exposition.ExpositionFormat;
 import runsc.metrics.server.config.ServerConfig;
@@ -97,6 +105,45 @@ class FormatNegotiationTest {
             assertArrayEquals(Files.readAllBytes(FakeMetricsSource.SAMPLE), r.bodyBytes());
             assertEquals(ExpositionFormat.TEXT, source.queries.getLast().format());
         }
+    }
+
+    /**
+     * A scrape in one format is never shared with a request for the other: an OpenMetrics request
+     * runs its own scrape while a text scrape with the same filters is still running.
+     */
+    @Test
+    void requestsForTheTwoFormatsDoNotShareAScrape() throws Exception {
+        CountDownLatch textStarted = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<ExpositionFormat> asked = new CopyOnWriteArrayList<>();
+        MetricsSource source = (query, out) -> {
+            asked.add(query.format());
+            if (query.format() == ExpositionFormat.TEXT) {
+                textStarted.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            out.write(query.format().name().getBytes(StandardCharsets.US_ASCII));
+        };
+        Router router = new Router(ServerConfig.of("/run/runsc", "/run/m.sock", "runsc_", 8).withOpenMetrics(true), source,
+                () -> false, s -> { });
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<HttpResponse> text = pool.submit(() -> router.handle(
+                    HttpRequest.of("GET", "/metrics", HttpHeaders.EMPTY, new byte[0])));
+            assertTrue(textStarted.await(10, TimeUnit.SECONDS));
+            Future<HttpResponse> om = pool.submit(() -> router.handle(
+                    HttpRequest.of("GET", "/metrics", HttpHeaders.of("Accept", PROMETHEUS_2), new byte[0])));
+            try {
+                assertEquals("OPENMETRICS", om.get(10, TimeUnit.SECONDS).bodyText());
+            } finally {
+                release.countDown();
+            }
+            assertEquals("TEXT", text.get(10, TimeUnit.SECONDS).bodyText());
+        }
+        assertEquals(List.of(ExpositionFormat.TEXT, ExpositionFormat.OPENMETRICS), asked);
     }
 
     @Test
