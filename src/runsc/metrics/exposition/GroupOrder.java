@@ -111,10 +111,10 @@ final class GroupOrder {
         out.writeBytes(names, nameAt[g], nameAt[g + 1] - nameAt[g] - trim);
     }
 
-    /** {@return whether the {@code prefix + name} of group {@code g} ends with these bytes} */
+    /** {@return whether the {@code prefix + name} of group {@code g} is longer than these bytes and ends with them} */
     boolean nameEndsWith(int g, byte[] suffix) {
         int end = nameAt[g + 1];
-        return end - nameAt[g] >= suffix.length
+        return end - nameAt[g] > suffix.length
                 && Arrays.equals(names, end - suffix.length, end, suffix, 0, suffix.length);
     }
 
