@@ -132,7 +132,7 @@ bench: image $(BENCH_CLS)/.stamp ## run the benchmarks of BENCHMARKS.md; results
 runsc: ## unpack gVisor runsc 0.0~20240729 from Debian (bookworm-backports) into build/runsc for the real-sandbox tests
 	scripts/fetch-runsc.sh $(RUNSC_DIR)
 
-ci-deps: ## as root, install the real tools the tests drive (prometheus, socat, curl, man, debhelper, lintian, systemd tools, python3-yaml)
+ci-deps: ## as root, install the real tools the tests drive (prometheus, socat, curl, man, debhelper, lintian, systemd tools, python3-yaml, python3-prometheus-client)
 	scripts/install-ci-deps.sh
 
 check-repro: ## build the jar twice from scratch and compare the bytes

@@ -5,7 +5,8 @@
 # missing: prometheus and promtool, socat, curl, flock, man -l (man-db with groff), and for the
 # packaging tests debhelper (make deb), lintian, systemd-analyze and systemd-socket-activate (Debian's
 # systemd package; installing it starts nothing where systemd is not PID 1), python3 with the yaml
-# module (YAML manifests read as JSON) and adduser (the package's postinst). What is present
+# module (YAML manifests read as JSON), python3's prometheus_client module (its OpenMetrics parser
+# reads the server's OpenMetrics output) and adduser (the package's postinst). What is present
 # is skipped; `apt-get update` runs once, only when something is missing. As a non-root user it only
 # lists what is missing and exits 0: the tests that need those tools then skip with a reason.
 # runsc is not installed here (another suite, never installed): `make runsc` unpacks it into build/.
@@ -30,12 +31,17 @@ tools=(
     systemd-socket-activate:systemd
     addgroup:adduser
     python3-yaml:python3-yaml
+    python3-prometheus-client:python3-prometheus-client
 )
 
 # A "tool" that is a module, not a command: present when python3 can import it.
 have() {
     case $1 in
         python3-yaml) python3 -c 'import yaml' >/dev/null 2>&1 ;;
+        # Debian's module is for Debian's interpreter, which a python3 earlier on PATH may not be.
+        python3-prometheus-client)
+            python3 -c 'import prometheus_client.openmetrics.parser' >/dev/null 2>&1 \
+                || /usr/bin/python3 -c 'import prometheus_client.openmetrics.parser' >/dev/null 2>&1 ;;
         *) command -v "$1" >/dev/null 2>&1 ;;
     esac
 }

@@ -23,6 +23,11 @@ final class MetricServerCommand {
             "metric-server [-exporter-prefix=<runsc_>] [-pid-file=<path>] [-allow-unknown-root] - serves metrics of all sandboxes in --root over HTTP on --metric-server",
             "serves metrics of every sandbox in the root directory over HTTP", MetricServerCommand::define);
 
+    /** The help of {@code --openmetrics}. */
+    static final String OPENMETRICS_HELP = "Answer /metrics in OpenMetrics 1.0.0 when the request's Accept header prefers "
+            + "it, as Prometheus's does (not upstream's output): counters then end in _total, which renames gVisor's "
+            + "counter series. Without it every request gets the text format.";
+
     private MetricServerCommand() {
     }
 
@@ -50,6 +55,7 @@ final class MetricServerCommand {
                 "How many sandboxes to query at once during a scrape.");
         SocketAccessFlags socketAccess = SocketAccessFlags.define(flags);
         FlagSet.Flag<Boolean> resourceStats = resourceStats(flags);
+        FlagSet.Flag<Boolean> openMetrics = flags.bool("openmetrics", OPENMETRICS_HELP);
         return invocation -> {
             if (!invocation.arguments().isEmpty()) {
                 throw new UsageException("metric-server takes no arguments, got \"" + invocation.arguments().getFirst() + "\"");
@@ -60,7 +66,7 @@ final class MetricServerCommand {
             }
             SocketAccess access = socketAccess.get();
             ServerConfig config = ServerConfig.of(invocation.globals().rootText(), invocation.globals().metricServer(),
-                    prefix.get(), parallel.get());
+                    prefix.get(), parallel.get()).withOpenMetrics(openMetrics.get());
             Optional<Path> pid = pidFile.get().isEmpty() ? Optional.empty() : Optional.of(Path.of(pidFile.get()));
             return serve(invocation, config, access, pid, allowUnknownRoot.get(), resourceStats.get());
         };

@@ -106,6 +106,23 @@ final class GroupOrder {
         out.writeBytes(names, nameAt[g], nameAt[g + 1] - nameAt[g]);
     }
 
+    /** Writes the {@code prefix + name} of group {@code g} without its last {@code trim} bytes. */
+    void writeName(TextBuffer out, int g, int trim) throws IOException {
+        out.writeBytes(names, nameAt[g], nameAt[g + 1] - nameAt[g] - trim);
+    }
+
+    /** {@return whether the {@code prefix + name} of group {@code g} is longer than these bytes and ends with them} */
+    boolean nameEndsWith(int g, byte[] suffix) {
+        int end = nameAt[g + 1];
+        return end - nameAt[g] > suffix.length
+                && Arrays.equals(names, end - suffix.length, end, suffix, 0, suffix.length);
+    }
+
+    /** {@return the {@code prefix + name} of group {@code g} as a string (allocated: once per group)} */
+    String name(int g) {
+        return groups.get(g).prefix() + groups.get(g).name();
+    }
+
     /** Drops references, so that a reused instance does not keep the snapshots' names alive. */
     void release() {
         groups.clear();

@@ -50,6 +50,17 @@ final class SnapshotText {
      * @return the number of data points of all snapshots
      */
     int encode(List<LabeledSnapshot> snapshots, boolean timestamps) {
+        return encode(snapshots, timestamps, false);
+    }
+
+    /**
+     * Encodes the timestamp and extra-label text of every snapshot, the timestamps in Unix
+     * milliseconds (the text format) or, with {@code seconds}, in seconds with three decimals
+     * (OpenMetrics).
+     *
+     * @return the number of data points of all snapshots
+     */
+    int encode(List<LabeledSnapshot> snapshots, boolean timestamps, boolean seconds) {
         textLength = 0;
         pairCount = 0;
         int count = snapshots.size();
@@ -63,10 +74,15 @@ final class SnapshotText {
         for (int s = 0; s < count; s++) {
             LabeledSnapshot e = snapshots.get(s);
             n += e.snapshot().data().size();
-            reserve(2 + TextEncoding.MAX_LONG_LENGTH);
+            reserve(7 + TextEncoding.MAX_LONG_LENGTH);
             if (timestamps) {
                 text[textLength++] = ' ';
-                textLength = TextEncoding.putLong(unixMillis(e.snapshot()), text, textLength);
+                long millis = unixMillis(e.snapshot());
+                if (seconds) {
+                    putSeconds(millis);
+                } else {
+                    textLength = TextEncoding.putLong(millis, text, textLength);
+                }
             }
             text[textLength++] = '\n';
             marks[2 * s + 1] = textLength;
@@ -119,6 +135,22 @@ final class SnapshotText {
     void release() {
         lineLabels = null;
         Arrays.fill(pairKeys, 0, pairCount, null);
+    }
+
+    /** Appends Unix milliseconds as seconds with exactly three decimals: {@code -1500} is {@code -1.500}. */
+    private void putSeconds(long millis) {
+        if (millis < 0) {
+            text[textLength++] = '-';
+        }
+        // The magnitude as unsigned, so that Long.MIN_VALUE milliseconds print right too.
+        long magnitude = millis < 0 ? -millis : millis;
+        long whole = Long.divideUnsigned(magnitude, 1000);
+        int fraction = (int) Long.remainderUnsigned(magnitude, 1000);
+        textLength = TextEncoding.putLong(whole, text, textLength);
+        text[textLength++] = '.';
+        text[textLength++] = (byte) ('0' + fraction / 100);
+        text[textLength++] = (byte) ('0' + fraction / 10 % 10);
+        text[textLength++] = (byte) ('0' + fraction % 10);
     }
 
     /** Go's {@code UnixMilli}: seconds times 1000 plus whole milliseconds of the (non-negative) nanos. */

@@ -11,8 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import runsc.metrics.exposition.ExpositionFormat;
 import runsc.metrics.exposition.ExpositionWriter;
 import runsc.metrics.exposition.LabeledSnapshot;
+import runsc.metrics.exposition.OpenMetricsOptions;
+import runsc.metrics.exposition.OpenMetricsWriter;
 import runsc.metrics.exposition.PrefixAndLabels;
 import runsc.metrics.exposition.WriteOptions;
 import runsc.metrics.gotext.GoQuote;
@@ -23,7 +26,8 @@ import runsc.metrics.server.http.MetricsSource;
 /**
  * The body of {@code /metrics} (exposition-server-cli.md §4.5): refresh discovery, query every served
  * sandbox, add the server's own metrics, and write it all in one exposition with upstream's comment
- * header. Sandbox snapshots are listed in sandbox ID order, so the lines of each family are too.
+ * header, or in OpenMetrics when the request negotiated it. Sandbox snapshots are listed in sandbox ID
+ * order, so the lines of each family are too.
  */
 final class ScrapeBodyWriter implements MetricsSource {
     private final ServerConfig config;
@@ -72,17 +76,31 @@ final class ScrapeBodyWriter implements MetricsSource {
         snapshots.add(new LabeledSnapshot(
                 SelfMetrics.processSnapshot(startSeconds, clock.instant(), zone, System.nanoTime() - startNanos),
                 new PrefixAndLabels("", Map.of())));
+        if (query.format() == ExpositionFormat.OPENMETRICS) {
+            String trailer = scraper.readsResourceUsage() ? resourceUsage(results, true) : "";
+            new OpenMetricsWriter().write(out, new OpenMetricsOptions(true, units()), snapshots, trailer);
+            return;
+        }
         String header = "Data for runsc metric server exporting data for sandboxes in root directory " + config.rootText()
                 + query.metricsFilter().map(f -> " (filtered using regular expression: " + GoQuote.quote(f.source()) + ")").orElse("");
-        String trailer = scraper.readsResourceUsage() ? resourceUsage(results) : "";
+        String trailer = scraper.readsResourceUsage() ? resourceUsage(results, false) : "";
         new ExpositionWriter().write(out, new WriteOptions(header, true), snapshots, trailer);
+    }
+
+    /**
+     * The OpenMetrics units of the server's own families that measure in a base unit. gVisor's
+     * metrics get none: their registration names no unit, and their names are not a promise.
+     */
+    private Map<String, String> units() {
+        return Map.of(config.metaPrefix() + SelfMetrics.CREATION_TIME.name(), "seconds",
+                SelfMetrics.PROCESS_START_TIME.name(), "seconds");
     }
 
     /**
      * With {@code --resource-stats}: the series of {@link StatsWriter}, and the count of sandboxes
      * whose stats calls failed (running ones with a verified snapshot), written before the end marker.
      */
-    private String resourceUsage(List<SandboxResult> results) {
+    private String resourceUsage(List<SandboxResult> results, boolean openMetrics) {
         List<StatsWriter.SandboxStats> stats = new ArrayList<>(results.size());
         int broken = 0;
         for (SandboxResult r : results) {
@@ -92,6 +110,12 @@ final class ScrapeBodyWriter implements MetricsSource {
             }
         }
         StringBuilder text = new StringBuilder();
+        if (openMetrics) {
+            // OpenMetrics has no comment lines but its metadata, and no blank lines.
+            StatsWriter.brokenStats(config.metaPrefix(), broken, text, true);
+            StatsWriter.write(config.exporterPrefix(), stats, text, true);
+            return text.toString();
+        }
         StatsWriter.blockHeader(text);
         StatsWriter.brokenStats(config.metaPrefix(), broken, text);
         StatsWriter.write(config.exporterPrefix(), stats, text);

@@ -40,6 +40,10 @@ import runsc.metrics.control.ContainerStats;
  * within a family, lines are sorted by sandbox ID, then container ID or interface name; labels are
  * sorted by name. CPU seconds are written exactly (nanoseconds as a decimal fraction); there are no
  * timestamps, so Prometheus stamps the samples with the scrape time.
+ *
+ * <p>In OpenMetrics ({@code openMetrics} true) the sample lines are the same; a counter's family is
+ * its name without {@code _total}, a family whose name ends in {@code _seconds} or {@code _bytes}
+ * gets that {@code # UNIT}, and there are no blank lines and no block comment.
  */
 public final class StatsWriter {
     /** A valid Prometheus metric name prefix (may be empty). */
@@ -184,6 +188,19 @@ public final class StatsWriter {
      * @throws IllegalArgumentException if the prefix is not a metric name prefix
      */
     public static void write(String prefix, List<SandboxStats> sandboxes, StringBuilder out) {
+        write(prefix, sandboxes, out, false);
+    }
+
+    /**
+     * Appends the series of these sandboxes in the text format or in OpenMetrics.
+     *
+     * @param prefix      the exporter prefix, such as {@code runsc_}
+     * @param sandboxes   the sandboxes, in any order
+     * @param out         where the text goes
+     * @param openMetrics whether to write OpenMetrics families
+     * @throws IllegalArgumentException if the prefix is not a metric name prefix
+     */
+    public static void write(String prefix, List<SandboxStats> sandboxes, StringBuilder out, boolean openMetrics) {
         if (!PREFIX.matcher(prefix).matches()) {
             throw new IllegalArgumentException("exporter prefix \"" + prefix + "\" is not a valid metric name prefix");
         }
@@ -201,7 +218,7 @@ public final class StatsWriter {
                     line(lines, prefix + family.name(), sandbox.labels(), "container", c.containerId(), value);
                 }
             }
-            family(out, prefix + family.name(), family.type(), family.help(), lines);
+            family(out, prefix + family.name(), family.type(), family.help(), lines, openMetrics);
         }
         for (NetworkFamily family : NETWORK_FAMILIES) {
             StringBuilder lines = new StringBuilder();
@@ -213,7 +230,7 @@ public final class StatsWriter {
                             Long.toString(family.value().applyAsLong(i)));
                 }
             }
-            family(out, prefix + family.name(), "counter", family.help(), lines);
+            family(out, prefix + family.name(), "counter", family.help(), lines, openMetrics);
         }
     }
 
@@ -249,12 +266,24 @@ public final class StatsWriter {
      * @param out        where the text goes
      */
     public static void brokenStats(String metaPrefix, int broken, StringBuilder out) {
+        brokenStats(metaPrefix, broken, out, false);
+    }
+
+    /**
+     * Appends the server's count of sandboxes whose stats calls failed, in the text format or in OpenMetrics.
+     *
+     * @param metaPrefix  the prefix of the server's own metrics, such as {@code runsc_meta_}
+     * @param broken      how many sandboxes
+     * @param out         where the text goes
+     * @param openMetrics whether to write an OpenMetrics family
+     */
+    public static void brokenStats(String metaPrefix, int broken, StringBuilder out, boolean openMetrics) {
         if (!PREFIX.matcher(metaPrefix).matches()) {
             throw new IllegalArgumentException("prefix \"" + metaPrefix + "\" is not a valid metric name prefix");
         }
         String name = metaPrefix + BROKEN_STATS;
         family(out, name, "gauge", "Number of sandboxes whose resource usage could not be read in full in this scrape.",
-                name + " " + broken + "\n");
+                name + " " + broken + "\n", openMetrics);
     }
 
     private static List<ContainerStats.Interface> networkOf(SandboxStats sandbox) {
@@ -263,13 +292,26 @@ public final class StatsWriter {
                 .map(ContainerStats::network).orElse(List.of());
     }
 
-    private static void family(StringBuilder out, String name, String type, String help, CharSequence lines) {
+    private static void family(StringBuilder out, String name, String type, String help, CharSequence lines,
+                               boolean openMetrics) {
         if (lines.isEmpty()) {
             return;
         }
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
-        out.append(lines).append('\n');
+        if (!openMetrics) {
+            out.append("# HELP ").append(name).append(' ').append(help).append('\n');
+            out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+            out.append(lines).append('\n');
+            return;
+        }
+        String family = type.equals("counter") && name.endsWith("_total") ? name.substring(0, name.length() - 6) : name;
+        out.append("# HELP ").append(family).append(' ').append(help).append('\n');
+        out.append("# TYPE ").append(family).append(' ').append(type).append('\n');
+        if (family.endsWith("_seconds")) {
+            out.append("# UNIT ").append(family).append(" seconds\n");
+        } else if (family.endsWith("_bytes")) {
+            out.append("# UNIT ").append(family).append(" bytes\n");
+        }
+        out.append(lines);
     }
 
     private static void line(StringBuilder out, String name, Map<String, String> labels, String extraName,

@@ -4,9 +4,6 @@ package runsc.metrics.integration;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static runsc.metrics.integration.PrometheusServer.label;
-import static runsc.metrics.integration.PrometheusServer.samples;
-import static runsc.metrics.integration.PrometheusServer.value;
 
 import java.io.IOException;
 import java.util.List;
@@ -23,7 +20,6 @@ import runsc.metrics.testing.Tools;
  * every scrape, so this is also the gzip check against a real client.
  */
 class PrometheusScrapeTest {
-
     @Test
     void prometheusScrapesTheServerAndSeesEverySandbox() throws IOException, InterruptedException {
         Tools.assume("prometheus", "prometheus");
@@ -40,15 +36,14 @@ class PrometheusScrapeTest {
                            - targets: ['%1$s']
                      """.formatted(sim.address()))) {
             server.awaitReady("up == 1 for both jobs",
-                    () -> server.query("up").size() == 2 && server.query("up").stream().allMatch(r -> value(r).equals("1")));
+                    () -> server.query("up").size() == 2 && server.values("up").stream().allMatch("1"::equals));
             server.awaitReady("presence series of both sandboxes",
                     () -> server.query("runsc_meta_sandbox_presence{job=\"runsc\"}").size() == 2);
 
             List<JsonObject> presence = server.query("runsc_meta_sandbox_presence{job=\"runsc\"}");
-            assertEquals(List.of("sim-1", "sim-2"), presence.stream().map(r -> label(r, "sandbox")).sorted().toList());
-            assertTrue(presence.stream().allMatch(r -> value(r).equals("1")), presence::toString);
-            assertEquals(List.of("1"), server.query("runsc_meta_metric_server_presence").stream()
-                    .map(PrometheusServer::value).distinct().toList());
+            assertEquals(List.of("sim-1", "sim-2"), presence.stream().map(r -> PrometheusServer.label(r, "sandbox")).sorted().toList());
+            assertTrue(presence.stream().allMatch(r -> PrometheusServer.value(r).equals("1")), presence::toString);
+            assertEquals(List.of("1"), server.values("runsc_meta_metric_server_presence").stream().distinct().toList());
             assertFalse(server.query("process_start_time_seconds{job=\"runsc\"}").isEmpty());
 
             // Prometheus asks for gzip on every scrape: it ingests every sample of a plain
@@ -57,9 +52,8 @@ class PrometheusScrapeTest {
             // (a series present in one and not yet in the other), so the two are compared until
             // a scrape of ours and Prometheus's latest agree, within the ingest deadline.
             server.awaitReady("scrape_samples_scraped equal to the samples of a plain scrape",
-                    () -> List.of(Long.toString(samples(Curl.url("http://" + sim.address() + "/metrics"))))
-                            .equals(server.query("scrape_samples_scraped{job=\"runsc\"}").stream()
-                                    .map(PrometheusServer::value).toList()));
+                    () -> List.of(Long.toString(PrometheusServer.samples(Curl.url("http://" + sim.address() + "/metrics"))))
+                            .equals(server.values("scrape_samples_scraped{job=\"runsc\"}")));
             HttpReply plain = Curl.url("http://" + sim.address() + "/metrics");
             assertEquals(null, plain.headers().get("content-encoding"));
             HttpReply gzip = Curl.url("http://" + sim.address() + "/metrics", "--compressed");
@@ -71,16 +65,15 @@ class PrometheusScrapeTest {
             assertTrue(caret.text().length() < plain.text().length(), "the filter kept everything");
 
             // The filtered job: the sandboxes' own metrics are only runsc_fs_opens.
-            server.awaitReady("runsc_fs_opens of the filtered job",
-                    () -> server.query("runsc_fs_opens{job=\"filtered\"}").size() == 2);
+            server.awaitReady("runsc_fs_opens of the filtered job", () -> server.query("runsc_fs_opens{job=\"filtered\"}").size() == 2);
             TreeSet<String> names = new TreeSet<>();
             for (JsonObject r : server.query("{job=\"filtered\",sandbox=~\"sim-.*\"}")) {
-                names.add(label(r, "__name__"));
+                names.add(PrometheusServer.label(r, "__name__"));
             }
             names.removeIf(n -> n.startsWith("runsc_meta_"));
             assertEquals(List.of("runsc_fs_opens"), List.copyOf(names));
             assertFalse(server.query("runsc_fs_reads{job=\"runsc\"}").isEmpty(), "the plain job lost runsc_fs_reads");
-            assertTrue(server.isAlive(), server::describe);
+            assertTrue(server.daemon().isAlive(), server.daemon()::describe);
         }
     }
 }

@@ -63,6 +63,11 @@ final class PrometheusServer implements AutoCloseable {
         return new PrometheusServer(daemon, "http://127.0.0.1:" + apiPort + "/api/v1/query?query=");
     }
 
+    /** The Prometheus process. */
+    Daemon daemon() {
+        return daemon;
+    }
+
     /** Polls {@code check} until it holds; fails after {@link #INGEST_DEADLINE} or if Prometheus exits. */
     void awaitReady(String what, Daemon.Check check) throws InterruptedException {
         daemon.awaitReady(what, INGEST_DEADLINE, check);
@@ -85,6 +90,11 @@ final class PrometheusServer implements AutoCloseable {
         } catch (JsonException | ClassCastException e) {
             throw new AssertionError("unexpected answer to " + promql + ": " + reply.get().text(), e);
         }
+    }
+
+    /** The sample values of an instant query's results, in result order. */
+    List<String> values(String promql) throws IOException, InterruptedException {
+        return query(promql).stream().map(PrometheusServer::value).toList();
     }
 
     /** The sample value of one result ({@code "value": [time, "text"]}). */

@@ -109,6 +109,42 @@ class StatsWriterTest {
     }
 
     @Test
+    void writesOpenMetricsFamiliesWithUnitsAndNoBlankLines() {
+        StringBuilder out = new StringBuilder();
+        StatsWriter.brokenStats("runsc_meta_", 1, out, true);
+        StatsWriter.write("runsc_", List.of(pod(OptionalLong.of(1_175_000_000L))), out, true);
+        String text = out.toString();
+        String ids = "iteration=\"3mn9hmjm16dyk\",namespace_name=\"prod\",pod_name=\"web-0\",sandbox=\"evpod\"";
+        assertTrue(text.startsWith("""
+                # HELP runsc_meta_num_sandboxes_broken_stats Number of sandboxes whose resource usage could not be read in full in this scrape.
+                # TYPE runsc_meta_num_sandboxes_broken_stats gauge
+                runsc_meta_num_sandboxes_broken_stats 1
+                # HELP runsc_container_cpu_usage_seconds CPU time used by the container, in seconds, as runsc events --stats reports it.
+                # TYPE runsc_container_cpu_usage_seconds counter
+                # UNIT runsc_container_cpu_usage_seconds seconds
+                runsc_container_cpu_usage_seconds_total{container="evapp",IDS} 1.125
+                runsc_container_cpu_usage_seconds_total{container="evpod",IDS} 0.05
+                # HELP runsc_container_memory_usage_bytes Memory used by the container, in bytes (gVisor reports the sandbox's usage spread over its non-root containers).
+                # TYPE runsc_container_memory_usage_bytes gauge
+                # UNIT runsc_container_memory_usage_bytes bytes
+                """.replace("IDS", ids)), text);
+        assertTrue(text.contains("""
+                # TYPE runsc_container_pids_current gauge
+                runsc_container_pids_current{container="evapp",IDS} 1
+                """.replace("IDS", ids)), text);
+        assertTrue(text.contains("""
+                # HELP runsc_sandbox_network_receive_bytes Bytes received on the sandbox's network interface.
+                # TYPE runsc_sandbox_network_receive_bytes counter
+                # UNIT runsc_sandbox_network_receive_bytes bytes
+                runsc_sandbox_network_receive_bytes_total{interface="lo",IDS} 70736
+                # HELP runsc_sandbox_network_receive_packets Packets received on the sandbox's network interface.
+                # TYPE runsc_sandbox_network_receive_packets counter
+                runsc_sandbox_network_receive_packets_total{interface="lo",IDS} 239
+                """.replace("IDS", ids)), text);
+        assertTrue(!text.contains("\n\n") && text.endsWith("\n"), text);
+    }
+
+    @Test
     void nothingToWriteWritesNothing() {
         assertEquals("", write("runsc_", List.of()));
     }

@@ -22,10 +22,13 @@ import java.util.Objects;
  * @param minSandboxTimeout    the floor of each sandbox's share of the deadline
  * @param refreshInterval      how often the background loop looks for new sandboxes
  * @param limits               the bounds both transports put on connections
+ * @param openMetrics          whether {@code /metrics} answers in OpenMetrics when the request's
+ *                             {@code Accept} prefers it ({@code --openmetrics}); off, every request
+ *                             gets the text format, byte for byte as without the flag
  */
 public record ServerConfig(String rootText, String address, String exporterPrefix, int maxParallel,
                            int maxConcurrentScrapes, Duration scrapeDeadline, Duration minSandboxTimeout,
-                           Duration refreshInterval, TransportLimits limits) {
+                           Duration refreshInterval, TransportLimits limits, boolean openMetrics) {
 
     /** Upstream's overall deadline of one {@code /metrics} request. */
     public static final Duration SCRAPE_DEADLINE = Duration.ofSeconds(30);
@@ -71,7 +74,7 @@ public record ServerConfig(String rootText, String address, String exporterPrefi
      */
     public static ServerConfig of(String rootText, String address, String exporterPrefix, int maxParallel) {
         return new ServerConfig(rootText, address, exporterPrefix, maxParallel, DEFAULT_MAX_CONCURRENT_SCRAPES,
-                SCRAPE_DEADLINE, MIN_SANDBOX_TIMEOUT, REFRESH_INTERVAL, TransportLimits.DEFAULTS);
+                SCRAPE_DEADLINE, MIN_SANDBOX_TIMEOUT, REFRESH_INTERVAL, TransportLimits.DEFAULTS, false);
     }
 
     /** The runsc root directory. */
@@ -92,7 +95,7 @@ public record ServerConfig(String rootText, String address, String exporterPrefi
      */
     public ServerConfig withAddress(String newAddress) {
         return new ServerConfig(rootText, newAddress, exporterPrefix, maxParallel, maxConcurrentScrapes, scrapeDeadline,
-                minSandboxTimeout, refreshInterval, limits);
+                minSandboxTimeout, refreshInterval, limits, openMetrics);
     }
 
     /**
@@ -104,7 +107,7 @@ public record ServerConfig(String rootText, String address, String exporterPrefi
      */
     public ServerConfig withDeadlines(Duration scrape, Duration minSandbox) {
         return new ServerConfig(rootText, address, exporterPrefix, maxParallel, maxConcurrentScrapes, scrape,
-                minSandbox, refreshInterval, limits);
+                minSandbox, refreshInterval, limits, openMetrics);
     }
 
     /**
@@ -115,7 +118,7 @@ public record ServerConfig(String rootText, String address, String exporterPrefi
      */
     public ServerConfig withRefreshInterval(Duration interval) {
         return new ServerConfig(rootText, address, exporterPrefix, maxParallel, maxConcurrentScrapes, scrapeDeadline,
-                minSandboxTimeout, interval, limits);
+                minSandboxTimeout, interval, limits, openMetrics);
     }
 
     /**
@@ -126,7 +129,7 @@ public record ServerConfig(String rootText, String address, String exporterPrefi
      */
     public ServerConfig withMaxConcurrentScrapes(int scrapes) {
         return new ServerConfig(rootText, address, exporterPrefix, maxParallel, scrapes, scrapeDeadline,
-                minSandboxTimeout, refreshInterval, limits);
+                minSandboxTimeout, refreshInterval, limits, openMetrics);
     }
 
     /**
@@ -137,6 +140,17 @@ public record ServerConfig(String rootText, String address, String exporterPrefi
      */
     public ServerConfig withLimits(TransportLimits newLimits) {
         return new ServerConfig(rootText, address, exporterPrefix, maxParallel, maxConcurrentScrapes, scrapeDeadline,
-                minSandboxTimeout, refreshInterval, newLimits);
+                minSandboxTimeout, refreshInterval, newLimits, openMetrics);
+    }
+
+    /**
+     * Returns this configuration with OpenMetrics negotiation on or off.
+     *
+     * @param enabled whether {@code /metrics} may answer in OpenMetrics
+     * @return the new configuration
+     */
+    public ServerConfig withOpenMetrics(boolean enabled) {
+        return new ServerConfig(rootText, address, exporterPrefix, maxParallel, maxConcurrentScrapes, scrapeDeadline,
+                minSandboxTimeout, refreshInterval, limits, enabled);
     }
 }

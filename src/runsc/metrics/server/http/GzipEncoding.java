@@ -91,8 +91,14 @@ public final class GzipEncoding {
         return taken > 0 && taken >= identity;
     }
 
-    /** The q parameter of a list element: 1 if absent, 0 if malformed (never chosen). */
-    private static double quality(String[] parts) {
+    /**
+     * The q parameter of a list element (RFC 9110, section 12.4.2), for {@code Accept-Encoding} and
+     * {@code Accept} alike: 1 if absent, 0 if malformed (never chosen).
+     *
+     * @param parts the element split at {@code ;}: the value, then its parameters
+     * @return the weight, 0 to 1
+     */
+    static double quality(String[] parts) {
         for (int i = 1; i < parts.length; i++) {
             String p = parts[i].trim();
             if (p.length() > 2 && (p.charAt(0) == 'q' || p.charAt(0) == 'Q') && p.charAt(1) == '=') {

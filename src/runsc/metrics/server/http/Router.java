@@ -11,6 +11,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import runsc.metrics.exposition.ExpositionFormat;
 import runsc.metrics.regex.Re2Pattern;
 import runsc.metrics.regex.Re2SyntaxException;
 import runsc.metrics.server.config.ServerConfig;
@@ -33,6 +34,9 @@ import runsc.metrics.server.config.ServerConfig;
  * Any method is accepted, as with Go's mux. A path that is not clean gets a 301 to its clean form.
  * Concurrent {@code /metrics} requests with the same filters share one scrape ({@link ScrapeCoalescer}).
  * A request that takes gzip gets a large enough {@code 200} body compressed ({@link GzipEncoding}).
+ * With {@link ServerConfig#openMetrics} on, {@code /metrics} answers in OpenMetrics when the request's
+ * {@code Accept} prefers it ({@link FormatNegotiation}), and its {@code 200} responses carry
+ * {@code Vary: Accept}; off, every request gets the text format whatever its {@code Accept}.
  *
  * <p>This is the one place where a failure of the code behind a route becomes a response (500
  * {@code internal error}, details only in the log): {@link #handle} never throws, so the transports
@@ -40,7 +44,7 @@ import runsc.metrics.server.config.ServerConfig;
  */
 public final class Router implements RequestHandler {
     /** The {@code Content-Type} of every successful {@code /metrics} response. */
-    public static final String METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    public static final String METRICS_CONTENT_TYPE = ExpositionFormat.TEXT.contentType();
     /** The index page, byte for byte as upstream writes it. */
     public static final String INDEX_HTML = "<html><head><title>runsc metrics</title></head><body>"
             + "<p>You have reached the runsc metrics server page!</p>"
@@ -139,19 +143,19 @@ public final class Router implements RequestHandler {
         }
         log.accept("Request: " + printable(method) + " " + printable(GoUrl.decodeUtf8(path)));
         return switch (path) {
-            case "/metrics" -> metrics(request.rawQuery(), received);
+            case "/metrics" -> metrics(request, request.rawQuery(), received);
             case "/runsc-metrics/healthcheck" -> healthcheck(request);
             case "/runsc-metrics/pid" -> pid();
             case "/runsc-metrics/sandboxes" -> HttpResponse.of(200, "application/json",
                     SandboxListingJson.write(config.rootText(), listing.sandboxes()));
             case "/" -> HttpResponse.of(200, "text/html; charset=utf-8", INDEX_HTML.getBytes(StandardCharsets.UTF_8));
             default -> path.startsWith(METRICS_PREFIX)
-                    ? metrics(path.substring(METRICS_PREFIX.length()), received)
+                    ? metrics(request, path.substring(METRICS_PREFIX.length()), received)
                     : HttpResponse.error(404, "path not found");
         };
     }
 
-    private HttpResponse metrics(String rawQuery, long received) {
+    private HttpResponse metrics(HttpRequest request, String rawQuery, long received) {
         GoUrl.Query query = GoUrl.parseQuery(rawQuery);
         Optional<Re2Pattern> metricsFilter;
         Optional<Re2Pattern> capabilityFilter;
@@ -179,9 +183,10 @@ public final class Router implements RequestHandler {
                     + config.maxConcurrentScrapes() + ")");
         }
         try {
+            ExpositionFormat format = FormatNegotiation.choose(request.headers().all("Accept"), config.openMetrics());
             var key = new ScrapeCoalescer.Key(metricsFilter.map(Re2Pattern::source).orElse(""),
-                    capabilityFilter.map(Re2Pattern::source).orElse(""));
-            MetricsQuery metricsQuery = new MetricsQuery(metricsFilter, capabilityFilter, received);
+                    capabilityFilter.map(Re2Pattern::source).orElse(""), format);
+            MetricsQuery metricsQuery = new MetricsQuery(metricsFilter, capabilityFilter, received, format);
             return coalescer.scrape(key, received, () -> scrapeOnce(metricsQuery));
         } finally {
             metricsSlots.release();
@@ -206,7 +211,12 @@ public final class Router implements RequestHandler {
         }
         lastMetricsSize.set(Math.max(1024, body.size()));
         // The buffer itself, not a copy: at 1000 sandboxes a copy is another 6 MB at the scrape's peak.
-        return HttpResponse.of(200, METRICS_CONTENT_TYPE, body.array(), body.size());
+        if (!config.openMetrics()) {
+            return HttpResponse.of(200, METRICS_CONTENT_TYPE, body.array(), body.size());
+        }
+        // Caches must not hand one format's body to a client that asked for the other.
+        return new HttpResponse(200, List.of(new Header("Content-Type", query.format().contentType()),
+                new Header("Vary", "Accept")), body.array(), body.size(), false);
     }
 
     /** A {@link ByteArrayOutputStream} that hands over its array instead of copying it. */

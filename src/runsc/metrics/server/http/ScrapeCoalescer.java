@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import runsc.metrics.exposition.ExpositionFormat;
 
 /**
  * Lets concurrent {@code /metrics} requests with the same filters share one scrape.
@@ -28,8 +29,16 @@ final class ScrapeCoalescer {
     /** Time beyond the leader's scrape deadline that a follower waits for the shared response. */
     static final Duration FOLLOWER_SLACK = Duration.ofSeconds(5);
 
-    /** The filters of a request, by their source text: requests with equal keys get equal bodies. */
-    record Key(String metricsFilter, String capabilityFilter) {}
+    /**
+     * The filters of a request, by their source text, and the negotiated format: requests with
+     * equal keys get equal bodies.
+     */
+    record Key(String metricsFilter, String capabilityFilter, ExpositionFormat format) {
+        /** A key for the text format. */
+        Key(String metricsFilter, String capabilityFilter) {
+            this(metricsFilter, capabilityFilter, ExpositionFormat.TEXT);
+        }
+    }
 
     /** One scrape, shared by its leader and the followers that joined before it started. */
     private static final class Flight {
