@@ -53,7 +53,7 @@ final class ScrapeBodyWriter implements MetricsSource {
     public void writeMetrics(MetricsQuery query, OutputStream out) throws IOException {
         long deadline = query.receivedNanos() + config.scrapeDeadline().toNanos();
         List<ServedSandbox> sandboxes = discovery.refresh();
-        RequestFilters filters = RequestFilters.match(query, sandboxes);
+        RequestFilters filters = RequestFilters.match(query, sandboxes, deadline);
         Instant selfTime = clock.instant();
         long selfMono = System.nanoTime() - startNanos;
         List<SandboxResult> results;
