@@ -51,6 +51,7 @@ final class MetricServerCommand implements Command {
         FlagSet.Flag<Integer> parallel = flags.integer("max-parallel", ServerConfig.DEFAULT_MAX_PARALLEL,
                 "How many sandboxes to query at once during a scrape.");
         SocketAccessFlags socketAccess = SocketAccessFlags.define(flags);
+        TlsFlags tls = TlsFlags.define(flags);
         FlagSet.Flag<Boolean> resourceStats = flags.bool("resource-stats", RESOURCE_STATS_HELP);
         return invocation -> {
             if (!invocation.arguments().isEmpty()) {
@@ -62,7 +63,8 @@ final class MetricServerCommand implements Command {
             }
             SocketAccess access = socketAccess.get();
             ServerConfig config = ServerConfig.of(invocation.globals().rootText(), invocation.globals().metricServer(),
-                    prefix.get(), parallel.get());
+                    prefix.get(), parallel.get())
+                    .withTls(tls.get(invocation.globals().metricServer(), invocation.globals().rootText()));
             Optional<Path> pid = pidFile.get().isEmpty() ? Optional.empty() : Optional.of(Path.of(pidFile.get()));
             return serve(invocation, config, access, pid, allowUnknownRoot.get(), resourceStats.get());
         };

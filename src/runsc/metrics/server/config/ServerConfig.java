@@ -4,6 +4,7 @@ package runsc.metrics.server.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The configuration of one metric server: what the scrape, the routes and the transports read.
@@ -22,10 +23,12 @@ import java.util.Objects;
  * @param minSandboxTimeout    the floor of each sandbox's share of the deadline
  * @param refreshInterval      how often the background loop looks for new sandboxes
  * @param limits               the bounds both transports put on connections
+ * @param tls                  TLS for a TCP address, or empty for plain HTTP
  */
 public record ServerConfig(String rootText, String address, String exporterPrefix, int maxParallel,
                            int maxConcurrentScrapes, Duration scrapeDeadline, Duration minSandboxTimeout,
-                           Duration refreshInterval, TransportLimits limits) {
+                           Duration refreshInterval, TransportLimits limits,
+                           Optional<TlsSettings> tls) {
 
     /** Upstream's overall deadline of one {@code /metrics} request. */
     public static final Duration SCRAPE_DEADLINE = Duration.ofSeconds(30);
@@ -48,6 +51,7 @@ public record ServerConfig(String rootText, String address, String exporterPrefi
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(exporterPrefix, "exporterPrefix");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(tls, "tls");
         if (maxParallel < 1 || maxParallel > MAX_PARALLEL_LIMIT) {
             throw new IllegalArgumentException("max parallel queries must be 1 to " + MAX_PARALLEL_LIMIT + ", got " + maxParallel);
         }
@@ -71,7 +75,7 @@ public record ServerConfig(String rootText, String address, String exporterPrefi
      */
     public static ServerConfig of(String rootText, String address, String exporterPrefix, int maxParallel) {
         return new ServerConfig(rootText, address, exporterPrefix, maxParallel, DEFAULT_MAX_CONCURRENT_SCRAPES,
-                SCRAPE_DEADLINE, MIN_SANDBOX_TIMEOUT, REFRESH_INTERVAL, TransportLimits.DEFAULTS);
+                SCRAPE_DEADLINE, MIN_SANDBOX_TIMEOUT, REFRESH_INTERVAL, TransportLimits.DEFAULTS, Optional.empty());
     }
 
     /** The runsc root directory. */
@@ -92,7 +96,7 @@ public record ServerConfig(String rootText, String address, String exporterPrefi
      */
     public ServerConfig withAddress(String newAddress) {
         return new ServerConfig(rootText, newAddress, exporterPrefix, maxParallel, maxConcurrentScrapes, scrapeDeadline,
-                minSandboxTimeout, refreshInterval, limits);
+                minSandboxTimeout, refreshInterval, limits, tls);
     }
 
     /**
@@ -104,7 +108,7 @@ public record ServerConfig(String rootText, String address, String exporterPrefi
      */
     public ServerConfig withDeadlines(Duration scrape, Duration minSandbox) {
         return new ServerConfig(rootText, address, exporterPrefix, maxParallel, maxConcurrentScrapes, scrape,
-                minSandbox, refreshInterval, limits);
+                minSandbox, refreshInterval, limits, tls);
     }
 
     /**
@@ -115,7 +119,7 @@ public record ServerConfig(String rootText, String address, String exporterPrefi
      */
     public ServerConfig withRefreshInterval(Duration interval) {
         return new ServerConfig(rootText, address, exporterPrefix, maxParallel, maxConcurrentScrapes, scrapeDeadline,
-                minSandboxTimeout, interval, limits);
+                minSandboxTimeout, interval, limits, tls);
     }
 
     /**
@@ -126,7 +130,7 @@ public record ServerConfig(String rootText, String address, String exporterPrefi
      */
     public ServerConfig withMaxConcurrentScrapes(int scrapes) {
         return new ServerConfig(rootText, address, exporterPrefix, maxParallel, scrapes, scrapeDeadline,
-                minSandboxTimeout, refreshInterval, limits);
+                minSandboxTimeout, refreshInterval, limits, tls);
     }
 
     /**
@@ -137,6 +141,17 @@ public record ServerConfig(String rootText, String address, String exporterPrefi
      */
     public ServerConfig withLimits(TransportLimits newLimits) {
         return new ServerConfig(rootText, address, exporterPrefix, maxParallel, maxConcurrentScrapes, scrapeDeadline,
-                minSandboxTimeout, refreshInterval, newLimits);
+                minSandboxTimeout, refreshInterval, newLimits, tls);
+    }
+
+    /**
+     * Returns this configuration with TLS on its TCP address.
+     *
+     * @param settings the certificate, key and client-certificate policy, or empty for plain HTTP
+     * @return the new configuration
+     */
+    public ServerConfig withTls(Optional<TlsSettings> settings) {
+        return new ServerConfig(rootText, address, exporterPrefix, maxParallel, maxConcurrentScrapes, scrapeDeadline,
+                minSandboxTimeout, refreshInterval, limits, settings);
     }
 }
