@@ -24,6 +24,7 @@ import runsc.metrics.json.JsonObject;
 import runsc.metrics.json.JsonString;
 import runsc.metrics.json.JsonValue;
 import runsc.metrics.testing.ScratchDir;
+import runsc.metrics.testing.TestCertificates;
 import runsc.metrics.testing.Tools;
 
 /**
@@ -101,6 +102,65 @@ class PrometheusScrapeTest {
                 names.removeIf(n -> n.startsWith("runsc_meta_"));
                 assertEquals(List.of("runsc_fs_opens"), List.copyOf(names));
                 assertFalse(query(api, "runsc_fs_reads{job=\"runsc\"}").isEmpty(), "the plain job lost runsc_fs_reads");
+                assertTrue(server.isAlive(), server::describe);
+            }
+        }
+    }
+
+    /**
+     * Prometheus scrapes over TLS with a client certificate (openssl's SEC1 EC key, which Go reads
+     * too) from a server that requires one; a job without the certificate is refused at the
+     * handshake and is down, and curl sees the same answer as Prometheus.
+     */
+    @Test
+    void prometheusScrapesOverTlsWithAClientCertificate() throws IOException, InterruptedException {
+        Path prometheus = Tools.assume("prometheus", "prometheus");
+        Curl.assumeInstalled();
+        try (TestCertificates certs = TestCertificates.create();
+             ScratchDir dir = ScratchDir.create("pt");
+             SimulatedServer sim = SimulatedServer.start(dir, "127.0.0.1:" + Tools.freePort(), 2, List.of(
+                     "--tls-cert-file=" + certs.serverCert(), "--tls-key-file=" + certs.serverKey(),
+                     "--tls-client-ca-file=" + certs.ca()))) {
+            Path config = Files.writeString(dir.resolve("prometheus.yml"), """
+                    global:
+                      scrape_interval: 1s
+                      scrape_timeout: 1s
+                    scrape_configs:
+                      - job_name: tls
+                        scheme: https
+                        tls_config:
+                          ca_file: %2$s
+                          cert_file: %3$s
+                          key_file: %4$s
+                        static_configs:
+                          - targets: ['%1$s']
+                      - job_name: no-client-cert
+                        scheme: https
+                        tls_config:
+                          ca_file: %2$s
+                        static_configs:
+                          - targets: ['%1$s']
+                    """.formatted(sim.address(), certs.ca(), certs.clientCert(), certs.clientKey()));
+            int apiPort = Tools.freePort();
+            String api = "http://127.0.0.1:" + apiPort + "/api/v1/query?query=";
+            try (Daemon server = Daemon.start("prometheus", List.of(prometheus.toString(),
+                    "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"),
+                    "--web.listen-address=127.0.0.1:" + apiPort, "--log.level=warn"), dir.path())) {
+                server.awaitReady("presence series of both sandboxes over TLS", INGEST_DEADLINE,
+                        () -> query(api, "runsc_meta_sandbox_presence{job=\"tls\"}").size() == 2);
+                server.awaitReady("the job without a client certificate down", INGEST_DEADLINE,
+                        () -> query(api, "up{job=\"no-client-cert\"}").stream().map(PrometheusScrapeTest::value).toList()
+                                .equals(List.of("0")));
+                assertEquals(List.of("1"), query(api, "up{job=\"tls\"}").stream().map(PrometheusScrapeTest::value).toList());
+                List<JsonObject> presence = query(api, "runsc_meta_sandbox_presence{job=\"tls\"}");
+                assertEquals(List.of("sim-1", "sim-2"), presence.stream().map(r -> label(r, "sandbox")).sorted().toList());
+
+                HttpReply reply = Curl.url("https://" + sim.address() + "/metrics", "--cacert", certs.ca().toString(),
+                        "--cert", certs.clientCert().toString(), "--key", certs.clientKey().toString());
+                assertEquals(200, reply.status());
+                assertTrue(reply.text().contains("runsc_meta_sandbox_presence{"), reply::text);
+                assertTrue(sim.server().stderr().contains("metric server listening on " + sim.address()
+                        + " with TLS (client certificates required)"), sim.server()::describe);
                 assertTrue(server.isAlive(), server::describe);
             }
         }

@@ -39,6 +39,12 @@ final class SimulatedServer implements AutoCloseable {
      */
     static SimulatedServer start(ScratchDir dir, String address, int sandboxes, String... simulateFlags)
             throws IOException, InterruptedException {
+        return start(dir, address, sandboxes, List.of(), simulateFlags);
+    }
+
+    /** As {@link #start(ScratchDir, String, int, String...)}, with extra {@code metric-server} flags. */
+    static SimulatedServer start(ScratchDir dir, String address, int sandboxes, List<String> serverFlags,
+                                 String... simulateFlags) throws IOException, InterruptedException {
         Path root = dir.resolve("root");
         Path pidFile = dir.resolve("server.pid");
         List<String> simulate = new ArrayList<>(RuntimeImage.command("--root=" + root, "--metric-server=" + address,
@@ -48,8 +54,10 @@ final class SimulatedServer implements AutoCloseable {
         Daemon server = null;
         try {
             simulation.awaitStdout("simulating " + sandboxes + " sandboxes", STARTUP);
-            server = Daemon.start("metric-server", RuntimeImage.command("--root=" + root, "--metric-server=" + address,
-                    "metric-server", "--pid-file=" + pidFile), dir.path());
+            List<String> command = new ArrayList<>(RuntimeImage.command("--root=" + root, "--metric-server=" + address,
+                    "metric-server", "--pid-file=" + pidFile));
+            command.addAll(serverFlags);
+            server = Daemon.start("metric-server", command, dir.path());
             server.awaitFile(pidFile, STARTUP);
             return new SimulatedServer(root, address, pidFile, simulation, server);
         } catch (IOException | InterruptedException | RuntimeException | Error e) {
