@@ -29,7 +29,8 @@ import runsc.metrics.server.http.tls.TlsContext;
 /**
  * Serves the router over TCP with the JDK's {@link HttpServer}, listening on loopback behind a
  * {@link TargetFront} that owns the public address and lets through the raw query characters Go's
- * server takes and the JDK's refuses. Routing is the router's: the only
+ * server takes and the JDK's refuses, and that ends TLS when it is configured (the JDK's server
+ * always speaks plain HTTP on loopback). Routing is the router's: the only
  * context is {@code /}, because HttpServer matches contexts by prefix ({@code /metricsXYZ} would
  * reach a {@code /metrics} context). Handlers run on virtual threads; closing waits for running
  * exchanges (up to the response timeout) and then calls {@code stop(0)}, since older JDKs wait
