@@ -222,6 +222,39 @@ class TlsFrontTest {
         }
     }
 
+    /**
+     * A client that pipelines many requests, never reads, and leaves its last head unfinished is
+     * cut off at the head deadline, as over plain TCP, although the relay's write of the answers to
+     * it is blocked (and closing a TLS socket sends an alert).
+     */
+    @Test
+    void aClientThatDoesNotReadIsCutOffAtTheHeadDeadline() throws Exception {
+        int port = start(ClientAuth.NONE);
+        int requests = 4000; // about 27 MB of answers, more than the socket buffers hold
+        try (SSLSocket s = (SSLSocket) clientContext().getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(20_000);
+            s.startHandshake();
+            byte[] request = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < requests; i++) {
+                s.getOutputStream().write(request);
+            }
+            s.getOutputStream().write("GET /metrics HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            Thread.sleep(TransportLimits.DEFAULTS.headerTimeout().plus(SLACK).toMillis());
+            long received = 0;
+            byte[] buf = new byte[64 * 1024];
+            try {
+                for (int n; (n = s.getInputStream().read(buf)) >= 0; ) {
+                    received += n;
+                }
+            } catch (IOException e) {
+                // The server's close, seen as a reset or a TLS error: what came before it counts.
+            }
+            assertTrue(received < (long) requests * sample.length, "the connection outlived its head deadline: "
+                    + received + " bytes, every answer");
+        }
+    }
+
     @Test
     void replacedFilesServeTheNextHandshakeAndABrokenReplacementKeepsTheOldPair() throws Exception {
         try (ScratchDir live = ScratchDir.create("tlslive")) {
@@ -255,8 +288,8 @@ class TlsFrontTest {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** The subject of the certificate the server shows a new handshake, trusting the test CA. */
-    private static String serverSubject(int port) throws Exception {
+    /** A TLS client context trusting the test CA, without a certificate of its own. */
+    private static SSLContext clientContext() throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(certs.ca())) {
@@ -266,7 +299,12 @@ class TlsFrontTest {
         tmf.init(trust);
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, tmf.getTrustManagers(), null);
-        try (SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port)) {
+        return context;
+    }
+
+    /** The subject of the certificate the server shows a new handshake, trusting the test CA. */
+    private static String serverSubject(int port) throws Exception {
+        try (SSLSocket s = (SSLSocket) clientContext().getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port)) {
             s.setSoTimeout(20_000);
             s.startHandshake();
             return ((X509Certificate) s.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName();
