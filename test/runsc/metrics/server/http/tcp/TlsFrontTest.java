@@ -282,6 +282,24 @@ class TlsFrontTest {
         }
     }
 
+    @Test
+    void aReplacedClientCaFileDecidesTheNextHandshakes() throws Exception {
+        try (ScratchDir live = ScratchDir.create("tlsca")) {
+            Path cas = live.resolve("clients.pem");
+            Files.copy(certs.ca(), cas);
+            int port = start(new TlsSettings(certs.serverCert(), certs.serverKey(), Optional.of(cas), ClientAuth.REQUIRED));
+            assertTrue(curl(port, withCert(certs.clientCert(), certs.clientKey())).ok());
+            assertNotEquals(0, curl(port, withCert(certs.strangerCert(), certs.strangerKey())).exit());
+
+            replace(certs.otherCa(), cas);
+            Tools.await(Duration.ofSeconds(20), "the other CA's client accepted",
+                    () -> curl(port, withCert(certs.strangerCert(), certs.strangerKey())).ok());
+            assertNotEquals(0, curl(port, withCert(certs.clientCert(), certs.clientKey())).exit(),
+                    "a client of the CA no longer in the file is still served");
+            assertTrue(log.stream().anyMatch(l -> l.startsWith("tls: re-read the TLS client CA file")), log::toString);
+        }
+    }
+
     private static void replace(Path source, Path target) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".new");
         Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
