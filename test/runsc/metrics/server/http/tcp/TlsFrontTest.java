@@ -282,6 +282,27 @@ class TlsFrontTest {
         }
     }
 
+    /** A certificate file with the server's certificate and an intermediate CA: clients that trust the root need both. */
+    @Test
+    void servesTheWholeChainOfTheCertificateFile() throws Exception {
+        Files.writeString(certs.file("intermediate.ext"), "basicConstraints=critical,CA:TRUE\n"
+                + "keyUsage=critical,keyCertSign,cRLSign\n");
+        certs.run("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "intermediate.key");
+        certs.run("req", "-new", "-key", "intermediate.key", "-subj", "/CN=intermediate", "-out", "intermediate.csr");
+        certs.run("x509", "-req", "-in", "intermediate.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-days", "30",
+                "-extfile", "intermediate.ext", "-out", "intermediate.pem");
+        certs.run("req", "-new", "-key", "server.key", "-subj", "/CN=localhost", "-out", "leaf.csr");
+        certs.run("x509", "-req", "-in", "leaf.csr", "-CA", "intermediate.pem", "-CAkey", "intermediate.key", "-days", "30",
+                "-extfile", "server.ext", "-out", "leaf.pem");
+        Path chain = Files.writeString(certs.file("chain.pem"), Files.readString(certs.file("leaf.pem"))
+                + Files.readString(certs.file("intermediate.pem")));
+        int port = start(new TlsSettings(chain, certs.serverKey(), Optional.empty(), ClientAuth.NONE));
+        Fetch fetch = curl(port);
+        assertTrue(fetch.ok(), fetch.stderr());
+        int leafOnly = start(new TlsSettings(certs.file("leaf.pem"), certs.serverKey(), Optional.empty(), ClientAuth.NONE));
+        assertNotEquals(0, curl(leafOnly).exit(), "the test proves nothing: curl verified the leaf without the intermediate");
+    }
+
     @Test
     void aReplacedClientCaFileDecidesTheNextHandshakes() throws Exception {
         try (ScratchDir live = ScratchDir.create("tlsca")) {
