@@ -161,8 +161,13 @@ final class PemKeys {
         }
     }
 
+    /** Whether two key algorithm names are one kind of key; the JDK names Edwards keys EdDSA, Ed25519 or Ed448. */
     private static boolean sameFamily(String a, String b) {
-        return a.equals(b) || a.startsWith("Ed") == b.startsWith("Ed") && !a.equals("EC") && !b.equals("EC");
+        return family(a).equals(family(b));
+    }
+
+    private static String family(String algorithm) {
+        return algorithm.startsWith("Ed") ? "EdDSA" : algorithm;
     }
 
     /** The named curve of a SEC1 key, as the encoded OID for PKCS#8's algorithm parameters. */

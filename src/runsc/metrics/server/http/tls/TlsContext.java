@@ -101,16 +101,6 @@ public final class TlsContext {
         }
     }
 
-    /** The files and policy this context was made from. */
-    public TlsSettings settings() {
-        return settings;
-    }
-
-    /** The TLS versions a handshake may agree on. */
-    List<String> protocols() {
-        return List.of(protocols);
-    }
-
     /**
      * Runs the server side of a handshake on an accepted connection.
      *
