@@ -54,6 +54,7 @@ final class MetricServerCommand {
         FlagSet.Flag<Integer> parallel = flags.integer("max-parallel", ServerConfig.DEFAULT_MAX_PARALLEL,
                 "How many sandboxes to query at once during a scrape.");
         SocketAccessFlags socketAccess = SocketAccessFlags.define(flags);
+        TlsFlags tls = TlsFlags.define(flags);
         FlagSet.Flag<Boolean> resourceStats = resourceStats(flags);
         FlagSet.Flag<Boolean> openMetrics = flags.bool("openmetrics", OPENMETRICS_HELP);
         return invocation -> {
@@ -66,7 +67,8 @@ final class MetricServerCommand {
             }
             SocketAccess access = socketAccess.get();
             ServerConfig config = ServerConfig.of(invocation.globals().rootText(), invocation.globals().metricServer(),
-                    prefix.get(), parallel.get()).withOpenMetrics(openMetrics.get());
+                    prefix.get(), parallel.get()).withOpenMetrics(openMetrics.get())
+                    .withTls(tls.get(invocation.globals().metricServer(), invocation.globals().rootText()));
             Optional<Path> pid = pidFile.get().isEmpty() ? Optional.empty() : Optional.of(Path.of(pidFile.get()));
             return serve(invocation, config, access, pid, allowUnknownRoot.get(), resourceStats.get());
         };

@@ -26,9 +26,12 @@ import runsc.metrics.runtime.MetricServerAddress;
 import runsc.metrics.runtime.RuntimeRoot;
 import runsc.metrics.server.config.ServerConfig;
 import runsc.metrics.server.config.SocketAccess;
+import runsc.metrics.server.config.TlsSettings;
 import runsc.metrics.server.config.TransportLimits;
 import runsc.metrics.server.http.Router;
 import runsc.metrics.server.http.tcp.TcpHttpServer;
+import runsc.metrics.server.http.tls.TlsContext;
+import runsc.metrics.server.http.tls.TlsSetupException;
 import runsc.metrics.server.http.unix.UnixHttpServer;
 
 /**
@@ -47,6 +50,7 @@ public final class MetricServer implements AutoCloseable {
     private final Optional<Path> pidFile;
     private Closeable listener;
     private String boundAddress;
+    private String tlsNote = "";
     private boolean allInterfaces;
     private Thread refresher;
 
@@ -92,7 +96,9 @@ public final class MetricServer implements AutoCloseable {
      * @return the running server; its first discovery refresh runs in the background and ends with
      *     the start-up line in {@code notices}
      * @throws ServerStartException with upstream's message when the root, listener or PID file
-     *     fails, or when {@code access} is not upstream's and the address is not a Unix socket
+     *     fails, or when {@code access} is not upstream's and the address is not a Unix socket; when
+     *     the config's TLS files cannot be used (the message names the file and the problem) or TLS
+     *     is asked for on a Unix socket
      */
     public static MetricServer start(ServerConfig config, SocketAccess access, Optional<Path> pidFile,
                                      boolean allowUnknownRoot, Consumer<String> log, Consumer<String> notices,
@@ -119,7 +125,7 @@ public final class MetricServer implements AutoCloseable {
         // The state files seen but not served join the listing once discovery records them.
         Router router = new Router(substituted, body, new DiscoveryListing(discovery, () -> DiscoveryListing.notServed(discovery.seen())),
                 server.shuttingDown::get, log);
-        server.listen(substituted.address(), substituted.limits(), access, router);
+        server.listen(substituted.address(), substituted.limits(), access, substituted.tls(), router);
         if (pidFile.isPresent()) {
             try {
                 writePidFile(pidFile.get());
@@ -133,8 +139,8 @@ public final class MetricServer implements AutoCloseable {
         return server;
     }
 
-    private void listen(String address, TransportLimits limits, SocketAccess access, Router router)
-            throws ServerStartException {
+    private void listen(String address, TransportLimits limits, SocketAccess access, Optional<TlsSettings> tlsSettings,
+                        Router router) throws ServerStartException {
         Optional<ServerSocketChannel> inherited;
         try {
             inherited = SocketActivation.inherited(address);
@@ -142,6 +148,10 @@ public final class MetricServer implements AutoCloseable {
             throw new ServerStartException(e.getMessage(), e);
         }
         if (address.startsWith("/")) {
+            if (tlsSettings.isPresent()) {
+                throw new ServerStartException("cannot listen on unix domain socket \"" + address + "\": the TLS flags "
+                        + "apply to a TCP address only", null);
+            }
             try {
                 listener = inherited.isPresent()
                         ? UnixHttpServer.adopt(inherited.get(), limits, access, router, log)
@@ -166,8 +176,21 @@ public final class MetricServer implements AutoCloseable {
             throw new ServerStartException("cannot listen on TCP address \"" + address + "\": " + e.getMessage(), e);
         }
         allInterfaces = socketAddress.getAddress().isAnyLocalAddress();
+        Optional<TlsContext> tls = Optional.empty();
+        if (tlsSettings.isPresent()) {
+            try {
+                tls = Optional.of(TlsContext.load(tlsSettings.get(), notices));
+            } catch (TlsSetupException e) {
+                throw new ServerStartException(e.getMessage(), e);
+            }
+            tlsNote = switch (tlsSettings.get().clientAuth()) {
+                case NONE -> " with TLS";
+                case OPTIONAL -> " with TLS (client certificates verified if given)";
+                case REQUIRED -> " with TLS (client certificates required)";
+            };
+        }
         try {
-            TcpHttpServer tcp = TcpHttpServer.start(socketAddress, limits, router, log);
+            TcpHttpServer tcp = TcpHttpServer.start(socketAddress, limits, router, tls, log);
             listener = tcp;
             InetAddress bound = tcp.address().getAddress();
             // Go's host:port form: an IPv6 host in brackets, so the port stays apart.
@@ -257,7 +280,7 @@ public final class MetricServer implements AutoCloseable {
             log.accept("first refresh failed: " + e);
         }
         if (!shuttingDown.get()) {
-            notices.accept("metric server listening on " + boundAddress + " (root \"" + config.rootText() + "\"): serving "
+            notices.accept("metric server listening on " + boundAddress + tlsNote + " (root \"" + config.rootText() + "\"): serving "
                     + discovery.servedCount() + " of " + discovery.seen().size() + " sandboxes found");
         }
         try {

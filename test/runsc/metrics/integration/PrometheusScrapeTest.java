@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import runsc.metrics.json.JsonObject;
 import runsc.metrics.testing.ScratchDir;
+import runsc.metrics.testing.TestCertificates;
 import runsc.metrics.testing.Tools;
 
 /**
@@ -73,6 +74,55 @@ class PrometheusScrapeTest {
             names.removeIf(n -> n.startsWith("runsc_meta_"));
             assertEquals(List.of("runsc_fs_opens"), List.copyOf(names));
             assertFalse(server.query("runsc_fs_reads{job=\"runsc\"}").isEmpty(), "the plain job lost runsc_fs_reads");
+            assertTrue(server.daemon().isAlive(), server.daemon()::describe);
+        }
+    }
+
+    /**
+     * Prometheus scrapes over TLS with a client certificate (openssl's SEC1 EC key, which Go reads
+     * too) from a server that requires one; a job without the certificate is refused at the
+     * handshake and is down, and curl sees the same answer as Prometheus.
+     */
+    @Test
+    void prometheusScrapesOverTlsWithAClientCertificate() throws IOException, InterruptedException {
+        Tools.assume("prometheus", "prometheus");
+        Curl.assumeInstalled();
+        try (TestCertificates certs = TestCertificates.create();
+             ScratchDir dir = ScratchDir.create("pt");
+             SimulatedServer sim = SimulatedServer.start(dir, "127.0.0.1:" + Tools.freePort(), 2, List.of(
+                     "--tls-cert-file=" + certs.serverCert(), "--tls-key-file=" + certs.serverKey(),
+                     "--tls-client-ca-file=" + certs.ca()));
+             PrometheusServer server = PrometheusServer.start(dir, """
+                       - job_name: tls
+                         scheme: https
+                         tls_config:
+                           ca_file: %2$s
+                           cert_file: %3$s
+                           key_file: %4$s
+                         static_configs:
+                           - targets: ['%1$s']
+                       - job_name: no-client-cert
+                         scheme: https
+                         tls_config:
+                           ca_file: %2$s
+                         static_configs:
+                           - targets: ['%1$s']
+                     """.formatted(sim.address(), certs.ca(), certs.clientCert(), certs.clientKey()))) {
+            server.awaitReady("presence series of both sandboxes over TLS",
+                    () -> server.query("runsc_meta_sandbox_presence{job=\"tls\"}").size() == 2);
+            server.awaitReady("the job without a client certificate down",
+                    () -> server.values("up{job=\"no-client-cert\"}").equals(List.of("0")));
+            assertEquals(List.of("1"), server.values("up{job=\"tls\"}"));
+            List<JsonObject> presence = server.query("runsc_meta_sandbox_presence{job=\"tls\"}");
+            assertEquals(List.of("sim-1", "sim-2"),
+                    presence.stream().map(r -> PrometheusServer.label(r, "sandbox")).sorted().toList());
+
+            HttpReply reply = Curl.url("https://" + sim.address() + "/metrics", "--cacert", certs.ca().toString(),
+                    "--cert", certs.clientCert().toString(), "--key", certs.clientKey().toString());
+            assertEquals(200, reply.status());
+            assertTrue(reply.text().contains("runsc_meta_sandbox_presence{"), reply::text);
+            assertTrue(sim.server().stderr().contains("metric server listening on " + sim.address()
+                    + " with TLS (client certificates required)"), sim.server()::describe);
             assertTrue(server.daemon().isAlive(), server.daemon()::describe);
         }
     }

@@ -4,6 +4,7 @@ package runsc.metrics.server.config;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The configuration of one metric server: what the scrape, the routes and the transports read.
@@ -25,10 +26,12 @@ import java.util.Objects;
  * @param openMetrics          whether {@code /metrics} answers in OpenMetrics when the request's
  *                             {@code Accept} prefers it ({@code --openmetrics}); off, every request
  *                             gets the text format, byte for byte as without the flag
+ * @param tls                  TLS for a TCP address, or empty for plain HTTP
  */
 public record ServerConfig(String rootText, String address, String exporterPrefix, int maxParallel,
                            int maxConcurrentScrapes, Duration scrapeDeadline, Duration minSandboxTimeout,
-                           Duration refreshInterval, TransportLimits limits, boolean openMetrics) {
+                           Duration refreshInterval, TransportLimits limits, boolean openMetrics,
+                           Optional<TlsSettings> tls) {
 
     /** Upstream's overall deadline of one {@code /metrics} request. */
     public static final Duration SCRAPE_DEADLINE = Duration.ofSeconds(30);
@@ -51,6 +54,7 @@ public record ServerConfig(String rootText, String address, String exporterPrefi
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(exporterPrefix, "exporterPrefix");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(tls, "tls");
         if (maxParallel < 1 || maxParallel > MAX_PARALLEL_LIMIT) {
             throw new IllegalArgumentException("max parallel queries must be 1 to " + MAX_PARALLEL_LIMIT + ", got " + maxParallel);
         }
@@ -74,7 +78,7 @@ public record ServerConfig(String rootText, String address, String exporterPrefi
      */
     public static ServerConfig of(String rootText, String address, String exporterPrefix, int maxParallel) {
         return new ServerConfig(rootText, address, exporterPrefix, maxParallel, DEFAULT_MAX_CONCURRENT_SCRAPES,
-                SCRAPE_DEADLINE, MIN_SANDBOX_TIMEOUT, REFRESH_INTERVAL, TransportLimits.DEFAULTS, false);
+                SCRAPE_DEADLINE, MIN_SANDBOX_TIMEOUT, REFRESH_INTERVAL, TransportLimits.DEFAULTS, false, Optional.empty());
     }
 
     /** The runsc root directory. */
@@ -95,7 +99,7 @@ public record ServerConfig(String rootText, String address, String exporterPrefi
      */
     public ServerConfig withAddress(String newAddress) {
         return new ServerConfig(rootText, newAddress, exporterPrefix, maxParallel, maxConcurrentScrapes, scrapeDeadline,
-                minSandboxTimeout, refreshInterval, limits, openMetrics);
+                minSandboxTimeout, refreshInterval, limits, openMetrics, tls);
     }
 
     /**
@@ -107,7 +111,7 @@ public record ServerConfig(String rootText, String address, String exporterPrefi
      */
     public ServerConfig withDeadlines(Duration scrape, Duration minSandbox) {
         return new ServerConfig(rootText, address, exporterPrefix, maxParallel, maxConcurrentScrapes, scrape,
-                minSandbox, refreshInterval, limits, openMetrics);
+                minSandbox, refreshInterval, limits, openMetrics, tls);
     }
 
     /**
@@ -118,7 +122,7 @@ public record ServerConfig(String rootText, String address, String exporterPrefi
      */
     public ServerConfig withRefreshInterval(Duration interval) {
         return new ServerConfig(rootText, address, exporterPrefix, maxParallel, maxConcurrentScrapes, scrapeDeadline,
-                minSandboxTimeout, interval, limits, openMetrics);
+                minSandboxTimeout, interval, limits, openMetrics, tls);
     }
 
     /**
@@ -129,7 +133,7 @@ public record ServerConfig(String rootText, String address, String exporterPrefi
      */
     public ServerConfig withMaxConcurrentScrapes(int scrapes) {
         return new ServerConfig(rootText, address, exporterPrefix, maxParallel, scrapes, scrapeDeadline,
-                minSandboxTimeout, refreshInterval, limits, openMetrics);
+                minSandboxTimeout, refreshInterval, limits, openMetrics, tls);
     }
 
     /**
@@ -140,7 +144,7 @@ public record ServerConfig(String rootText, String address, String exporterPrefi
      */
     public ServerConfig withLimits(TransportLimits newLimits) {
         return new ServerConfig(rootText, address, exporterPrefix, maxParallel, maxConcurrentScrapes, scrapeDeadline,
-                minSandboxTimeout, refreshInterval, newLimits, openMetrics);
+                minSandboxTimeout, refreshInterval, newLimits, openMetrics, tls);
     }
 
     /**
@@ -151,6 +155,17 @@ public record ServerConfig(String rootText, String address, String exporterPrefi
      */
     public ServerConfig withOpenMetrics(boolean enabled) {
         return new ServerConfig(rootText, address, exporterPrefix, maxParallel, maxConcurrentScrapes, scrapeDeadline,
-                minSandboxTimeout, refreshInterval, limits, enabled);
+                minSandboxTimeout, refreshInterval, limits, enabled, tls);
+    }
+
+    /**
+     * Returns this configuration with TLS on its TCP address.
+     *
+     * @param settings the certificate, key and client-certificate policy, or empty for plain HTTP
+     * @return the new configuration
+     */
+    public ServerConfig withTls(Optional<TlsSettings> settings) {
+        return new ServerConfig(rootText, address, exporterPrefix, maxParallel, maxConcurrentScrapes, scrapeDeadline,
+                minSandboxTimeout, refreshInterval, limits, openMetrics, settings);
     }
 }

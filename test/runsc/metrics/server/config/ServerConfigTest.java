@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +39,31 @@ class ServerConfigTest {
         TransportLimits one = TransportLimits.DEFAULTS.withMaxConnections(1);
         assertEquals(one, c.withLimits(one).limits());
         assertEquals(3, c.withLimits(one).maxParallel());
+    }
+
+    @Test
+    void tlsIsOffByDefaultAndKeptByTheOtherWithers() {
+        ServerConfig c = ServerConfig.of("/run/runsc", "127.0.0.1:9100", "runsc_", 3);
+        assertEquals(Optional.empty(), c.tls());
+        Optional<TlsSettings> tls = Optional.of(new TlsSettings(Path.of("c.pem"), Path.of("k.pem"), Optional.empty(),
+                TlsSettings.ClientAuth.NONE));
+        ServerConfig secured = c.withTls(tls);
+        assertEquals(tls, secured.withAddress("127.0.0.1:9101").withLimits(TransportLimits.DEFAULTS)
+                .withMaxConcurrentScrapes(2).withRefreshInterval(Duration.ofSeconds(5))
+                .withDeadlines(Duration.ofSeconds(9), Duration.ofSeconds(1)).tls());
+    }
+
+    @Test
+    void tlsSettingsHaveACaFileExactlyWhenClientCertificatesAreAskedFor() {
+        Path c = Path.of("c.pem");
+        Path ca = Path.of("ca.pem");
+        assertEquals("client certificates are asked for (REQUIRED) but no client CA file is given",
+                assertThrows(IllegalArgumentException.class, () -> new TlsSettings(c, c, Optional.empty(),
+                        TlsSettings.ClientAuth.REQUIRED)).getMessage());
+        assertEquals("a client CA file is given but client certificates are not asked for",
+                assertThrows(IllegalArgumentException.class, () -> new TlsSettings(c, c, Optional.of(ca),
+                        TlsSettings.ClientAuth.NONE)).getMessage());
+        assertEquals(Optional.of(ca), new TlsSettings(c, c, Optional.of(ca), TlsSettings.ClientAuth.OPTIONAL).clientCaFile());
     }
 
     @Test

@@ -82,9 +82,17 @@ class ImportRulesTest {
 
     @Test
     void routesAndTransportsImportNothingFromTheScrapeLayer() throws IOException {
-        for (String pkg : List.of("server/http", "server/http/tcp", "server/http/unix")) {
+        for (String pkg : List.of("server/http", "server/http/tcp", "server/http/unix", "server/http/tls")) {
             assertEquals(List.of(), violations(SRC.resolve(pkg), ImportRulesTest::belowTheScrapeLayer), pkg);
         }
+    }
+
+    /** TLS is the JDK's own (javax.net.ssl is in java.base) over the configuration record: no HTTP, no library. */
+    @Test
+    void tlsImportsOnlyJavaBaseAndTheConfiguration() throws IOException {
+        Path tls = SRC.resolve("server/http/tls");
+        assertTrue(Files.isDirectory(tls), tls + " is not a directory");
+        assertEquals(List.of(), violations(tls, n -> inJavaBase(n) || n.startsWith("runsc.metrics.server.config.")));
     }
 
     @Test

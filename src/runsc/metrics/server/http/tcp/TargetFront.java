@@ -17,9 +17,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 import runsc.metrics.server.config.TransportLimits;
+import runsc.metrics.server.http.tls.TlsContext;
 
 /**
  * Accepts the public TCP connections and relays each to the JDK's server on a loopback port,
@@ -38,6 +40,11 @@ import runsc.metrics.server.config.TransportLimits;
  * reach the JDK ended by CRLF. A head Go's server refuses and the JDK's would serve (an HTTP
  * version other than 1.x, a missing or repeated Host field) carries the refusal in a second
  * header of the same random name, which the adapter answers as the Unix socket does.
+ *
+ * <p>With TLS the front is where it ends: each connection's handshake runs on its relay thread
+ * (never the accept thread) under the head deadline counted from the accept, and the relay to the
+ * JDK's server is plain HTTP on loopback, so the rewriting above works the same on both. A
+ * handshake that fails or runs out of time closes that connection and nothing else.
  */
 final class TargetFront implements Closeable {
     /** The largest head held for rewriting: above the JDK's own 384 KiB header limit. */
@@ -50,9 +57,12 @@ final class TargetFront implements Closeable {
     private final TransportLimits limits;
     private final Semaphore slots;
     private final Consumer<String> log;
+    private final Optional<TlsContext> tls;
 
-    private TargetFront(ServerSocket listener, InetSocketAddress backend, TransportLimits limits, Consumer<String> log) {
+    private TargetFront(ServerSocket listener, InetSocketAddress backend, TransportLimits limits, Optional<TlsContext> tls,
+                        Consumer<String> log) {
         this.listener = listener;
+        this.tls = tls;
         this.limits = limits;
         this.slots = new Semaphore(limits.maxConnections());
         this.backend = backend;
@@ -69,12 +79,13 @@ final class TargetFront implements Closeable {
      * @param backend the JDK server's loopback address
      * @param limits the head and idle deadlines, which the front applies while it holds a head, and
      *     the connection cap, which it applies in the order of its accepts
+     * @param tls TLS to end on the public connections, or empty for plain HTTP
      * @param log receives one line per notable event
      * @return the running front
      * @throws IOException if binding fails
      */
     static TargetFront start(InetSocketAddress address, InetSocketAddress backend, TransportLimits limits,
-                             Consumer<String> log)
+                             Optional<TlsContext> tls, Consumer<String> log)
             throws IOException {
         ServerSocket listener = new ServerSocket();
         try {
@@ -84,7 +95,7 @@ final class TargetFront implements Closeable {
             listener.close();
             throw e;
         }
-        TargetFront front = new TargetFront(listener, backend, limits, log);
+        TargetFront front = new TargetFront(listener, backend, limits, tls, log);
         // A platform thread: closing a socket that a virtual thread waits on is completed only once
         // that thread runs again, and a closed server must refuse connections at once.
         Thread.ofPlatform().daemon().name("runsc-metrics-tcp-accept").start(front::acceptLoop);
@@ -105,13 +116,14 @@ final class TargetFront implements Closeable {
         while (!listener.isClosed()) {
             try {
                 Socket client = listener.accept();
+                long accepted = System.nanoTime();
                 if (!slots.tryAcquire()) {
                     client.close(); // as the JDK's server does over its cap: no answer
                     continue;
                 }
                 Thread.ofVirtual().name("runsc-metrics-tcp-relay").start(() -> {
                     try {
-                        relay(client);
+                        relay(client, accepted);
                     } finally {
                         slots.release();
                     }
@@ -124,7 +136,15 @@ final class TargetFront implements Closeable {
         }
     }
 
-    private void relay(Socket client) {
+    private void relay(Socket accepted, long acceptedNanos) {
+        Socket client;
+        try {
+            client = tls.isPresent() ? tls.get().handshake(accepted, acceptedNanos + limits.headerTimeout().toNanos()) : accepted;
+        } catch (IOException e) {
+            log.accept("tls: handshake with " + accepted.getRemoteSocketAddress() + " failed: " + e.getMessage());
+            closeBoth(accepted, accepted);
+            return;
+        }
         Socket server = new Socket();
         try {
             client.setTcpNoDelay(true);
@@ -132,7 +152,7 @@ final class TargetFront implements Closeable {
             server.connect(backend);
             Thread down = Thread.ofVirtual().name("runsc-metrics-tcp-relay-out").start(() -> copyBack(server, client));
             try {
-                forwardRequests(client, new BufferedInputStream(client.getInputStream(), BUFFER_BYTES),
+                forwardRequests(client, acceptedNanos, new BufferedInputStream(client.getInputStream(), BUFFER_BYTES),
                         new BufferedOutputStream(server.getOutputStream(), BUFFER_BYTES));
                 server.shutdownOutput();
             } catch (IOException e) {
@@ -146,6 +166,7 @@ final class TargetFront implements Closeable {
             Thread.currentThread().interrupt();
         } finally {
             closeBoth(server, client);
+            closeBoth(accepted, accepted); // under TLS, even if closing the TLS socket failed
         }
     }
 
@@ -166,8 +187,8 @@ final class TargetFront implements Closeable {
         }
     }
 
-    private void forwardRequests(Socket client, InputStream in, OutputStream out) throws IOException {
-        HeadClock clock = new HeadClock(client, System.nanoTime(), limits);
+    private void forwardRequests(Socket client, long acceptedNanos, InputStream in, OutputStream out) throws IOException {
+        HeadClock clock = new HeadClock(client, acceptedNanos, limits);
         while (true) {
             Head head = readHead(in, clock);
             if (head == null) {

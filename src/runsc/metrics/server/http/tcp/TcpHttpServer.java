@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Phaser;
@@ -23,11 +24,13 @@ import runsc.metrics.server.http.HttpRequest;
 import runsc.metrics.server.http.HttpResponse;
 import runsc.metrics.server.http.HttpStatus;
 import runsc.metrics.server.http.RequestHandler;
+import runsc.metrics.server.http.tls.TlsContext;
 
 /**
  * Serves the router over TCP with the JDK's {@link HttpServer}, listening on loopback behind a
  * {@link TargetFront} that owns the public address and lets through the raw query characters Go's
- * server takes and the JDK's refuses. Routing is the router's: the only
+ * server takes and the JDK's refuses, and that ends TLS when it is configured (the JDK's server
+ * always speaks plain HTTP on loopback). Routing is the router's: the only
  * context is {@code /}, because HttpServer matches contexts by prefix ({@code /metricsXYZ} would
  * reach a {@code /metrics} context). Handlers run on virtual threads; closing waits for running
  * exchanges (up to the response timeout) and then calls {@code stop(0)}, since older JDKs wait
@@ -44,13 +47,13 @@ public final class TcpHttpServer implements Closeable {
     private volatile boolean closing;
 
     private TcpHttpServer(InetSocketAddress address, TransportLimits limits, RequestHandler handler,
-                          Consumer<String> log) throws IOException {
+                          Optional<TlsContext> tls, Consumer<String> log) throws IOException {
         this.limits = limits;
         this.handler = handler;
         this.log = log;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         try {
-            front = TargetFront.start(address, server.getAddress(), limits, log);
+            front = TargetFront.start(address, server.getAddress(), limits, tls, log);
         } catch (IOException e) {
             server.stop(0);
             throw new IOException("cannot listen on TCP address \"" + address.getHostString() + ":"
@@ -80,6 +83,24 @@ public final class TcpHttpServer implements Closeable {
      */
     public static TcpHttpServer start(InetSocketAddress address, TransportLimits limits, RequestHandler handler,
                                       Consumer<String> log) throws IOException {
+        return start(address, limits, handler, Optional.empty(), log);
+    }
+
+    /**
+     * Binds and starts serving, with TLS on the public connections if {@code tls} is present (see
+     * {@link #start(InetSocketAddress, TransportLimits, RequestHandler, Consumer)} for the rest).
+     *
+     * @param address where to listen; port 0 picks a free port
+     * @param limits the time limits, connection cap and body limit; the TLS handshake counts
+     *     against the header deadline
+     * @param handler answers the requests
+     * @param tls the certificate, key and client-certificate policy, or empty for plain HTTP
+     * @param log receives one line per notable event, among them each failed handshake
+     * @return the running server
+     * @throws IOException {@code cannot listen on TCP address "A": ...} if binding fails
+     */
+    public static TcpHttpServer start(InetSocketAddress address, TransportLimits limits, RequestHandler handler,
+                                      Optional<TlsContext> tls, Consumer<String> log) throws IOException {
         // The JDK counts maxReqTime from a request's first byte to the end of its body (for a new
         // connection, min(maxReqTime, idleInterval) from the accept, checked by a 10 s idle timer),
         // so the header deadline bounds the whole request: bodies here are a few hundred bytes.
@@ -87,7 +108,7 @@ public final class TcpHttpServer implements Closeable {
         setIfAbsent("sun.net.httpserver.maxRspTime", limits.responseTimeout().toSeconds(), log);
         setIfAbsent("sun.net.httpserver.idleInterval", limits.idleTimeout().toSeconds(), log);
         setIfAbsent("jdk.httpserver.maxConnections", limits.maxConnections(), log);
-        TcpHttpServer s = new TcpHttpServer(address, limits, handler, log);
+        TcpHttpServer s = new TcpHttpServer(address, limits, handler, tls, log);
         s.server.start();
         return s;
     }

@@ -7,9 +7,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Optional;
 import runsc.metrics.server.config.TransportLimits;
 import runsc.metrics.server.http.RequestHandler;
 import runsc.metrics.server.http.TransportContract;
+import runsc.metrics.server.http.tls.TlsContext;
 
 /**
  * The transport contract over TCP. The JDK's server reads its time limits and connection cap once
@@ -25,13 +27,24 @@ class TcpTransportContractTest extends TransportContract {
         TransportLimits jvmWide = new TransportLimits(TransportLimits.DEFAULT_IDLE_TIMEOUT, TransportLimits.DEFAULT_HEADER_TIMEOUT,
                 TransportLimits.DEFAULT_REQUEST_TIMEOUT, TransportLimits.DEFAULT_RESPONSE_TIMEOUT,
                 TransportLimits.DEFAULT_MAX_CONNECTIONS, TransportLimits.DEFAULT_MAX_CONNECTIONS_PER_USER, limits.maxBodyBytes());
-        server = TcpHttpServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), jvmWide, handler, log::add);
+        server = TcpHttpServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), jvmWide, handler, tls(),
+                log::add);
         return server;
+    }
+
+    /** TLS for the servers of this contract: none here. */
+    protected Optional<TlsContext> tls() throws IOException {
+        return Optional.empty();
+    }
+
+    /** A connection to {@code port}, as the client of this contract makes it. */
+    protected Socket open(int port) throws IOException {
+        return new Socket(InetAddress.getLoopbackAddress(), port);
     }
 
     @Override
     protected RawConnection connect() throws IOException {
-        Socket s = new Socket(InetAddress.getLoopbackAddress(), server.address().getPort());
+        Socket s = open(server.address().getPort());
         s.setSoTimeout(20_000);
         return new RawConnection(s.getInputStream(), s.getOutputStream(), s);
     }

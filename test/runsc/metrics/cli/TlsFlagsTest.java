@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: Apache-2.0
+package runsc.metrics.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import runsc.metrics.testing.TestCertificates;
+
+/**
+ * The TLS flags of {@code metric-server}: combinations that make no sense are usage errors, and
+ * files that cannot be used stop the server before it binds, with a message naming the file and
+ * the problem (both files for a key that is not the certificate's).
+ */
+class TlsFlagsTest {
+    private static TestCertificates certs;
+
+    @TempDir
+    Path root;
+
+    @BeforeAll
+    static void makeCertificates() throws IOException {
+        certs = TestCertificates.create();
+    }
+
+    @AfterAll
+    static void removeCertificates() throws IOException {
+        if (certs != null) {
+            certs.close();
+        }
+    }
+
+    private CliTest.Result serveOn(String address, String... flags) {
+        String[] args = new String[3 + flags.length];
+        args[0] = "--root=" + root;
+        args[1] = "--metric-server=" + address;
+        args[2] = "metric-server";
+        System.arraycopy(flags, 0, args, 3, flags.length);
+        return CliTest.run(args);
+    }
+
+    private CliTest.Result serve(String... flags) {
+        return serveOn("127.0.0.1:0", flags);
+    }
+
+    private static String cert(Path file) {
+        return "--tls-cert-file=" + file;
+    }
+
+    private static String key(Path file) {
+        return "--tls-key-file=" + file;
+    }
+
+    private static void assertUsageError(String message, CliTest.Result r) {
+        assertEquals(128, r.status(), r::err);
+        assertTrue(r.err().startsWith(message + "\n"), r.err());
+        assertTrue(r.err().contains("\nmetric-server ["), "the usage follows: " + r.err());
+    }
+
+    @Test
+    void flagsThatDoNotGoTogetherAreUsageErrors() {
+        assertUsageError("TLS needs both -tls-cert-file and -tls-key-file", serve(cert(certs.serverCert())));
+        assertUsageError("TLS needs both -tls-cert-file and -tls-key-file", serve(key(certs.serverKey())));
+        assertUsageError("TLS needs both -tls-cert-file and -tls-key-file", serve("--tls-client-ca-file=" + certs.ca()));
+        assertUsageError("invalid value \"always\" for flag -tls-client-auth: must be none, optional or required",
+                serve(cert(certs.serverCert()), key(certs.serverKey()), "--tls-client-auth=always"));
+        assertUsageError("-tls-client-auth=required needs -tls-client-ca-file, the CAs that client certificates are "
+                + "verified against", serve(cert(certs.serverCert()), key(certs.serverKey()), "--tls-client-auth=required"));
+        assertUsageError("-tls-client-ca-file is given but -tls-client-auth is none: say optional or required, or drop "
+                + "the CA file", serve(cert(certs.serverCert()), key(certs.serverKey()), "--tls-client-ca-file=" + certs.ca(),
+                "--tls-client-auth=none"));
+    }
+
+    @Test
+    void tlsFlagsWithAUnixSocketAreAUsageError() {
+        Path socket = root.resolve("m.sock");
+        assertUsageError("the -tls-* flags apply to a TCP -metric-server address only, not to the Unix socket \"" + socket
+                + "\"", serveOn(socket.toString(), cert(certs.serverCert()), key(certs.serverKey())));
+        assertUsageError("the -tls-* flags apply to a TCP -metric-server address only, not to the Unix socket "
+                + "\"%RUNTIME_ROOT%/m.sock\"", serveOn("%RUNTIME_ROOT%/m.sock", "--tls-client-auth=none"));
+    }
+
+    @Test
+    void aKeyOfAnotherCertificateStopsTheServerNamingBothFiles() {
+        CliTest.Result r = serve(cert(certs.serverCert()), key(certs.clientKey()));
+        assertEquals(128, r.status());
+        assertEquals("TLS key file \"" + certs.clientKey() + "\" does not match TLS certificate file \"" + certs.serverCert()
+                + "\": the key (EC) is not the private half of the first certificate's public key (RSA, subject "
+                + "CN=localhost)\n", r.err());
+    }
+
+    @Test
+    void unreadableAndMalformedFilesStopTheServerNamingTheFile() throws IOException {
+        Path missing = root.resolve("missing.pem");
+        CliTest.Result r = serve(cert(missing), key(certs.serverKey()));
+        assertEquals(128, r.status());
+        assertEquals("TLS certificate file \"" + missing + "\": no such file\n", r.err());
+
+        Path garbage = Files.writeString(root.resolve("garbage.key"), "not a key\n");
+        r = serve(cert(certs.serverCert()), key(garbage));
+        assertEquals(128, r.status());
+        assertEquals("TLS key file \"" + garbage + "\": no PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY block "
+                + "(no PEM block at all)\n", r.err());
+
+        r = serve(cert(certs.serverCert()), key(certs.serverKey()), "--tls-client-ca-file=" + certs.serverKey());
+        assertEquals(128, r.status());
+        assertEquals("TLS client CA file \"" + certs.serverKey() + "\": no CERTIFICATE block (found RSA PRIVATE KEY)\n",
+                r.err());
+    }
+}
