@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Optional;
@@ -50,8 +51,11 @@ final class TargetFront implements Closeable {
     /** The largest head held for rewriting: above the JDK's own 384 KiB header limit. */
     static final int MAX_HEAD_BYTES = 512 * 1024;
     private static final int BUFFER_BYTES = 16 * 1024;
+    /** How long closing waits for the accept thread to leave its accept call. */
+    private static final Duration ACCEPTOR_EXIT = Duration.ofSeconds(5);
 
     private final ServerSocket listener;
+    private final Thread acceptor;
     private final InetSocketAddress backend;
     private final String targetHeader;
     private final TransportLimits limits;
@@ -62,6 +66,9 @@ final class TargetFront implements Closeable {
     private TargetFront(ServerSocket listener, InetSocketAddress backend, TransportLimits limits, Optional<TlsContext> tls,
                         Consumer<String> log) {
         this.listener = listener;
+        // A platform thread: closing a socket that a virtual thread waits on is completed only once
+        // that thread runs again, and a closed server must refuse connections at once.
+        this.acceptor = Thread.ofPlatform().daemon().name("runsc-metrics-tcp-accept").unstarted(this::acceptLoop);
         this.tls = tls;
         this.limits = limits;
         this.slots = new Semaphore(limits.maxConnections());
@@ -96,9 +103,7 @@ final class TargetFront implements Closeable {
             throw e;
         }
         TargetFront front = new TargetFront(listener, backend, limits, tls, log);
-        // A platform thread: closing a socket that a virtual thread waits on is completed only once
-        // that thread runs again, and a closed server must refuse connections at once.
-        Thread.ofPlatform().daemon().name("runsc-metrics-tcp-accept").start(front::acceptLoop);
+        front.acceptor.start();
         return front;
     }
 
@@ -425,5 +430,14 @@ final class TargetFront implements Closeable {
     @Override
     public void close() throws IOException {
         listener.close();
+        // The kernel keeps listening until the accept call in progress returns (it holds the
+        // socket), and connections made meanwhile would be queued, then reset: wait for it.
+        try {
+            if (!acceptor.join(ACCEPTOR_EXIT)) {
+                log.accept("tcp: the accept thread did not stop within " + ACCEPTOR_EXIT.toSeconds() + " s of closing");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
