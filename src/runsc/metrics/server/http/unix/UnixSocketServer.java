@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -29,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -59,6 +61,13 @@ final class UnixSocketServer implements Closeable {
     static final int BACKLOG = 128;
     /** How long the over-cap answer may take to write. */
     static final Duration REJECT_TIMEOUT = Duration.ofSeconds(1);
+    /** How long a refusal waits for the peer's request head before answering anyway. */
+    static final Duration REFUSAL_GRACE = Duration.ofMillis(500);
+    /** The most of a refused peer's request that is read while waiting for its end. */
+    private static final int REFUSAL_READ_BYTES = 16 * 1024;
+    private static final Duration REFUSAL_POLL = Duration.ofMillis(10);
+    /** Refusals answered at once; connections refused beyond them are closed without an answer. */
+    static final int MAX_REFUSALS_IN_FLIGHT = 64;
     /** Pause after a failed accept (for example out of file descriptors) so the loop cannot spin. */
     static final Duration ACCEPT_BACKOFF = Duration.ofMillis(50);
 
@@ -104,6 +113,7 @@ final class UnixSocketServer implements Closeable {
     private final Consumer<String> log;
     private final ScheduledThreadPoolExecutor timer;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final Semaphore refusals = new Semaphore(MAX_REFUSALS_IN_FLIGHT);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread acceptor;
     private volatile boolean closing;
@@ -331,14 +341,13 @@ final class UnixSocketServer implements Closeable {
                 String who = peer == null ? "a peer whose credentials are unknown"
                         : "user " + peer.user().getName() + " (group " + peer.group().getName() + ")";
                 log.accept("unix socket: forbidden: " + who + " is not allowed to use " + path);
-                Thread.ofVirtual().name("runsc-metrics-uds-forbid").start(() -> c.forbid(
-                        who + " is not allowed to use this socket"));
+                refuse(c, "runsc-metrics-uds-forbid", () -> c.forbid(who + " is not allowed to use this socket"));
                 continue;
             }
             ConnectionCap.Admission admission = cap.admit(user);
             if (admission != ConnectionCap.Admission.ADMITTED) {
                 String reason = cap.reason(admission, user);
-                Thread.ofVirtual().name("runsc-metrics-uds-reject").start(() -> c.reject(reason));
+                refuse(c, "runsc-metrics-uds-reject", () -> c.reject(reason));
                 continue;
             }
             c.thread = Thread.ofVirtual().name("runsc-metrics-uds-conn").unstarted(c::run);
@@ -348,6 +357,21 @@ final class UnixSocketServer implements Closeable {
             }
             c.thread.start();
         }
+    }
+
+    /** Answers a refused connection on a thread of its own, or closes it unanswered beyond {@link #MAX_REFUSALS_IN_FLIGHT}. */
+    private void refuse(Connection c, String threadName, Runnable answer) {
+        if (!refusals.tryAcquire()) {
+            c.close();
+            return;
+        }
+        Thread.ofVirtual().name(threadName).start(() -> {
+            try {
+                answer.run();
+            } finally {
+                refusals.release();
+            }
+        });
     }
 
     /**
@@ -449,6 +473,7 @@ final class UnixSocketServer implements Closeable {
             log.accept("unix socket: refusing a connection: " + reason);
             try {
                 arm(REJECT_TIMEOUT);
+                awaitRequestHead();
                 handler.reject(Channels.newOutputStream(channel), reason);
             } catch (IOException e) {
                 log.accept("unix socket: cannot answer a connection over the cap: " + e.getMessage());
@@ -461,12 +486,50 @@ final class UnixSocketServer implements Closeable {
         void forbid(String reason) {
             try {
                 arm(REJECT_TIMEOUT);
+                awaitRequestHead();
                 handler.forbid(Channels.newOutputStream(channel), reason);
             } catch (IOException e) {
                 log.accept("unix socket: cannot answer a forbidden connection: " + e.getMessage());
             } finally {
                 cancelDeadline();
                 close();
+            }
+        }
+
+        /**
+         * Waits, at most {@link #REFUSAL_GRACE}, for the end of the peer's request head (reading at
+         * most {@link #REFUSAL_READ_BYTES}), so that a refusal comes after the request, as clients
+         * expect: curl, still checking its connect when an answer and a close arrive first, reports
+         * that it could not connect instead of the answer. A peer that sends nothing is answered
+         * when the grace ends.
+         */
+        private void awaitRequestHead() throws IOException {
+            long end = System.nanoTime() + REFUSAL_GRACE.toNanos();
+            ByteBuffer buffer = ByteBuffer.allocate(1024);
+            int tail = 0; // the last four bytes read
+            channel.configureBlocking(false);
+            try {
+                for (int total = 0; total < REFUSAL_READ_BYTES && System.nanoTime() - end < 0; ) {
+                    int n = channel.read(buffer.clear());
+                    if (n < 0) {
+                        return;
+                    }
+                    if (n == 0) {
+                        Thread.sleep(REFUSAL_POLL);
+                        continue;
+                    }
+                    for (int i = 0; i < n; i++) {
+                        tail = tail << 8 | buffer.get(i) & 0xff;
+                        if (tail == 0x0d0a0d0a || (tail & 0xffff) == 0x0a0a) {
+                            return;
+                        }
+                    }
+                    total += n;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                channel.configureBlocking(true);
             }
         }
 

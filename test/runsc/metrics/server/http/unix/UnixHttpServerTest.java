@@ -83,6 +83,47 @@ class UnixHttpServerTest {
         out.flush();
     }
 
+    /**
+     * A refused connection is answered after its request, not before: curl, still checking its
+     * connect when an answer and a close arrive first, reports that it could not connect.
+     */
+    @Test
+    void aConnectionOverTheCapIsAnsweredAfterItsRequest() throws Exception {
+        try (UnixHttpServer _ = start(TransportLimits.DEFAULTS.withMaxConnections(1)); SocketChannel held = connect()) {
+            send(held, "GET /runsc-metrics/pid HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals(200, RawResponses.parse(Channels.newInputStream(held), false).status(), "the first is served");
+            SocketChannel over = connect();
+            // The server's grace starts after this connect: whatever arrives before it has run out
+            // was sent without waiting for the request.
+            long connected = System.nanoTime();
+            over.configureBlocking(false);
+            java.nio.ByteBuffer early = java.nio.ByteBuffer.allocate(64);
+            for (int i = 0; i < 10; i++) {
+                long before = System.nanoTime();
+                int n = over.read(early);
+                assertTrue(n == 0 || before - connected >= UnixSocketServer.REFUSAL_GRACE.toNanos(),
+                        "an answer before the request was sent");
+                Thread.sleep(20);
+            }
+            over.configureBlocking(true);
+            send(over, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertEquals(503, RawResponses.parse(Channels.newInputStream(over), false).status());
+            over.close();
+        }
+    }
+
+    @Test
+    void aPeerThatSendsNothingIsStillRefusedWhenTheGraceEnds() throws Exception {
+        try (UnixHttpServer _ = start(TransportLimits.DEFAULTS.withMaxConnections(1));
+             SocketChannel held = connect(); SocketChannel over = connect()) {
+            long start = System.nanoTime();
+            assertEquals(503, RawResponses.parse(Channels.newInputStream(over), false).status());
+            assertTrue(System.nanoTime() - start >= UnixSocketServer.REFUSAL_GRACE.toNanos() / 2,
+                    "answered before the grace for the request ended");
+            assertTrue(held.isOpen());
+        }
+    }
+
     @Test
     void cutsOffAClientTricklingOneByteAtATime() throws Exception {
         try (UnixHttpServer _ = start(FAST); SocketChannel ch = connect()) {
