@@ -153,14 +153,7 @@ public final class ExpositionWriter {
         if (snapshots.isEmpty()) {
             return 0;
         }
-        for (int s = 0; s < snapshots.size(); s++) {
-            LabeledSnapshot e = snapshots.get(s);
-            try {
-                checker.check(e.snapshot(), e.options());
-            } catch (InvalidSnapshotException ex) {
-                throw new InvalidSnapshotException("snapshot " + s + ": " + ex.getMessage(), ex);
-            }
-        }
+        checker.checkAll(snapshots);
         buf.open(out);
         try {
             writeHeader(options.commentHeader(), snapshots);
@@ -326,12 +319,7 @@ public final class ExpositionWriter {
         if (suffix != null) {
             buf.writeBytes(suffix);
         }
-        if (!snapshotText.noLabels()) {
-            buf.writeByte('{');
-            snapshotText.writeLabels(buf);
-            buf.writeByte('}');
-        }
-        buf.writeByte(' ');
+        snapshotText.writeLabelsAndSpace(buf);
     }
 
     private void writeGroupName(int g) throws IOException {

@@ -104,14 +104,7 @@ public final class OpenMetricsWriter {
         if (snapshots.isEmpty()) {
             return 0;
         }
-        for (int s = 0; s < snapshots.size(); s++) {
-            LabeledSnapshot e = snapshots.get(s);
-            try {
-                checker.check(e.snapshot(), e.options());
-            } catch (InvalidSnapshotException ex) {
-                throw new InvalidSnapshotException("snapshot " + s + ": " + ex.getMessage(), ex);
-            }
-        }
+        checker.checkAll(snapshots);
         buf.open(out);
         try {
             writeData(snapshots, options);
@@ -197,7 +190,7 @@ public final class OpenMetricsWriter {
                 if (counter) {
                     buf.writeBytes(TOTAL);
                 }
-                writeLabelsAndSpace();
+                snapshotText.writeLabelsAndSpace(buf);
                 buf.writeNumber(d.number());
                 snapshotText.writeTime(buf, s);
             }
@@ -248,12 +241,12 @@ public final class OpenMetricsWriter {
         }
         groups.writeName(buf, g);
         buf.writeBytes(COUNT);
-        writeLabelsAndSpace();
+        snapshotText.writeLabelsAndSpace(buf);
         buf.writeUnsigned(h.count());
         snapshotText.writeTime(buf, s);
         groups.writeName(buf, g);
         buf.writeBytes(SUM);
-        writeLabelsAndSpace();
+        snapshotText.writeLabelsAndSpace(buf);
         buf.writeNumber(h.total());
         snapshotText.writeTime(buf, s);
     }
@@ -278,20 +271,10 @@ public final class OpenMetricsWriter {
             snapshotText.selectLabels(d, s);
             groups.writeName(buf, g);
             buf.writeBytes(suffix);
-            writeLabelsAndSpace();
+            snapshotText.writeLabelsAndSpace(buf);
             buf.writeNumber(suffix == EXTRA_SUFFIXES[0] ? h.min() : suffix == EXTRA_SUFFIXES[1] ? h.max() : h.ssd());
             snapshotText.writeTime(buf, s);
         }
-    }
-
-    /** Writes {@code {labels} } or just the space. */
-    private void writeLabelsAndSpace() throws IOException {
-        if (!snapshotText.noLabels()) {
-            buf.writeByte('{');
-            snapshotText.writeLabels(buf);
-            buf.writeByte('}');
-        }
-        buf.writeByte(' ');
     }
 
     /**

@@ -20,6 +20,22 @@ final class SnapshotChecker {
     private String duplicateSource;
 
     /**
+     * Checks every snapshot as it will be written, before anything is.
+     *
+     * @throws InvalidSnapshotException naming the snapshot's index, the data point and the rule
+     */
+    void checkAll(List<LabeledSnapshot> snapshots) throws InvalidSnapshotException {
+        for (int s = 0; s < snapshots.size(); s++) {
+            LabeledSnapshot e = snapshots.get(s);
+            try {
+                check(e.snapshot(), e.options());
+            } catch (InvalidSnapshotException ex) {
+                throw new InvalidSnapshotException("snapshot " + s + ": " + ex.getMessage(), ex);
+            }
+        }
+    }
+
+    /**
      * Checks one snapshot as it will be written with {@code options}.
      *
      * @throws InvalidSnapshotException naming the first offending data point and the rule

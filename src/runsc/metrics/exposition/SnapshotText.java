@@ -131,6 +131,16 @@ final class SnapshotText {
         out.writeBytes(lineLabels, lineLabelsOffset, lineLabelsLength);
     }
 
+    /** Writes the selected label text in braces, if there is any, and then the space before the value. */
+    void writeLabelsAndSpace(TextBuffer out) throws IOException {
+        if (!noLabels()) {
+            out.writeByte('{');
+            writeLabels(out);
+            out.writeByte('}');
+        }
+        out.writeByte(' ');
+    }
+
     /** Drops references, so that the scratch arrays do not keep the snapshots alive. */
     void release() {
         lineLabels = null;

@@ -440,6 +440,12 @@ final class UnixSocketServer implements Closeable {
         }
     }
 
+    /** Writes a refusal. */
+    @FunctionalInterface
+    private interface Answer {
+        void write(OutputStream out) throws IOException;
+    }
+
     /** One accepted connection and its deadline. */
     private final class Connection implements ConnectionControl {
         private final SocketChannel channel;
@@ -471,25 +477,21 @@ final class UnixSocketServer implements Closeable {
 
         void reject(String reason) {
             log.accept("unix socket: refusing a connection: " + reason);
-            try {
-                arm(REJECT_TIMEOUT);
-                awaitRequestHead();
-                handler.reject(Channels.newOutputStream(channel), reason);
-            } catch (IOException e) {
-                log.accept("unix socket: cannot answer a connection over the cap: " + e.getMessage());
-            } finally {
-                cancelDeadline();
-                close();
-            }
+            refuse("a connection over the cap", out -> handler.reject(out, reason));
         }
 
         void forbid(String reason) {
+            refuse("a forbidden connection", out -> handler.forbid(out, reason));
+        }
+
+        /** Answers a refused connection once its request head is in (see {@link #awaitRequestHead}), then closes it. */
+        private void refuse(String what, Answer answer) {
             try {
                 arm(REJECT_TIMEOUT);
                 awaitRequestHead();
-                handler.forbid(Channels.newOutputStream(channel), reason);
+                answer.write(Channels.newOutputStream(channel));
             } catch (IOException e) {
-                log.accept("unix socket: cannot answer a forbidden connection: " + e.getMessage());
+                log.accept("unix socket: cannot answer " + what + ": " + e.getMessage());
             } finally {
                 cancelDeadline();
                 close();
