@@ -120,6 +120,9 @@ class TlsFrontTest {
         return new String[] {"--cert", cert.toString(), "--key", key.toString()};
     }
 
+    /** How long a failed handshake may take to reach the log after its client has gone. */
+    private static final Duration LOGGED = Duration.ofSeconds(10);
+
     private long handshakeFailures() {
         return log.stream().filter(l -> l.startsWith("tls: handshake with ")).count();
     }
@@ -138,8 +141,10 @@ class TlsFrontTest {
         assertNotEquals(0, stranger.exit(), "served a client certificate of another CA");
         Fetch expired = curl(port, withCert(certs.expiredClientCert(), certs.expiredClientKey()));
         assertNotEquals(0, expired.exit(), "served an expired client certificate");
-        assertTrue(log.stream().anyMatch(l -> l.startsWith("tls: handshake with ") && l.contains("validity")), log::toString);
-
+        // The server logs a failed handshake after its alert is on the way, so curl can exit first.
+        Tools.await(LOGGED, "the three failed handshakes in the log, the expired certificate's naming its validity",
+                () -> handshakeFailures() == 3
+                        && log.stream().anyMatch(l -> l.startsWith("tls: handshake with ") && l.contains("validity")));
         assertEquals(3, handshakeFailures(), log::toString);
         assertTrue(curl(port, withCert(certs.clientCert(), certs.clientKey())).ok(), "the failures cost the server");
     }
@@ -189,6 +194,7 @@ class TlsFrontTest {
             assertTrue(answer.length == 0 || answer[0] == 0x15, "not a TLS alert before the close");
             assertTrue(curl(port).ok());
         }
+        Tools.await(LOGGED, "the two failed handshakes in the log", () -> handshakeFailures() == 2);
         assertEquals(2, handshakeFailures(), log::toString);
     }
 
