@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Usage: install-ci-deps.sh
 # Installs, from the machine's own Debian suites, the real tools the tests drive and that are
-# missing: prometheus and promtool, socat, curl, flock, man -l (man-db with groff), and for the
+# missing: prometheus and promtool, socat, curl, openssl (the TLS tests make their certificates
+# with it), flock, man -l (man-db with groff), and for the
 # packaging tests debhelper (make deb), lintian, systemd-analyze and systemd-socket-activate (Debian's
 # systemd package; installing it starts nothing where systemd is not PID 1), python3 with the yaml
 # module (YAML manifests read as JSON), python3's prometheus_client module (its OpenMetrics parser
@@ -20,6 +21,7 @@ tools=(
     promtool:prometheus
     socat:socat
     curl:curl
+    openssl:openssl
     flock:util-linux
     man:man-db
     groff:groff-base
