@@ -51,7 +51,7 @@ rm -f "$out" "$out_export"
 "$image/bin/java" -m runsc.metrics/runsc.metrics.cli.Main --root="$tmp/root" simulate --sandboxes=1 \
     >"$tmp/sim.log" 2>&1 &
 sim=$!
-wait_for 'grep -q "^simulating" "$tmp/sim.log"' "$sim" "the simulated sandbox (simulate)"
+wait_for 'grep -qs "^simulating" "$tmp/sim.log"' "$sim" "the simulated sandbox (simulate)"
 # The lean cache first: one export-metrics run, as the launcher starts it.
 "$image/bin/java" -XX:+UseSerialGC -XX:AOTCacheOutput="$tmp/export.aot" -Xlog:aot*=warning,cds*=warning:stderr \
     -m runsc.metrics/runsc.metrics.cli.Main --root="$tmp/root" export-metrics sim-1 >"$tmp/export.log" 2>&1 \
@@ -65,7 +65,7 @@ grep -q '^Wrote [0-9]* bytes of Prometheus metric data' "$tmp/export.log" || fai
     -- --root="$tmp/root" export-metrics sim-1 -- demo --metric-server="$tmp/s.sock" >"$tmp/log" 2>&1 &
 pid=$!
 # The demo's instructions, printed once it listens (the socket file appears at bind, before listen).
-wait_for 'grep -q "metric server on $tmp/s.sock" "$tmp/log"' "$pid" "the training run (--version, help, export-metrics, then demo)"
+wait_for 'grep -qs "metric server on $tmp/s.sock" "$tmp/log"' "$pid" "the training run (--version, help, export-metrics, then demo)"
 "$build_java" "$here/AotScrape.java" "$tmp/s.sock" 5 >>"$tmp/log" 2>&1 || fail "scraping the training run failed"
 kill -TERM "$pid"
 status=0; wait "$pid" || status=$?
