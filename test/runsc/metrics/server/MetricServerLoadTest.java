@@ -30,13 +30,16 @@ import runsc.metrics.sim.Simulation;
 class MetricServerLoadTest {
     private static final String BUSY = "too many concurrent /metrics requests (limit "
             + ServerConfig.DEFAULT_MAX_CONCURRENT_SCRAPES + ")\n";
+    /** All the requests come from one client, which may have half the slots. */
+    private static final String CLIENT_BUSY = "too many concurrent /metrics requests from this client (limit "
+            + ServerConfig.DEFAULT_MAX_CONCURRENT_SCRAPES / 2 + " of " + ServerConfig.DEFAULT_MAX_CONCURRENT_SCRAPES + ")\n";
 
     private final List<String> log = new CopyOnWriteArrayList<>();
     @TempDir
     Path root;
 
     @Test
-    void answersFiftyConcurrentScrapesWithDataOrTheDocumentedBusyStatus() throws Exception {
+    void answersFiftyConcurrentScrapesWithDataOrADocumentedBusyStatus() throws Exception {
         String address = "127.0.0.1:0";
         try (Simulation _ = Simulation.start(root, Simulation.options(10, "sb", address, "", 5, Map.of()));
              // Upstream's deadlines: this machine may be busy, and the point here is concurrency.
@@ -65,7 +68,7 @@ class MetricServerLoadTest {
                     busy++;
                     assertEquals(503, r.status());
                     assertEquals("text/plain; charset=utf-8", r.headers().get("content-type"));
-                    assertEquals(BUSY, r.body());
+                    assertTrue(r.body().equals(BUSY) || r.body().equals(CLIENT_BUSY), r.body());
                 }
             }
             assertEquals(50, ok + busy);

@@ -13,9 +13,11 @@ import java.util.Objects;
  * @param rawQuery the part after the first {@code ?}, still encoded; empty if none
  * @param headers the header fields
  * @param body the body bytes (copied on the way in and out)
+ * @param client who sent it, as the transport knows: the peer's address over TCP
+ *     ({@code 192.0.2.7}), {@code user NAME} over the Unix socket; empty if unknown
  */
 public record HttpRequest(String method, String target, String rawPath, String rawQuery,
-                          HttpHeaders headers, byte[] body) {
+                          HttpHeaders headers, byte[] body, String client) {
     /** Checks for nulls and copies the body. */
     public HttpRequest {
         Objects.requireNonNull(method, "method");
@@ -23,6 +25,7 @@ public record HttpRequest(String method, String target, String rawPath, String r
         Objects.requireNonNull(rawPath, "rawPath");
         Objects.requireNonNull(rawQuery, "rawQuery");
         Objects.requireNonNull(headers, "headers");
+        Objects.requireNonNull(client, "client");
         body = body.clone();
     }
 
@@ -37,6 +40,20 @@ public record HttpRequest(String method, String target, String rawPath, String r
      * @return the request
      */
     public static HttpRequest of(String method, String target, HttpHeaders headers, byte[] body) {
+        return of(method, target, headers, body, "");
+    }
+
+    /**
+     * Creates a request from a known client (see {@link #of(String, String, HttpHeaders, byte[])}).
+     *
+     * @param method the method
+     * @param target the request target as sent
+     * @param headers the header fields
+     * @param body the body bytes
+     * @param client who sent it (see {@link #client()}); empty if unknown
+     * @return the request
+     */
+    public static HttpRequest of(String method, String target, HttpHeaders headers, byte[] body, String client) {
         String rest = target;
         int q = rest.indexOf('?');
         String rawQuery = q < 0 ? "" : rest.substring(q + 1);
@@ -47,7 +64,7 @@ public record HttpRequest(String method, String target, String rawPath, String r
             int slash = beforeQuery.indexOf('/', scheme + 3);
             path = slash < 0 ? "" : beforeQuery.substring(slash);
         }
-        return new HttpRequest(method, target, path, rawQuery, headers, body);
+        return new HttpRequest(method, target, path, rawQuery, headers, body, client);
     }
 
     /**
@@ -73,7 +90,7 @@ public record HttpRequest(String method, String target, String rawPath, String r
     public boolean equals(Object o) {
         return o instanceof HttpRequest r && method.equals(r.method) && target.equals(r.target)
                 && rawPath.equals(r.rawPath) && rawQuery.equals(r.rawQuery)
-                && headers.equals(r.headers) && Arrays.equals(body, r.body);
+                && headers.equals(r.headers) && Arrays.equals(body, r.body) && client.equals(r.client);
     }
 
     @Override

@@ -32,7 +32,8 @@ import runsc.metrics.server.config.ServerConfig;
  *   <li>{@code /} exactly: the index page; everything else: 404 {@code path not found}</li>
  * </ul>
  * Any method is accepted, as with Go's mux. A path that is not clean gets a 301 to its clean form.
- * Concurrent {@code /metrics} requests with the same filters share one scrape ({@link ScrapeCoalescer}).
+ * Concurrent {@code /metrics} requests with the same filters share one scrape ({@link ScrapeCoalescer});
+ * each client has a share of the concurrent requests and scrapes one at a time ({@link ClientShares}).
  * A request that takes gzip gets a large enough {@code 200} body compressed ({@link GzipEncoding}).
  * With {@link ServerConfig#openMetrics} on, {@code /metrics} answers in OpenMetrics when the request's
  * {@code Accept} prefers it ({@link FormatNegotiation}), and its {@code 200} responses carry
@@ -75,6 +76,7 @@ public final class Router implements RequestHandler {
     private final Semaphore metricsSlots;
     private final AtomicInteger lastMetricsSize = new AtomicInteger(INITIAL_BUFFER_BYTES);
     private final ScrapeCoalescer coalescer;
+    private final ClientShares shares;
     private final String rootBytes;
 
     /**
@@ -107,6 +109,7 @@ public final class Router implements RequestHandler {
         this.log = log;
         this.metricsSlots = new Semaphore(config.maxConcurrentScrapes());
         this.coalescer = new ScrapeCoalescer(config.scrapeDeadline());
+        this.shares = new ClientShares(config.maxConcurrentScrapes());
         this.rootBytes = new String(config.rootText().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     }
 
@@ -182,6 +185,31 @@ public final class Router implements RequestHandler {
             return HttpResponse.error(503, "too many concurrent /metrics requests (limit "
                     + config.maxConcurrentScrapes() + ")");
         }
+        ClientShares.Client client = null;
+        try {
+            client = shares.enter(request.client());
+            if (client == null) {
+                log.accept("Request: /metrics: " + clientName(request) + " has " + shares.perClient()
+                        + " requests in progress already");
+                return HttpResponse.error(503, "too many concurrent /metrics requests from this client (limit "
+                        + shares.perClient() + " of " + config.maxConcurrentScrapes() + ")");
+            }
+            return scrapeInTurn(request, client, metricsFilter, capabilityFilter, received);
+        } finally {
+            if (client != null) {
+                shares.leave(client);
+            }
+            metricsSlots.release();
+        }
+    }
+
+    /** Runs or joins a scrape once the client's earlier requests are done. */
+    private HttpResponse scrapeInTurn(HttpRequest request, ClientShares.Client client, Optional<Re2Pattern> metricsFilter,
+                                      Optional<Re2Pattern> capabilityFilter, long received) {
+        if (!client.awaitTurn(received + config.scrapeDeadline().toNanos())) {
+            return HttpResponse.error(503, "context deadline exceeded: this client's earlier /metrics requests "
+                    + "were still running at the scrape deadline");
+        }
         try {
             ExpositionFormat format = FormatNegotiation.choose(request.headers().all("Accept"), config.openMetrics());
             var key = new ScrapeCoalescer.Key(metricsFilter.map(Re2Pattern::source).orElse(""),
@@ -189,8 +217,17 @@ public final class Router implements RequestHandler {
             MetricsQuery metricsQuery = new MetricsQuery(metricsFilter, capabilityFilter, received, format);
             return coalescer.scrape(key, received, () -> scrapeOnce(metricsQuery));
         } finally {
-            metricsSlots.release();
+            client.endTurn();
         }
+    }
+
+    /** For tests: the clients' shares. */
+    ClientShares shares() {
+        return shares;
+    }
+
+    private static String clientName(HttpRequest request) {
+        return request.client().isEmpty() ? "a client whose address is unknown" : printable(request.client());
     }
 
     /** Runs one scrape into a buffer sized by the last one; a failed scrape becomes a 503. */

@@ -134,6 +134,9 @@ public abstract class TransportContract {
     /** When a connection that sends nothing at all is closed at the latest, counted from the connect. */
     protected abstract Duration silentConnectionDeadline(TransportLimits limits);
 
+    /** The client this transport names for the connections of {@link #connect()} ({@link HttpRequest#client()}). */
+    protected abstract String client();
+
     @BeforeEach
     void readSample() throws IOException {
         sample = Files.readAllBytes(SAMPLE);
@@ -189,6 +192,21 @@ public abstract class TransportContract {
         } catch (IOException e) {
             assertEquals("Connection reset", e.getMessage(), "the connection is still open (or failed otherwise)");
         }
+    }
+
+    @Test
+    void namesTheClientOfEveryRequestOfAConnection() throws IOException {
+        List<String> clients = new CopyOnWriteArrayList<>();
+        start(TransportLimits.DEFAULTS, request -> {
+            clients.add(request.client());
+            return HttpResponse.of(200, HttpResponse.TEXT_PLAIN, new byte[] {'x'});
+        });
+        try (RawConnection c = connect()) {
+            c.send("GET /a HTTP/1.1\r\nHost: localhost\r\n\r\nGET /b HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            assertEquals(200, c.read(false).status());
+            assertEquals(200, c.read(false).status());
+        }
+        assertEquals(List.of(client(), client()), clients, "the client of each request");
     }
 
     @Test

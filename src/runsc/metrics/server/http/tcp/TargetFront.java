@@ -18,7 +18,9 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 import runsc.metrics.server.config.TransportLimits;
@@ -57,6 +59,8 @@ final class TargetFront implements Closeable {
     private final ServerSocket listener;
     private final Thread acceptor;
     private final InetSocketAddress backend;
+    /** The client of each relayed connection, by the local port of its connection to the JDK's server. */
+    private final Map<Integer, String> clients = new ConcurrentHashMap<>();
     private final String targetHeader;
     private final TransportLimits limits;
     private final Semaphore slots;
@@ -112,6 +116,17 @@ final class TargetFront implements Closeable {
         return (InetSocketAddress) listener.getLocalSocketAddress();
     }
 
+    /**
+     * Names the client a relayed connection comes from.
+     *
+     * @param relayed the JDK server's peer: the loopback address of this front's connection to it
+     * @return the client's IP address as text, or empty if the connection is not (or no longer) relayed
+     */
+    String clientOf(InetSocketAddress relayed) {
+        return relayed == null || !relayed.getAddress().isLoopbackAddress() ? ""
+                : clients.getOrDefault(relayed.getPort(), "");
+    }
+
     /** The name of the header that carries a rewritten request's target as received. */
     String targetHeader() {
         return targetHeader;
@@ -155,6 +170,7 @@ final class TargetFront implements Closeable {
             client.setTcpNoDelay(true);
             server.setTcpNoDelay(true);
             server.connect(backend);
+            clients.put(server.getLocalPort(), accepted.getInetAddress().getHostAddress());
             Thread down = Thread.ofVirtual().name("runsc-metrics-tcp-relay-out").start(() -> copyBack(server, client));
             try {
                 forwardRequests(client, acceptedNanos, new BufferedInputStream(client.getInputStream(), BUFFER_BYTES),
@@ -170,6 +186,7 @@ final class TargetFront implements Closeable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            clients.remove(server.getLocalPort());
             closeBoth(server, client);
             closeBoth(accepted, accepted); // under TLS, even if closing the TLS socket failed
         }

@@ -141,7 +141,8 @@ public final class TcpHttpServer implements Closeable {
             String target = received == null ? ex.getRequestURI().toString() : received.getFirst();
             HttpResponse response = refusal != null ? refused(refusal.getFirst())
                     : body.length > maxBody ? HttpResponse.error(413, "request body exceeds " + maxBody + " bytes").closing()
-                    : handler.handle(HttpRequest.of(ex.getRequestMethod(), target, HttpHeaders.of(headers), body));
+                    : handler.handle(HttpRequest.of(ex.getRequestMethod(), target, HttpHeaders.of(headers), body,
+                            front.clientOf(ex.getRemoteAddress())));
             response.headers().forEach(h -> ex.getResponseHeaders().add(h.name(), h.value()));
             if (closing || response.close()) {
                 ex.getResponseHeaders().set("Connection", "close");

@@ -3,7 +3,7 @@ package runsc.metrics.server.http.unix;
 
 import java.time.Duration;
 
-/** What a connection's protocol loop needs from the socket layer: deadlines and shutdown state. */
+/** What a connection's protocol loop needs from the socket layer: deadlines, shutdown state and the peer. */
 interface ConnectionControl {
     /**
      * Starts the deadline of the next phase, replacing the previous one: when it passes, the
@@ -26,4 +26,11 @@ interface ConnectionControl {
      * @return true once shutdown began
      */
     boolean closing();
+
+    /**
+     * Names the peer for the requests of this connection ({@code user NAME}, from {@code SO_PEERCRED}).
+     *
+     * @return the peer, or empty if the kernel did not say
+     */
+    String client();
 }

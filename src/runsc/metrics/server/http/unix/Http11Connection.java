@@ -67,7 +67,7 @@ final class Http11Connection {
                 return;
             }
             control.arm(limits.responseTimeout());
-            HttpResponse response = handler.handle(HttpRequest.of(head.method(), head.target(), head.headers(), body));
+            HttpResponse response = handler.handle(HttpRequest.of(head.method(), head.target(), head.headers(), body, control.client()));
             boolean keepAlive = head.keepAlive() && !response.close() && !control.closing();
             String connection = !keepAlive ? "close" : head.minorVersion() == 0 ? "keep-alive" : null;
             writer.write(response, !head.method().equals("HEAD"), connection);

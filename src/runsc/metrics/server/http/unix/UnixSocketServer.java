@@ -555,6 +555,11 @@ final class UnixSocketServer implements Closeable {
         }
 
         @Override
+        public String client() {
+            return user == null ? "" : "user " + user.getName();
+        }
+
+        @Override
         public void idle(boolean idle) {
             this.idle = idle;
             if (idle && closing) {

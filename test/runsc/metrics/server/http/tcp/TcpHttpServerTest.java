@@ -10,10 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,6 +62,29 @@ class TcpHttpServerTest {
 
     private HttpResponse<byte[]> get(String target) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(uri(target)));
+    }
+
+    @Test
+    void namesEachClientByItsAddress() throws IOException {
+        List<String> clients = new CopyOnWriteArrayList<>();
+        try (TcpHttpServer s = TcpHttpServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                TransportLimits.DEFAULTS, request -> {
+                    clients.add(request.client());
+                    return runsc.metrics.server.http.HttpResponse.of(200, "text/plain", new byte[] {'x'});
+                }, log::add)) {
+            for (String from : List.of("127.0.0.2", "127.0.0.1")) {
+                try (Socket socket = new Socket()) {
+                    socket.bind(new InetSocketAddress(from, 0));
+                    socket.connect(s.address(), 10_000);
+                    socket.setSoTimeout(20_000);
+                    socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                    String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                    assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
+                }
+            }
+        }
+        assertEquals(List.of("127.0.0.2", "127.0.0.1"), clients, "the client of each request, by its source address");
     }
 
     @Test

@@ -42,6 +42,12 @@ class TcpTransportContractTest extends TransportContract {
         return new Socket(InetAddress.getLoopbackAddress(), port);
     }
 
+    /** The address {@link #open} connects from. */
+    @Override
+    protected String client() {
+        return InetAddress.getLoopbackAddress().getHostAddress();
+    }
+
     @Override
     protected RawConnection connect() throws IOException {
         Socket s = open(server.address().getPort());

@@ -36,6 +36,11 @@ class Http11ConnectionTest {
         public boolean closing() {
             return closing;
         }
+
+        @Override
+        public String client() {
+            return "user test";
+        }
     }
 
     static final MetricsSource METRICS = (q, out) -> out.write("# metrics\n".getBytes(StandardCharsets.UTF_8));

@@ -44,6 +44,12 @@ class UnixTransportContractTest extends TransportContract {
         return UnixHttpServer.start(socket, limits, SocketAccess.UPSTREAM, handler, log::add);
     }
 
+    /** The user this test runs as, from the kernel's peer credentials. */
+    @Override
+    protected String client() {
+        return "user " + System.getProperty("user.name");
+    }
+
     @Override
     protected RawConnection connect() throws IOException {
         SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket));
