@@ -2,6 +2,7 @@
 package runsc.metrics.bench;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -29,7 +30,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * parameters: the request's status, wall time and the server's CPU time (user + system from
  * {@code /proc/PID/stat}) for that request alone. Then the latency of plain {@code GET /metrics}
  * scrapes, first alone and then while {@code bench.attackers} (7) threads send the costliest
- * patterns in a loop, so that starvation shows as a ratio of medians from one run.
+ * patterns in a loop, so that starvation shows as a ratio of medians from one run: once with the
+ * attackers on another address ({@code bench.attackerAddress}, 127.0.0.2: another client, as an
+ * attacker is), once on the plain scrapes' own address (one client, whose requests take turns).
  */
 public final class FilterAttack {
     private FilterAttack() {}
@@ -38,6 +41,8 @@ public final class FilterAttack {
     static final int SANDBOXES = Integer.getInteger("bench.sandboxes", 1000);
     static final int ATTACKERS = Integer.getInteger("bench.attackers", 7);
     static final int PLAIN = Integer.getInteger("bench.plain", 20);
+    /** Where the attackers connect from: another loopback address, so another client than the plain scrapes'. */
+    static final String ATTACKER_ADDRESS = System.getProperty("bench.attackerAddress", "127.0.0.2");
     private static final long CLOCK_TICKS_PER_SECOND = 100;
 
     public static void main(String[] args) throws Exception {
@@ -76,12 +81,19 @@ public final class FilterAttack {
                 System.out.printf("worst request: wall %.1f ms, server CPU %.0f ms (CPU from /proc at %d ticks/s)%n",
                         worstWall, worstCpu, CLOCK_TICKS_PER_SECOND);
                 long[] alone = plain(client, address, PLAIN);
-                long[] attacked = underAttack(address, List.copyOf(corpus.values()));
                 System.out.printf("plain /metrics alone: p50 %s p99 %s (n=%d)%n", Stats.ms(Stats.percentileMillis(alone, 50)),
                         Stats.ms(Stats.percentileMillis(alone, 99)), alone.length);
-                System.out.printf("plain /metrics with %d attackers: p50 %s p99 %s (n=%d); p50 ratio %s%n", ATTACKERS,
-                        Stats.ms(Stats.percentileMillis(attacked, 50)), Stats.ms(Stats.percentileMillis(attacked, 99)),
-                        attacked.length, Stats.ratio(Stats.percentileMillis(attacked, 50), Stats.percentileMillis(alone, 50)));
+                for (String from : List.of(ATTACKER_ADDRESS, "127.0.0.1")) {
+                    long cpu0 = cpuTicks(server.pid());
+                    Attack attack = underAttack(address, from, List.copyOf(corpus.values()));
+                    double cpu = (cpuTicks(server.pid()) - cpu0) * 1000.0 / CLOCK_TICKS_PER_SECOND;
+                    long[] attacked = attack.plain();
+                    System.out.printf("plain /metrics from 127.0.0.1 with %d attackers from %s: p50 %s p99 %s (n=%d); "
+                            + "p50 ratio %s; attackers' answers %s; server CPU %.0f ms%n", ATTACKERS, from,
+                            Stats.ms(Stats.percentileMillis(attacked, 50)), Stats.ms(Stats.percentileMillis(attacked, 99)),
+                            attacked.length, Stats.ratio(Stats.percentileMillis(attacked, 50), Stats.percentileMillis(alone, 50)),
+                            attack.statuses(), cpu);
+                }
             }
         } finally {
             ControlRoundTrip.deleteTree(dir);
@@ -121,19 +133,23 @@ public final class FilterAttack {
         return Stats.toArray(samples);
     }
 
-    private static long[] underAttack(String address, List<String> patterns) throws Exception {
+    /** The plain scrapes' latencies beside an attack, and how many answers of each status the attackers got. */
+    private record Attack(long[] plain, Map<Integer, Integer> statuses) {}
+
+    private static Attack underAttack(String address, String from, List<String> patterns) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         List<Long> samples = Collections.synchronizedList(new ArrayList<>());
+        Map<Integer, Integer> statuses = new java.util.concurrent.ConcurrentSkipListMap<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(ATTACKERS + 1)) {
             List<Future<?>> attackers = new ArrayList<>();
             for (int a = 0; a < ATTACKERS; a++) {
                 int first = a;
                 attackers.add(pool.submit(() -> {
-                    HttpClient c = client();
+                    HttpClient c = client(InetAddress.getByName(from));
                     for (int i = first; !stop.get(); i++) {
                         String param = i % 2 == 0 ? "runsc-sandbox-metrics-filter" : "runsc-capability-filter";
-                        status(c, address, "?" + param + "="
-                                + URLEncoder.encode(patterns.get(i % patterns.size()), StandardCharsets.UTF_8));
+                        statuses.merge(status(c, address, "?" + param + "="
+                                + URLEncoder.encode(patterns.get(i % patterns.size()), StandardCharsets.UTF_8)), 1, Integer::sum);
                     }
                     return null;
                 }));
@@ -150,7 +166,7 @@ public final class FilterAttack {
                 f.get();
             }
         }
-        return Stats.toArray(samples);
+        return new Attack(Stats.toArray(samples), statuses);
     }
 
     private static long cpuTicks(long pid) throws IOException {
@@ -159,8 +175,14 @@ public final class FilterAttack {
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
-    private static HttpClient client() {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+    private static HttpClient client() throws IOException {
+        return client(InetAddress.getByName("127.0.0.1"));
+    }
+
+    /** A client whose connections come from {@code from}: the server gives each address its own share. */
+    private static HttpClient client(InetAddress from) {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
+                .localAddress(from).build();
     }
 
     private static int status(HttpClient client, String address, String query) throws IOException, InterruptedException {
