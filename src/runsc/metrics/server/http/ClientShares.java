@@ -8,13 +8,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Each client's share of the {@code /metrics} requests: at most {@link #perClient()} of the
- * server's concurrent requests, and one scrape at a time.
+ * server's concurrent requests, and one filtered scrape at a time.
  *
  * <p>Requests with different filters cannot share a scrape, and each costs a full scrape of every
  * sandbox; without a share, one client sending several at once would take every slot and most of
- * the CPU, and everyone else's scrapes would wait or be refused. With it, a client's requests queue
- * behind each other (each until its own deadline), so a busy client slows itself down, and the other
- * clients keep at least half of the slots and their own scrape running beside its one.
+ * the CPU, and everyone else's scrapes would wait or be refused. With it, a client's filtered
+ * requests queue behind each other (each until its own deadline), so a busy client slows itself
+ * down, and the other clients keep at least half of the slots and their own scrapes running beside
+ * its one. Unfiltered requests take no turn: all of them share one scrape per format.
  *
  * <p>A client is what the transport says sent the request ({@link HttpRequest#client()}): the peer
  * address over TCP, the peer user over the Unix socket. Requests whose client is unknown share one
@@ -37,7 +38,7 @@ final class ClientShares {
         }
 
         /**
-         * Waits for this client's turn to scrape: its earlier requests go first.
+         * Waits for this client's turn to scrape: its earlier filtered requests go first.
          *
          * @param deadlineNanos {@link System#nanoTime()} by which the turn must come
          * @return true with the turn taken (give it back with {@link #endTurn()}), false if the deadline passed

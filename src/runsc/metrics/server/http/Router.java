@@ -33,7 +33,7 @@ import runsc.metrics.server.config.ServerConfig;
  * </ul>
  * Any method is accepted, as with Go's mux. A path that is not clean gets a 301 to its clean form.
  * Concurrent {@code /metrics} requests with the same filters share one scrape ({@link ScrapeCoalescer});
- * each client has a share of the concurrent requests and scrapes one at a time ({@link ClientShares}).
+ * each client has a share of the concurrent requests, and its filtered ones take turns ({@link ClientShares}).
  * A request that takes gzip gets a large enough {@code 200} body compressed ({@link GzipEncoding}).
  * With {@link ServerConfig#openMetrics} on, {@code /metrics} answers in OpenMetrics when the request's
  * {@code Accept} prefers it ({@link FormatNegotiation}), and its {@code 200} responses carry
@@ -203,10 +203,15 @@ public final class Router implements RequestHandler {
         }
     }
 
-    /** Runs or joins a scrape once the client's earlier requests are done. */
+    /**
+     * Runs or joins a scrape, a filtered one once the client's earlier filtered requests are done.
+     * Unfiltered requests need no turn: whoever sends them, they share at most one running and one
+     * waiting scrape per format, so they cannot multiply the cost.
+     */
     private HttpResponse scrapeInTurn(HttpRequest request, ClientShares.Client client, Optional<Re2Pattern> metricsFilter,
                                       Optional<Re2Pattern> capabilityFilter, long received) {
-        if (!client.awaitTurn(received + config.scrapeDeadline().toNanos())) {
+        boolean filtered = metricsFilter.isPresent() || capabilityFilter.isPresent();
+        if (filtered && !client.awaitTurn(received + config.scrapeDeadline().toNanos())) {
             return HttpResponse.error(503, "context deadline exceeded: this client's earlier /metrics requests "
                     + "were still running at the scrape deadline");
         }
@@ -217,7 +222,9 @@ public final class Router implements RequestHandler {
             MetricsQuery metricsQuery = new MetricsQuery(metricsFilter, capabilityFilter, received, format);
             return coalescer.scrape(key, received, () -> scrapeOnce(metricsQuery));
         } finally {
-            client.endTurn();
+            if (filtered) {
+                client.endTurn();
+            }
         }
     }
 

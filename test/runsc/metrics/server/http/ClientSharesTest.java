@@ -74,6 +74,18 @@ class ClientSharesTest {
     }
 
     @Test
+    void aClientsUnfilteredRequestTakesNoTurn() throws Exception {
+        Router router = new Router(CONFIG, held, () -> false, log::add);
+        Future<HttpResponse> filtered = submit(router, "a_.*", "192.0.2.1");
+        assertEquals("a_.*", begun.poll(10, TimeUnit.SECONDS));
+        Future<HttpResponse> plain = submit(router, "", "192.0.2.1");
+        assertEquals("", begun.poll(10, TimeUnit.SECONDS), "the unfiltered scrape runs beside the filtered one");
+        release.countDown();
+        assertEquals(200, filtered.get(10, TimeUnit.SECONDS).status());
+        assertEquals(200, plain.get(10, TimeUnit.SECONDS).status());
+    }
+
+    @Test
     void refusesAClientBeyondHalfOfTheSlotsAndKeepsTheRestForOthers() throws Exception {
         Router router = new Router(CONFIG, held, () -> false, log::add);
         Future<HttpResponse> first = submit(router, "a", "user nobody");

@@ -173,7 +173,7 @@ final class TargetFront implements Closeable {
             clients.put(server.getLocalPort(), accepted.getInetAddress().getHostAddress());
             Thread down = Thread.ofVirtual().name("runsc-metrics-tcp-relay-out").start(() -> copyBack(server, client));
             try {
-                forwardRequests(client, acceptedNanos, new BufferedInputStream(client.getInputStream(), BUFFER_BYTES),
+                forwardRequests(client, acceptedNanos, new RelayInput(client.getInputStream(), BUFFER_BYTES),
                         new BufferedOutputStream(server.getOutputStream(), BUFFER_BYTES));
                 server.shutdownOutput();
             } catch (IOException e) {
@@ -209,7 +209,7 @@ final class TargetFront implements Closeable {
         }
     }
 
-    private void forwardRequests(Socket client, long acceptedNanos, InputStream in, OutputStream out) throws IOException {
+    private void forwardRequests(Socket client, long acceptedNanos, RelayInput in, OutputStream out) throws IOException {
         HeadClock clock = new HeadClock(client, acceptedNanos, limits);
         while (true) {
             Head head = readHead(in, clock);
@@ -273,6 +273,22 @@ final class TargetFront implements Closeable {
         }
     }
 
+    /**
+     * The client's bytes, buffered. It tells whether the next read is served from the buffer without
+     * asking the socket: {@link BufferedInputStream#available()} asks it (a system call) every time,
+     * which made a head of a few hundred kilobytes cost as many system calls as bytes.
+     */
+    private static final class RelayInput extends BufferedInputStream {
+        RelayInput(InputStream in, int size) {
+            super(in, size);
+        }
+
+        /** True if the next read takes a buffered byte, so it cannot block. */
+        synchronized boolean buffered() {
+            return pos < count;
+        }
+    }
+
     /** A request head as read: up to its empty line, or less if the limit or the stream ended first. */
     private record Head(byte[] bytes, boolean complete) {}
 
@@ -280,12 +296,12 @@ final class TargetFront implements Closeable {
     private record Framing(long contentLength, boolean passThrough) {}
 
     /** Reads lines up to the empty line after a request line (the JDK skips empty lines before it). */
-    private static Head readHead(InputStream in, HeadClock clock) throws IOException {
+    private static Head readHead(RelayInput in, HeadClock clock) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream(512);
         boolean seenRequestLine = false;
         int lineLength = 0;
         while (head.size() < MAX_HEAD_BYTES) {
-            if (in.available() == 0) {
+            if (!in.buffered()) {
                 clock.beforeRead(head.size() > 0);
             }
             int b = in.read();
