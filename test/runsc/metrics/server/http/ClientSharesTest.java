@@ -42,6 +42,9 @@ class ClientSharesTest {
         out.write("x\n".getBytes(StandardCharsets.UTF_8));
     };
 
+    /** A router with room for 4 concurrent requests, 2 per client, scraping {@link #held}. */
+    private final Router router = new Router(CONFIG, held, () -> false, log::add);
+
     @AfterEach
     void stop() {
         release.countDown();
@@ -53,44 +56,49 @@ class ClientSharesTest {
         return HttpRequest.of("GET", target, HttpHeaders.EMPTY, new byte[0], client);
     }
 
-    private Future<HttpResponse> submit(Router router, String filter, String client) {
-        return pool.submit(() -> router.handle(metrics(filter, client)));
+    private Future<HttpResponse> submit(String filter, String client) {
+        return submit(router, filter, client);
     }
 
-    @Test
-    void aClientScrapesOneAtATimeWhileOthersScrapeBesideIt() throws Exception {
-        Router router = new Router(CONFIG, held, () -> false, log::add);
-        Future<HttpResponse> first = submit(router, "a_.*", "192.0.2.1");
-        assertEquals("a_.*", begun.poll(10, TimeUnit.SECONDS));
-        Future<HttpResponse> second = submit(router, "b_.*", "192.0.2.1");
-        Future<HttpResponse> other = submit(router, "", "192.0.2.2");
-        assertEquals("", begun.poll(10, TimeUnit.SECONDS), "another client's scrape runs beside the first");
-        assertNull(begun.poll(300, TimeUnit.MILLISECONDS), "the first client's second scrape waits for its first");
+    private Future<HttpResponse> submit(Router to, String filter, String client) {
+        return pool.submit(() -> to.handle(metrics(filter, client)));
+    }
+
+    /** Lets the held scrapes finish and asserts that each request got data. */
+    private void releaseAndAssertServed(List<Future<HttpResponse>> requests) throws Exception {
         release.countDown();
-        assertEquals("b_.*", begun.poll(10, TimeUnit.SECONDS), "and runs once the first is done");
-        for (Future<HttpResponse> f : List.of(first, second, other)) {
+        for (Future<HttpResponse> f : requests) {
             assertEquals(200, f.get(10, TimeUnit.SECONDS).status());
         }
     }
 
     @Test
-    void aClientsUnfilteredRequestTakesNoTurn() throws Exception {
-        Router router = new Router(CONFIG, held, () -> false, log::add);
-        Future<HttpResponse> filtered = submit(router, "a_.*", "192.0.2.1");
+    void aClientScrapesOneAtATimeWhileOthersScrapeBesideIt() throws Exception {
+        Future<HttpResponse> first = submit("a_.*", "192.0.2.1");
         assertEquals("a_.*", begun.poll(10, TimeUnit.SECONDS));
-        Future<HttpResponse> plain = submit(router, "", "192.0.2.1");
+        Future<HttpResponse> second = submit("b_.*", "192.0.2.1");
+        Future<HttpResponse> other = submit("", "192.0.2.2");
+        assertEquals("", begun.poll(10, TimeUnit.SECONDS), "another client's scrape runs beside the first");
+        assertNull(begun.poll(300, TimeUnit.MILLISECONDS), "the first client's second scrape waits for its first");
+        releaseAndAssertServed(List.of(first, other));
+        assertEquals("b_.*", begun.poll(10, TimeUnit.SECONDS), "and runs once the first is done");
+        assertEquals(200, second.get(10, TimeUnit.SECONDS).status());
+    }
+
+    @Test
+    void aClientsUnfilteredRequestTakesNoTurn() throws Exception {
+        Future<HttpResponse> filtered = submit("a_.*", "192.0.2.1");
+        assertEquals("a_.*", begun.poll(10, TimeUnit.SECONDS));
+        Future<HttpResponse> plain = submit("", "192.0.2.1");
         assertEquals("", begun.poll(10, TimeUnit.SECONDS), "the unfiltered scrape runs beside the filtered one");
-        release.countDown();
-        assertEquals(200, filtered.get(10, TimeUnit.SECONDS).status());
-        assertEquals(200, plain.get(10, TimeUnit.SECONDS).status());
+        releaseAndAssertServed(List.of(filtered, plain));
     }
 
     @Test
     void refusesAClientBeyondHalfOfTheSlotsAndKeepsTheRestForOthers() throws Exception {
-        Router router = new Router(CONFIG, held, () -> false, log::add);
-        Future<HttpResponse> first = submit(router, "a", "user nobody");
+        Future<HttpResponse> first = submit("a", "user nobody");
         assertEquals("a", begun.poll(10, TimeUnit.SECONDS));
-        Future<HttpResponse> queued = submit(router, "b", "user nobody");
+        Future<HttpResponse> queued = submit("b", "user nobody");
         long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (router.shares().requestsOf("user nobody") < 2 && System.nanoTime() < until) {
             Thread.sleep(10);
@@ -100,12 +108,9 @@ class ClientSharesTest {
         assertEquals(503, third.status());
         assertEquals("too many concurrent /metrics requests from this client (limit 2 of 4)\n", third.bodyText());
         assertTrue(log.contains("Request: /metrics: user nobody has 2 requests in progress already"), log.toString());
-        Future<HttpResponse> other = submit(router, "", "user root");
+        Future<HttpResponse> other = submit("", "user root");
         assertEquals("", begun.poll(10, TimeUnit.SECONDS), "another client still gets a slot and a scrape");
-        release.countDown();
-        for (Future<HttpResponse> f : List.of(first, queued, other)) {
-            assertEquals(200, f.get(10, TimeUnit.SECONDS).status());
-        }
+        releaseAndAssertServed(List.of(first, queued, other));
         assertEquals(200, router.handle(metrics("d", "user nobody")).status(), "the share is given back");
     }
 
