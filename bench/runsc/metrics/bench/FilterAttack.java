@@ -88,10 +88,11 @@ public final class FilterAttack {
                     Attack attack = underAttack(address, from, List.copyOf(corpus.values()));
                     double cpu = (cpuTicks(server.pid()) - cpu0) * 1000.0 / CLOCK_TICKS_PER_SECOND;
                     long[] attacked = attack.plain();
-                    System.out.printf("plain /metrics from 127.0.0.1 with %d attackers from %s: p50 %s p99 %s (n=%d); "
+                    System.out.printf("plain /metrics from 127.0.0.1 with %d attackers from %s: p50 %s p99 %s (of the %s); "
                             + "p50 ratio %s; attackers' answers %s; server CPU %.0f ms%n", ATTACKERS, from,
                             Stats.ms(Stats.percentileMillis(attacked, 50)), Stats.ms(Stats.percentileMillis(attacked, 99)),
-                            attacked.length, Stats.ratio(Stats.percentileMillis(attacked, 50), Stats.percentileMillis(alone, 50)),
+                            attack.plainStatuses(),
+                            Stats.ratio(Stats.percentileMillis(attacked, 50), Stats.percentileMillis(alone, 50)),
                             attack.statuses(), cpu);
                 }
             }
@@ -133,8 +134,11 @@ public final class FilterAttack {
         return Stats.toArray(samples);
     }
 
-    /** The plain scrapes' latencies beside an attack, and how many answers of each status the attackers got. */
-    private record Attack(long[] plain, Map<Integer, Integer> statuses) {}
+    /**
+     * The plain scrapes' latencies beside an attack (of those answered 200), and how many answers of
+     * each status the plain scrapes and the attackers got.
+     */
+    private record Attack(long[] plain, Map<Integer, Integer> plainStatuses, Map<Integer, Integer> statuses) {}
 
     private static Attack underAttack(String address, String from, List<String> patterns) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
@@ -154,19 +158,29 @@ public final class FilterAttack {
                     return null;
                 }));
             }
-            Thread.sleep(1000);
-            HttpClient c = client();
-            for (int i = 0; i < PLAIN; i++) {
-                long t0 = System.nanoTime();
-                get(c, address, "");
-                samples.add(System.nanoTime() - t0);
+            Map<Integer, Integer> plainStatuses = new java.util.TreeMap<>();
+            try {
+                Thread.sleep(1000);
+                HttpClient c = client();
+                for (int i = 0; i < PLAIN; i++) {
+                    long t0 = System.nanoTime();
+                    int status = status(c, address, "");
+                    plainStatuses.merge(status, 1, Integer::sum);
+                    if (status == 200) {
+                        samples.add(System.nanoTime() - t0);
+                    }
+                }
+            } finally {
+                stop.set(true);
             }
-            stop.set(true);
             for (Future<?> f : attackers) {
                 f.get();
             }
+            if (samples.isEmpty()) {
+                samples.add(0L);
+            }
+            return new Attack(Stats.toArray(samples), plainStatuses, statuses);
         }
-        return new Attack(Stats.toArray(samples), statuses);
     }
 
     private static long cpuTicks(long pid) throws IOException {
