@@ -12,20 +12,14 @@ import runsc.metrics.server.config.SocketAccess;
  * The flags of {@code metric-server} that say who may use its Unix socket: {@code --socket-mode},
  * {@code --socket-group}, {@code --socket-allow-users} and {@code --socket-allow-groups}, read into
  * one {@link SocketAccess}. The defaults give upstream's socket (0777, everyone).
+ *
+ * @param mode   {@code --socket-mode}
+ * @param group  {@code --socket-group}
+ * @param users  {@code --socket-allow-users}
+ * @param groups {@code --socket-allow-groups}
  */
-final class SocketAccessFlags {
-    private final FlagSet.Flag<String> mode;
-    private final FlagSet.Flag<String> group;
-    private final FlagSet.Flag<String> users;
-    private final FlagSet.Flag<String> groups;
-
-    private SocketAccessFlags(FlagSet.Flag<String> mode, FlagSet.Flag<String> group, FlagSet.Flag<String> users,
-                              FlagSet.Flag<String> groups) {
-        this.mode = mode;
-        this.group = group;
-        this.users = users;
-        this.groups = groups;
-    }
+record SocketAccessFlags(FlagSet.Flag<String> mode, FlagSet.Flag<String> group, FlagSet.Flag<String> users,
+                         FlagSet.Flag<String> groups) {
 
     static SocketAccessFlags define(FlagSet flags) {
         return new SocketAccessFlags(

@@ -14,20 +14,14 @@ import runsc.metrics.server.config.TlsSettings.ClientAuth;
  * {@code client_auth_type}): {@code --tls-cert-file}, {@code --tls-key-file},
  * {@code --tls-client-ca-file} and {@code --tls-client-auth}, read into one {@link TlsSettings}.
  * Only their combination is checked here; the files are read when the server starts.
+ *
+ * @param certFile     {@code --tls-cert-file}
+ * @param keyFile      {@code --tls-key-file}
+ * @param clientCaFile {@code --tls-client-ca-file}
+ * @param clientAuth   {@code --tls-client-auth}
  */
-final class TlsFlags {
-    private final FlagSet.Flag<String> certFile;
-    private final FlagSet.Flag<String> keyFile;
-    private final FlagSet.Flag<String> clientCaFile;
-    private final FlagSet.Flag<String> clientAuth;
-
-    private TlsFlags(FlagSet.Flag<String> certFile, FlagSet.Flag<String> keyFile, FlagSet.Flag<String> clientCaFile,
-                     FlagSet.Flag<String> clientAuth) {
-        this.certFile = certFile;
-        this.keyFile = keyFile;
-        this.clientCaFile = clientCaFile;
-        this.clientAuth = clientAuth;
-    }
+record TlsFlags(FlagSet.Flag<String> certFile, FlagSet.Flag<String> keyFile, FlagSet.Flag<String> clientCaFile,
+                FlagSet.Flag<String> clientAuth) {
 
     static TlsFlags define(FlagSet flags) {
         return new TlsFlags(

@@ -3,10 +3,8 @@ package runsc.metrics.exposition;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import runsc.metrics.gotext.GoText;
 
@@ -70,9 +68,10 @@ import runsc.metrics.gotext.GoText;
  *
  * <h2>Structure</h2>
  * This class is the layout: header, summary, preambles and the lines of each point. Package-private
- * classes do the rest: {@code SnapshotChecker} holds the rules of {@link #check}, {@code GroupOrder}
- * the order of the points, {@code SnapshotText} the text that lines share, {@code TextBuffer} and
- * {@code TextEncoding} the bytes. An instance reuses its buffers from one write to the next, with
+ * classes do the rest: {@code WriteFrame} the frame of a write that this writer and
+ * {@link OpenMetricsWriter} share, {@code SnapshotChecker} the rules of {@link #check},
+ * {@code GroupOrder} the order of the points, {@code SnapshotText} the text that lines share,
+ * {@code TextBuffer} and {@code TextEncoding} the bytes. An instance reuses its buffers from one write to the next, with
  * no allocation per line (docs/architecture.md tells how), and is not thread-safe: use one per
  * thread or per request.
  */
@@ -81,22 +80,16 @@ public final class ExpositionWriter {
     public static final int BUFFER_SIZE = 32 * 1024;
 
     private static final byte[] END_MARKER = TextEncoding.ascii("\n# End of metric data.\n");
-    private static final byte[] HELP = TextEncoding.ascii("# HELP ");
-    private static final byte[] TYPE = TextEncoding.ascii("# TYPE ");
-    private static final byte[] LE = TextEncoding.ascii("le=\"");
-    private static final byte[] BUCKET = TextEncoding.ascii("_bucket");
-    private static final byte[] SUM = TextEncoding.ascii("_sum");
-    private static final byte[] COUNT = TextEncoding.ascii("_count");
     private static final byte[] MIN = TextEncoding.ascii("_min");
     private static final byte[] MAX = TextEncoding.ascii("_max");
     private static final byte[] SSD = TextEncoding.ascii("_ssd");
     /** The word after {@code # TYPE name }, by wire code. */
     private static final byte[][] TYPE_WORDS = typeWords();
 
-    private final TextBuffer buf = new TextBuffer();
-    private final SnapshotChecker checker = new SnapshotChecker();
-    private final SnapshotText snapshotText = new SnapshotText();
-    private final GroupOrder groups = new GroupOrder();
+    private final WriteFrame frame = new WriteFrame();
+    private final TextBuffer buf = frame.buf;
+    private final SnapshotText snapshotText = frame.snapshotText;
+    private final GroupOrder groups = frame.groups;
     /** The unprefixed names whose preamble is out, in the write in progress. */
     private final Set<String> written = new HashSet<>();
     /** Whether a line of the group being written is out (its points come one after the other). */
@@ -148,26 +141,12 @@ public final class ExpositionWriter {
      */
     public long write(OutputStream out, WriteOptions options, List<LabeledSnapshot> snapshots, String trailer)
             throws IOException {
-        Objects.requireNonNull(out, "out");
-        Objects.requireNonNull(trailer, "trailer");
-        if (snapshots.isEmpty()) {
-            return 0;
-        }
-        checker.checkAll(snapshots);
-        buf.open(out);
         try {
-            writeHeader(options.commentHeader(), snapshots);
-            writeData(snapshots, options.timestamps());
-            if (!trailer.isEmpty()) {
-                buf.writeBytes(trailer.getBytes(StandardCharsets.UTF_8));
-            }
-            buf.writeBytes(END_MARKER);
-            return buf.finish();
+            return frame.write(out, snapshots, trailer, END_MARKER, () -> {
+                writeHeader(options.commentHeader(), snapshots);
+                writeData(snapshots, options.timestamps());
+            });
         } finally {
-            // Drop references so that the reused parts do not keep the stream or the snapshots alive.
-            buf.release();
-            snapshotText.release();
-            groups.release();
             written.clear();
         }
     }
@@ -253,24 +232,13 @@ public final class ExpositionWriter {
         for (Bucket b : h.buckets()) {
             cumulative += b.samples();
             preamble(g, metric);
-            writeGroupName(g);
-            buf.writeBytes(BUCKET);
-            buf.writeByte('{');
-            if (!snapshotText.noLabels()) {
-                snapshotText.writeLabels(buf);
-                buf.writeByte(',');
-            }
-            buf.writeBytes(LE);
+            frame.startBucket(g);
             buf.writeNumber(b.upperBound());
-            buf.writeByte('"');
-            buf.writeByte('}');
-            buf.writeByte(' ');
-            buf.writeUnsigned(cumulative);
-            writeTime(s);
+            frame.endBucket(cumulative, s);
         }
         preamble(g, metric);
-        writeSample(g, SUM, h.total(), s);
-        writeSeriesName(g, COUNT);
+        writeSample(g, WriteFrame.SUM, h.total(), s);
+        writeSeriesName(g, WriteFrame.COUNT);
         buf.writeUnsigned(h.count());
         writeTime(s);
         writeSample(g, MIN, h.min(), s);
@@ -294,13 +262,13 @@ public final class ExpositionWriter {
         }
         buf.writeByte('\n');
         if (!metric.help().isEmpty()) {
-            buf.writeBytes(HELP);
+            buf.writeBytes(WriteFrame.HELP);
             writeGroupName(g);
             buf.writeByte(' ');
             buf.writeString(metric.help(), Escape.HELP);
             buf.writeByte('\n');
         }
-        buf.writeBytes(TYPE);
+        buf.writeBytes(WriteFrame.TYPE);
         writeGroupName(g);
         buf.writeByte(' ');
         buf.writeBytes(TYPE_WORDS[metric.typeCode()]);

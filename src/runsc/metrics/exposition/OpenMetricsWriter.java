@@ -4,7 +4,6 @@ package runsc.metrics.exposition;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -53,14 +52,8 @@ import java.util.Objects;
  */
 public final class OpenMetricsWriter {
     private static final byte[] EOF = TextEncoding.ascii("# EOF\n");
-    private static final byte[] HELP = TextEncoding.ascii("# HELP ");
-    private static final byte[] TYPE = TextEncoding.ascii("# TYPE ");
     private static final byte[] UNIT = TextEncoding.ascii("# UNIT ");
-    private static final byte[] LE = TextEncoding.ascii("le=\"");
     private static final byte[] TOTAL = TextEncoding.ascii("_total");
-    private static final byte[] BUCKET = TextEncoding.ascii("_bucket");
-    private static final byte[] SUM = TextEncoding.ascii("_sum");
-    private static final byte[] COUNT = TextEncoding.ascii("_count");
     private static final byte[] INTEGRAL = TextEncoding.ascii(".0");
     /** Entries of the cache of formatted bucket bounds, a power of two. */
     private static final int BOUND_CACHE = 64;
@@ -74,10 +67,10 @@ public final class OpenMetricsWriter {
         TextEncoding.ascii("unknown"), GAUGE, TextEncoding.ascii("counter"), TextEncoding.ascii("histogram"),
     };
 
-    private final TextBuffer buf = new TextBuffer();
-    private final SnapshotChecker checker = new SnapshotChecker();
-    private final SnapshotText snapshotText = new SnapshotText();
-    private final GroupOrder groups = new GroupOrder();
+    private final WriteFrame frame = new WriteFrame();
+    private final TextBuffer buf = frame.buf;
+    private final SnapshotText snapshotText = frame.snapshotText;
+    private final GroupOrder groups = frame.groups;
     /** Bucket bounds that need formatting, by their bits: most histograms share a few bounds. */
     private final long[] boundBits = new long[BOUND_CACHE];
     private final byte[][] boundText = new byte[BOUND_CACHE][];
@@ -98,26 +91,8 @@ public final class OpenMetricsWriter {
      */
     public long write(OutputStream out, OpenMetricsOptions options, List<LabeledSnapshot> snapshots, String trailer)
             throws IOException {
-        Objects.requireNonNull(out, "out");
         Objects.requireNonNull(options, "options");
-        Objects.requireNonNull(trailer, "trailer");
-        if (snapshots.isEmpty()) {
-            return 0;
-        }
-        checker.checkAll(snapshots);
-        buf.open(out);
-        try {
-            writeData(snapshots, options);
-            if (!trailer.isEmpty()) {
-                buf.writeBytes(trailer.getBytes(StandardCharsets.UTF_8));
-            }
-            buf.writeBytes(EOF);
-            return buf.finish();
-        } finally {
-            buf.release();
-            snapshotText.release();
-            groups.release();
-        }
+        return frame.write(out, snapshots, trailer, EOF, () -> writeData(snapshots, options));
     }
 
     private void writeData(List<LabeledSnapshot> snapshots, OpenMetricsOptions options) throws IOException {
@@ -160,13 +135,13 @@ public final class OpenMetricsWriter {
         // The family name of a counter drops a trailing _total, which its sample puts back.
         int trim = counter && groups.nameEndsWith(g, TOTAL) ? TOTAL.length : 0;
         if (!metric.help().isEmpty()) {
-            buf.writeBytes(HELP);
+            buf.writeBytes(WriteFrame.HELP);
             groups.writeName(buf, g, trim);
             buf.writeByte(' ');
             buf.writeString(metric.help(), Escape.LABEL_VALUE);
             buf.writeByte('\n');
         }
-        buf.writeBytes(TYPE);
+        buf.writeBytes(WriteFrame.TYPE);
         groups.writeName(buf, g, trim);
         buf.writeByte(' ');
         buf.writeBytes(TYPE_WORDS[type]);
@@ -224,28 +199,17 @@ public final class OpenMetricsWriter {
         long cumulative = 0;
         for (Bucket b : h.buckets()) {
             cumulative += b.samples();
-            groups.writeName(buf, g);
-            buf.writeBytes(BUCKET);
-            buf.writeByte('{');
-            if (!snapshotText.noLabels()) {
-                snapshotText.writeLabels(buf);
-                buf.writeByte(',');
-            }
-            buf.writeBytes(LE);
+            frame.startBucket(g);
             writeBound(b.upperBound());
-            buf.writeByte('"');
-            buf.writeByte('}');
-            buf.writeByte(' ');
-            buf.writeUnsigned(cumulative);
-            snapshotText.writeTime(buf, s);
+            frame.endBucket(cumulative, s);
         }
         groups.writeName(buf, g);
-        buf.writeBytes(COUNT);
+        buf.writeBytes(WriteFrame.COUNT);
         snapshotText.writeLabelsAndSpace(buf);
         buf.writeUnsigned(h.count());
         snapshotText.writeTime(buf, s);
         groups.writeName(buf, g);
-        buf.writeBytes(SUM);
+        buf.writeBytes(WriteFrame.SUM);
         snapshotText.writeLabelsAndSpace(buf);
         buf.writeNumber(h.total());
         snapshotText.writeTime(buf, s);
@@ -254,7 +218,7 @@ public final class OpenMetricsWriter {
     /** Writes the gauge family {@code name + suffix} of the histogram points in {@code [from, to)}. */
     private void writeExtraFamily(List<LabeledSnapshot> snapshots, int g, byte[] suffix, int from, int to)
             throws IOException {
-        buf.writeBytes(TYPE);
+        buf.writeBytes(WriteFrame.TYPE);
         groups.writeName(buf, g);
         buf.writeBytes(suffix);
         buf.writeByte(' ');

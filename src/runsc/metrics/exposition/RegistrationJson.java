@@ -25,26 +25,13 @@ final class RegistrationJson {
     private RegistrationJson() {}
 
     static MetricRegistration registration(JsonValue value, String path) throws InvalidRegistrationException {
-        JsonObject object = object(value, path);
         List<RegisteredMetric> metrics = List.of();
         List<String> stages = List.of();
-        for (Map.Entry<String, JsonValue> member : object.members().entrySet()) {
-            String key = match(member.getKey(), "metrics", "stages");
-            if (key == null || member.getValue() instanceof JsonNull) {
-                continue;
-            }
-            String at = path + "." + member.getKey();
-            switch (key) {
-                case "metrics" -> {
-                    var list = new ArrayList<RegisteredMetric>();
-                    List<JsonValue> elements = array(member.getValue(), at);
-                    for (int i = 0; i < elements.size(); i++) {
-                        list.add(metric(elements.get(i), at + "[" + i + "]"));
-                    }
-                    metrics = list;
-                }
-                case "stages" -> stages = strings(member.getValue(), at);
-                default -> throw new IllegalStateException(key);
+        for (Member m : members(value, path, "metrics", "stages")) {
+            switch (m.field()) {
+                case "metrics" -> metrics = list(m.value(), m.path(), RegistrationJson::metric);
+                case "stages" -> stages = strings(m.value(), m.path());
+                default -> throw new IllegalStateException(m.field());
             }
         }
         return new MetricRegistration(metrics, stages);
@@ -62,16 +49,11 @@ final class RegistrationJson {
             // A null element decodes to a nil pointer, whose getters return zero values.
             return new RegisteredMetric(name, prometheusName, description, cumulative, type, fields, bounds);
         }
-        JsonObject object = object(value, path);
-        for (Map.Entry<String, JsonValue> member : object.members().entrySet()) {
-            String key = match(member.getKey(), "name", "prometheus_name", "description", "cumulative",
-                    "sync", "type", "units", "fields", "distribution_bucket_lower_bounds");
-            if (key == null || member.getValue() instanceof JsonNull) {
-                continue;
-            }
-            JsonValue v = member.getValue();
-            String at = path + "." + member.getKey();
-            switch (key) {
+        for (Member m : members(value, path, "name", "prometheus_name", "description", "cumulative", "sync", "type",
+                "units", "fields", "distribution_bucket_lower_bounds")) {
+            JsonValue v = m.value();
+            String at = m.path();
+            switch (m.field()) {
                 case "name" -> name = string(v, at);
                 case "prometheus_name" -> prometheusName = string(v, at);
                 case "description" -> description = string(v, at);
@@ -79,26 +61,11 @@ final class RegistrationJson {
                 case "sync" -> bool(v, at);
                 case "type" -> type = (int) integer(v, at, INT32_MIN, INT32_MAX, "an int32");
                 case "units" -> integer(v, at, INT32_MIN, INT32_MAX, "an int32");
-                case "fields" -> {
-                    var list = new ArrayList<MetricField>();
-                    List<JsonValue> elements = array(v, at);
-                    for (int i = 0; i < elements.size(); i++) {
-                        list.add(field(elements.get(i), at + "[" + i + "]"));
-                    }
-                    fields = list;
-                }
-                case "distribution_bucket_lower_bounds" -> {
-                    var list = new ArrayList<Long>();
-                    List<JsonValue> elements = array(v, at);
-                    for (int i = 0; i < elements.size(); i++) {
-                        JsonValue e = elements.get(i);
-                        // Go leaves a null element of a []int64 at 0.
-                        list.add(e instanceof JsonNull ? 0L
-                                : integer(e, at + "[" + i + "]", Long.MIN_VALUE, Long.MAX_VALUE, "an int64"));
-                    }
-                    bounds = list;
-                }
-                default -> throw new IllegalStateException(key);
+                case "fields" -> fields = list(v, at, RegistrationJson::field);
+                // Go leaves a null element of a []int64 at 0.
+                case "distribution_bucket_lower_bounds" -> bounds = list(v, at, (e, p) -> e instanceof JsonNull ? 0L
+                        : integer(e, p, Long.MIN_VALUE, Long.MAX_VALUE, "an int64"));
+                default -> throw new IllegalStateException(m.field());
             }
         }
         return new RegisteredMetric(name, prometheusName, description, cumulative, type, fields, bounds);
@@ -110,20 +77,59 @@ final class RegistrationJson {
         if (value instanceof JsonNull) {
             return new MetricField(name, allowed);
         }
-        JsonObject object = object(value, path);
-        for (Map.Entry<String, JsonValue> member : object.members().entrySet()) {
-            String key = match(member.getKey(), "field_name", "allowed_values");
-            if (key == null || member.getValue() instanceof JsonNull) {
-                continue;
-            }
-            String at = path + "." + member.getKey();
-            switch (key) {
-                case "field_name" -> name = string(member.getValue(), at);
-                case "allowed_values" -> allowed = strings(member.getValue(), at);
-                default -> throw new IllegalStateException(key);
+        for (Member m : members(value, path, "field_name", "allowed_values")) {
+            switch (m.field()) {
+                case "field_name" -> name = string(m.value(), m.path());
+                case "allowed_values" -> allowed = strings(m.value(), m.path());
+                default -> throw new IllegalStateException(m.field());
             }
         }
         return new MetricField(name, allowed);
+    }
+
+    /**
+     * A member of a JSON object that fills a struct field.
+     *
+     * @param field the name of the field it fills
+     * @param value its value, not {@code null}
+     * @param path  its JSON path, for messages
+     */
+    private record Member(String field, JsonValue value, String path) {}
+
+    /** Decodes one value of a JSON array; {@code path} names the element. */
+    @FunctionalInterface
+    private interface ElementDecoder<T> {
+        T decode(JsonValue value, String path) throws InvalidRegistrationException;
+    }
+
+    /**
+     * Returns, in document order, the members of the object {@code value} that fill one of
+     * {@code fields}, as Go decodes a struct: keys are matched by {@link #match}, and members that fill
+     * no field or are {@code null} (the field keeps its value) are left out. A later member for the
+     * same field comes later, so it wins.
+     */
+    private static List<Member> members(JsonValue value, String path, String... fields)
+            throws InvalidRegistrationException {
+        JsonObject object = object(value, path);
+        List<Member> members = new ArrayList<>(object.members().size());
+        for (Map.Entry<String, JsonValue> member : object.members().entrySet()) {
+            String field = match(member.getKey(), fields);
+            if (field != null && !(member.getValue() instanceof JsonNull)) {
+                members.add(new Member(field, member.getValue(), path + "." + member.getKey()));
+            }
+        }
+        return members;
+    }
+
+    /** Decodes the array {@code value} element by element, each under its path {@code path[i]}. */
+    private static <T> List<T> list(JsonValue value, String path, ElementDecoder<T> element)
+            throws InvalidRegistrationException {
+        List<JsonValue> elements = array(value, path);
+        var list = new ArrayList<T>(elements.size());
+        for (int i = 0; i < elements.size(); i++) {
+            list.add(element.decode(elements.get(i), path + "[" + i + "]"));
+        }
+        return list;
     }
 
     /**
@@ -166,13 +172,7 @@ final class RegistrationJson {
     }
 
     private static List<String> strings(JsonValue value, String path) throws InvalidRegistrationException {
-        List<JsonValue> elements = array(value, path);
-        var list = new ArrayList<String>(elements.size());
-        for (int i = 0; i < elements.size(); i++) {
-            JsonValue e = elements.get(i);
-            list.add(e instanceof JsonNull ? "" : string(e, path + "[" + i + "]"));
-        }
-        return list;
+        return list(value, path, (e, p) -> e instanceof JsonNull ? "" : string(e, p));
     }
 
     private static boolean bool(JsonValue value, String path) throws InvalidRegistrationException {

@@ -2,6 +2,7 @@
 package runsc.metrics.sim;
 
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -63,8 +64,10 @@ public record SandboxOptions(String id, String podName, String namespace, String
      * @param namespace the namespace
      */
     public SandboxOptions withPod(String pod, String namespace) {
-        return new SandboxOptions(id, pod, namespace, metricServerAddress, fillerSeries, fault, seed, replyScript,
-                histogram, statsLimits);
+        return with(c -> {
+            c.podName = pod;
+            c.namespace = namespace;
+        });
     }
 
     /**
@@ -73,8 +76,7 @@ public record SandboxOptions(String id, String podName, String namespace, String
      * @param n the number of filler counters
      */
     public SandboxOptions withFillerSeries(int n) {
-        return new SandboxOptions(id, podName, namespace, metricServerAddress, n, fault, seed, replyScript,
-                histogram, statsLimits);
+        return with(c -> c.fillerSeries = n);
     }
 
     /**
@@ -83,8 +85,7 @@ public record SandboxOptions(String id, String podName, String namespace, String
      * @param f the fault
      */
     public SandboxOptions withFault(Fault f) {
-        return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, f, seed, replyScript,
-                histogram, statsLimits);
+        return with(c -> c.fault = f);
     }
 
     /**
@@ -93,8 +94,7 @@ public record SandboxOptions(String id, String podName, String namespace, String
      * @param s the seed
      */
     public SandboxOptions withSeed(long s) {
-        return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, fault, s, replyScript,
-                histogram, statsLimits);
+        return with(c -> c.seed = s);
     }
 
     /**
@@ -103,19 +103,59 @@ public record SandboxOptions(String id, String podName, String namespace, String
      * @param script the script
      */
     public SandboxOptions withReplyScript(ReplyScript script) {
-        return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, fault, seed,
-                Objects.requireNonNull(script, "script"), histogram, statsLimits);
+        Objects.requireNonNull(script, "script");
+        return with(c -> c.replyScript = script);
     }
 
     /** {@return these options with the histogram registered and sampled (see {@code histogram})} */
     public SandboxOptions withHistogram() {
-        return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, fault, seed,
-                replyScript, true, statsLimits);
+        return with(c -> c.histogram = true);
     }
 
     /** {@return these options with the stats a runsc with limits would send (see {@code statsLimits})} */
     public SandboxOptions withStatsLimits() {
-        return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, fault, seed, replyScript,
-                histogram, true);
+        return with(c -> c.statsLimits = true);
+    }
+
+    /** {@return a copy of these options, changed by {@code change} and checked again} */
+    private SandboxOptions with(Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
+        return c.build();
+    }
+
+    /**
+     * A changeable copy of the components, so that each wither names the ones it changes instead of
+     * passing all ten in order (where two booleans or two strings could trade places unnoticed).
+     */
+    private static final class Copy {
+        private final String id;
+        private String podName;
+        private String namespace;
+        private final String metricServerAddress;
+        private int fillerSeries;
+        private Fault fault;
+        private long seed;
+        private ReplyScript replyScript;
+        private boolean histogram;
+        private boolean statsLimits;
+
+        private Copy(SandboxOptions o) {
+            id = o.id;
+            podName = o.podName;
+            namespace = o.namespace;
+            metricServerAddress = o.metricServerAddress;
+            fillerSeries = o.fillerSeries;
+            fault = o.fault;
+            seed = o.seed;
+            replyScript = o.replyScript;
+            histogram = o.histogram;
+            statsLimits = o.statsLimits;
+        }
+
+        private SandboxOptions build() {
+            return new SandboxOptions(id, podName, namespace, metricServerAddress, fillerSeries, fault, seed,
+                    replyScript, histogram, statsLimits);
+        }
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The configuration of one metric server: what the scrape, the routes and the transports read.
@@ -98,8 +99,7 @@ public record ServerConfig(String rootText, String address, String exporterPrefi
      * @return the new configuration
      */
     public ServerConfig withAddress(String newAddress) {
-        return new ServerConfig(rootText, newAddress, exporterPrefix, maxParallel, maxConcurrentScrapes, scrapeDeadline,
-                minSandboxTimeout, refreshInterval, limits, openMetrics, tls);
+        return with(c -> c.address = newAddress);
     }
 
     /**
@@ -110,8 +110,10 @@ public record ServerConfig(String rootText, String address, String exporterPrefi
      * @return the new configuration
      */
     public ServerConfig withDeadlines(Duration scrape, Duration minSandbox) {
-        return new ServerConfig(rootText, address, exporterPrefix, maxParallel, maxConcurrentScrapes, scrape,
-                minSandbox, refreshInterval, limits, openMetrics, tls);
+        return with(c -> {
+            c.scrapeDeadline = scrape;
+            c.minSandboxTimeout = minSandbox;
+        });
     }
 
     /**
@@ -121,8 +123,7 @@ public record ServerConfig(String rootText, String address, String exporterPrefi
      * @return the new configuration
      */
     public ServerConfig withRefreshInterval(Duration interval) {
-        return new ServerConfig(rootText, address, exporterPrefix, maxParallel, maxConcurrentScrapes, scrapeDeadline,
-                minSandboxTimeout, interval, limits, openMetrics, tls);
+        return with(c -> c.refreshInterval = interval);
     }
 
     /**
@@ -132,8 +133,7 @@ public record ServerConfig(String rootText, String address, String exporterPrefi
      * @return the new configuration
      */
     public ServerConfig withMaxConcurrentScrapes(int scrapes) {
-        return new ServerConfig(rootText, address, exporterPrefix, maxParallel, scrapes, scrapeDeadline,
-                minSandboxTimeout, refreshInterval, limits, openMetrics, tls);
+        return with(c -> c.maxConcurrentScrapes = scrapes);
     }
 
     /**
@@ -143,8 +143,7 @@ public record ServerConfig(String rootText, String address, String exporterPrefi
      * @return the new configuration
      */
     public ServerConfig withLimits(TransportLimits newLimits) {
-        return new ServerConfig(rootText, address, exporterPrefix, maxParallel, maxConcurrentScrapes, scrapeDeadline,
-                minSandboxTimeout, refreshInterval, newLimits, openMetrics, tls);
+        return with(c -> c.limits = newLimits);
     }
 
     /**
@@ -154,8 +153,7 @@ public record ServerConfig(String rootText, String address, String exporterPrefi
      * @return the new configuration
      */
     public ServerConfig withOpenMetrics(boolean enabled) {
-        return new ServerConfig(rootText, address, exporterPrefix, maxParallel, maxConcurrentScrapes, scrapeDeadline,
-                minSandboxTimeout, refreshInterval, limits, enabled, tls);
+        return with(c -> c.openMetrics = enabled);
     }
 
     /**
@@ -165,7 +163,50 @@ public record ServerConfig(String rootText, String address, String exporterPrefi
      * @return the new configuration
      */
     public ServerConfig withTls(Optional<TlsSettings> settings) {
-        return new ServerConfig(rootText, address, exporterPrefix, maxParallel, maxConcurrentScrapes, scrapeDeadline,
-                minSandboxTimeout, refreshInterval, limits, openMetrics, settings);
+        return with(c -> c.tls = settings);
+    }
+
+    /** {@return a copy of this configuration, changed by {@code change} and validated again} */
+    private ServerConfig with(Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
+        return c.build();
+    }
+
+    /**
+     * A changeable copy of the components, so that each wither names the ones it changes instead of
+     * passing all eleven in order (where two {@link Duration}s could trade places unnoticed).
+     */
+    private static final class Copy {
+        private final String rootText;
+        private String address;
+        private final String exporterPrefix;
+        private final int maxParallel;
+        private int maxConcurrentScrapes;
+        private Duration scrapeDeadline;
+        private Duration minSandboxTimeout;
+        private Duration refreshInterval;
+        private TransportLimits limits;
+        private boolean openMetrics;
+        private Optional<TlsSettings> tls;
+
+        private Copy(ServerConfig c) {
+            rootText = c.rootText;
+            address = c.address;
+            exporterPrefix = c.exporterPrefix;
+            maxParallel = c.maxParallel;
+            maxConcurrentScrapes = c.maxConcurrentScrapes;
+            scrapeDeadline = c.scrapeDeadline;
+            minSandboxTimeout = c.minSandboxTimeout;
+            refreshInterval = c.refreshInterval;
+            limits = c.limits;
+            openMetrics = c.openMetrics;
+            tls = c.tls;
+        }
+
+        private ServerConfig build() {
+            return new ServerConfig(rootText, address, exporterPrefix, maxParallel, maxConcurrentScrapes,
+                    scrapeDeadline, minSandboxTimeout, refreshInterval, limits, openMetrics, tls);
+        }
     }
 }
