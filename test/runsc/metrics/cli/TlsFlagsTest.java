@@ -8,10 +8,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import runsc.metrics.testing.TestCertificates;
 
 /**
@@ -20,22 +19,11 @@ import runsc.metrics.testing.TestCertificates;
  * the problem (both files for a key that is not the certificate's).
  */
 class TlsFlagsTest {
-    private static TestCertificates certs;
+    @RegisterExtension
+    static final TestCertificates certs = TestCertificates.perClass();
 
     @TempDir
     Path root;
-
-    @BeforeAll
-    static void makeCertificates() throws IOException {
-        certs = TestCertificates.create();
-    }
-
-    @AfterAll
-    static void removeCertificates() throws IOException {
-        if (certs != null) {
-            certs.close();
-        }
-    }
 
     private CliTest.Result serveOn(String address, String... flags) {
         String[] args = new String[3 + flags.length];
