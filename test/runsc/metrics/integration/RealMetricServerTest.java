@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import runsc.metrics.testing.Daemon;
 import runsc.metrics.testing.LockHolder;
 import runsc.metrics.testing.Proc;
 import runsc.metrics.testing.ProcResult;

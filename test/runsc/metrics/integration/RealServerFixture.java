@@ -11,6 +11,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import runsc.metrics.testing.Cleanup;
+import runsc.metrics.testing.Daemon;
 import runsc.metrics.testing.RealRoot;
 import runsc.metrics.testing.RealRunsc;
 import runsc.metrics.testing.RuntimeImage;
