@@ -9,15 +9,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import runsc.metrics.testing.EventCaptures;
+import runsc.metrics.testing.ScratchDir;
 
 /** {@link ControlClient#containerStats} against a bare peer that answers with the real captured bytes. */
 class ContainerStatsCallTest {
@@ -36,11 +35,7 @@ class ContainerStatsCallTest {
     @AfterEach
     void stop() throws IOException {
         server.close();
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        ScratchDir.deleteTree(root);
     }
 
     private static long in(long millis) {

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +29,7 @@ import runsc.metrics.json.JsonObject;
 import runsc.metrics.json.JsonString;
 import runsc.metrics.json.JsonValue;
 import runsc.metrics.testing.EventCaptures;
+import runsc.metrics.testing.ScratchDir;
 
 class SimEventStatsTest {
     private static final Duration REPLY_WAIT = Duration.ofSeconds(10);
@@ -47,11 +47,7 @@ class SimEventStatsTest {
     @AfterEach
     void stop() throws IOException {
         sandbox.close();
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        ScratchDir.deleteTree(root);
     }
 
     private static long in(long millis) {
