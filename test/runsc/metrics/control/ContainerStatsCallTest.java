@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
@@ -15,19 +14,19 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import runsc.metrics.testing.EventCaptures;
-import runsc.metrics.testing.ScratchDir;
 
 /** {@link ControlClient#containerStats} against a bare peer that answers with the real captured bytes. */
 class ContainerStatsCallTest {
     private final ControlClient client = new ControlClient();
-    private Path root;
+    @TempDir
+    Path root;
     private Path sock;
     private RawServer server;
 
     @BeforeEach
     void start() throws IOException {
-        root = Files.createTempDirectory(Path.of("/tmp"), "cs");
         sock = root.resolve("raw.sock");
         server = new RawServer(sock);
     }
@@ -35,7 +34,6 @@ class ContainerStatsCallTest {
     @AfterEach
     void stop() throws IOException {
         server.close();
-        ScratchDir.deleteTree(root);
     }
 
     private static long in(long millis) {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import runsc.metrics.control.ContainerStats;
 import runsc.metrics.control.ControlClient;
 import runsc.metrics.control.ControlException;
@@ -29,25 +29,23 @@ import runsc.metrics.json.JsonObject;
 import runsc.metrics.json.JsonString;
 import runsc.metrics.json.JsonValue;
 import runsc.metrics.testing.EventCaptures;
-import runsc.metrics.testing.ScratchDir;
 
 class SimEventStatsTest {
     private static final Duration REPLY_WAIT = Duration.ofSeconds(10);
 
     private final ControlClient client = new ControlClient();
-    private Path root;
+    @TempDir
+    Path root;
     private SimulatedSandbox sandbox;
 
     @BeforeEach
     void start() throws IOException {
-        root = Files.createTempDirectory(Path.of("/tmp"), "se");
         sandbox = SimulatedSandbox.start(root, SandboxOptions.of("sb1", "addr").withSeed(7));
     }
 
     @AfterEach
     void stop() throws IOException {
         sandbox.close();
-        ScratchDir.deleteTree(root);
     }
 
     private static long in(long millis) {
