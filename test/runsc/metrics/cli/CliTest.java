@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -28,6 +31,19 @@ class CliTest {
 
     static Result run(String... args) {
         return run(Map.of(), args);
+    }
+
+    /** {@code metric-server} over {@code root}, serving on {@code address}, with {@code flags} after the subcommand. */
+    static Result serve(Path root, String address, String... flags) {
+        List<String> args = new ArrayList<>(List.of("--root=" + root, "--metric-server=" + address, "metric-server"));
+        args.addAll(List.of(flags));
+        return run(args.toArray(String[]::new));
+    }
+
+    /** The command failed (status 128) with exactly {@code stderr}. */
+    static void assertFailsWith(String stderr, Result r) {
+        assertEquals(128, r.status(), r::err);
+        assertEquals(stderr, r.err());
     }
 
     @Test

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class FlagSetTest {
     private final FlagSet flags = new FlagSet("t");
@@ -57,22 +59,19 @@ class FlagSetTest {
         assertEquals(List.of("a:stall", "b:close"), faults.get());
     }
 
-    @Test
-    void reportsErrorsInGoWords() {
-        assertEquals("flag provided but not defined: -bogus",
-                assertThrows(UsageException.class, () -> flags.parse(List.of("--bogus", "x"))).getMessage());
-        assertEquals("flag needs an argument: -exporter-prefix",
-                assertThrows(UsageException.class, () -> flags.parse(List.of("-exporter-prefix"))).getMessage());
-        assertEquals("invalid value \"x\" for flag -n: parse error",
-                assertThrows(UsageException.class, () -> flags.parse(List.of("-n=x"))).getMessage());
-        assertEquals("invalid value \"99999999999\" for flag -n: value out of range",
-                assertThrows(UsageException.class, () -> flags.parse(List.of("-n", "99999999999"))).getMessage());
-        assertEquals("invalid boolean value \"yes\" for -debug: parse error",
-                assertThrows(UsageException.class, () -> flags.parse(List.of("-debug=yes"))).getMessage());
-        assertEquals("bad flag syntax: ---n",
-                assertThrows(UsageException.class, () -> flags.parse(List.of("---n"))).getMessage());
-        assertEquals("bad flag syntax: -=x",
-                assertThrows(UsageException.class, () -> flags.parse(List.of("-=x"))).getMessage());
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            --bogus x        | flag provided but not defined: -bogus
+            -exporter-prefix | flag needs an argument: -exporter-prefix
+            -n=x             | invalid value "x" for flag -n: parse error
+            -n 99999999999   | invalid value "99999999999" for flag -n: value out of range
+            -debug=yes       | invalid boolean value "yes" for -debug: parse error
+            ---n             | bad flag syntax: ---n
+            -=x              | bad flag syntax: -=x
+            """)
+    void reportsErrorsInGoWords(String args, String message) {
+        List<String> argv = List.of(args.split(" "));
+        assertEquals(message, assertThrows(UsageException.class, () -> flags.parse(argv)).getMessage());
     }
 
     @Test

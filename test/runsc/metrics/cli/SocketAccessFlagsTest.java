@@ -17,17 +17,8 @@ class SocketAccessFlagsTest {
     @TempDir
     Path root;
 
-    private CliTest.Result serveOn(String address, String... flags) {
-        String[] args = new String[3 + flags.length];
-        args[0] = "--root=" + root;
-        args[1] = "--metric-server=" + address;
-        args[2] = "metric-server";
-        System.arraycopy(flags, 0, args, 3, flags.length);
-        return CliTest.run(args);
-    }
-
     private CliTest.Result serve(String... flags) {
-        return serveOn(root.resolve("m.sock").toString(), flags);
+        return CliTest.serve(root, root.resolve("m.sock").toString(), flags);
     }
 
     @Test
@@ -43,41 +34,35 @@ class SocketAccessFlagsTest {
 
     @Test
     void anUnknownUserIsAStartUpError() {
-        CliTest.Result r = serve("--socket-allow-users=root,no-such-user-h10");
-        assertEquals(128, r.status());
-        assertEquals("invalid value \"root,no-such-user-h10\" for flag -socket-allow-users: \"no-such-user-h10\" "
-                + "is neither a known user nor a number\n", r.err());
+        CliTest.assertFailsWith("invalid value \"root,no-such-user-h10\" for flag -socket-allow-users: \"no-such-user-h10\" "
+                + "is neither a known user nor a number\n",
+                serve("--socket-allow-users=root,no-such-user-h10"));
     }
 
     @Test
     void anUnknownGroupIsAStartUpError() {
-        CliTest.Result r = serve("--socket-allow-groups=no-such-group-h10");
-        assertEquals(128, r.status());
-        assertEquals("invalid value \"no-such-group-h10\" for flag -socket-allow-groups: \"no-such-group-h10\" "
-                + "is neither a known group nor a number\n", r.err());
-        r = serve("--socket-group=no-such-group-h10");
-        assertEquals(128, r.status());
-        assertEquals("invalid value \"no-such-group-h10\" for flag -socket-group: \"no-such-group-h10\" "
-                + "is neither a known group nor a number\n", r.err());
+        CliTest.assertFailsWith("invalid value \"no-such-group-h10\" for flag -socket-allow-groups: \"no-such-group-h10\" "
+                + "is neither a known group nor a number\n",
+                serve("--socket-allow-groups=no-such-group-h10"));
+        CliTest.assertFailsWith("invalid value \"no-such-group-h10\" for flag -socket-group: \"no-such-group-h10\" "
+                + "is neither a known group nor a number\n",
+                serve("--socket-group=no-such-group-h10"));
     }
 
     @Test
     void anEmptyOrSignedEntryIsRefused() {
-        CliTest.Result r = serve("--socket-allow-users=root,,daemon");
-        assertEquals(128, r.status());
-        assertEquals("invalid value \"root,,daemon\" for flag -socket-allow-users: \"root,,daemon\" has an empty entry\n",
-                r.err());
-        r = serve("--socket-allow-groups=-1");
-        assertEquals(128, r.status());
-        assertEquals("invalid value \"-1\" for flag -socket-allow-groups: \"-1\" is not a group name or a number\n",
-                r.err());
+        CliTest.assertFailsWith("invalid value \"root,,daemon\" for flag -socket-allow-users: \"root,,daemon\" has an "
+                + "empty entry\n",
+                serve("--socket-allow-users=root,,daemon"));
+        CliTest.assertFailsWith("invalid value \"-1\" for flag -socket-allow-groups: \"-1\" is not a group name or a "
+                + "number\n",
+                serve("--socket-allow-groups=-1"));
     }
 
     @Test
     void socketFlagsWithATcpAddressAreRefused() {
-        CliTest.Result r = serveOn("127.0.0.1:0", "--socket-mode=0660");
-        assertEquals(128, r.status());
-        assertEquals("cannot listen on TCP address \"127.0.0.1:0\": the socket mode, group and allow-list flags apply "
-                + "to a Unix socket address only\n", r.err());
+        CliTest.assertFailsWith("cannot listen on TCP address \"127.0.0.1:0\": the socket mode, group and allow-list "
+                + "flags apply to a Unix socket address only\n",
+                CliTest.serve(root, "127.0.0.1:0", "--socket-mode=0660"));
     }
 }

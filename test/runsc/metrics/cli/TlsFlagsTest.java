@@ -8,10 +8,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import runsc.metrics.testing.TestCertificates;
 
 /**
@@ -20,34 +19,14 @@ import runsc.metrics.testing.TestCertificates;
  * the problem (both files for a key that is not the certificate's).
  */
 class TlsFlagsTest {
-    private static TestCertificates certs;
+    @RegisterExtension
+    static final TestCertificates certs = TestCertificates.perClass();
 
     @TempDir
     Path root;
 
-    @BeforeAll
-    static void makeCertificates() throws IOException {
-        certs = TestCertificates.create();
-    }
-
-    @AfterAll
-    static void removeCertificates() throws IOException {
-        if (certs != null) {
-            certs.close();
-        }
-    }
-
-    private CliTest.Result serveOn(String address, String... flags) {
-        String[] args = new String[3 + flags.length];
-        args[0] = "--root=" + root;
-        args[1] = "--metric-server=" + address;
-        args[2] = "metric-server";
-        System.arraycopy(flags, 0, args, 3, flags.length);
-        return CliTest.run(args);
-    }
-
     private CliTest.Result serve(String... flags) {
-        return serveOn("127.0.0.1:0", flags);
+        return CliTest.serve(root, "127.0.0.1:0", flags);
     }
 
     private static String cert(Path file) {
@@ -82,36 +61,33 @@ class TlsFlagsTest {
     void tlsFlagsWithAUnixSocketAreAUsageError() {
         Path socket = root.resolve("m.sock");
         assertUsageError("the -tls-* flags apply to a TCP -metric-server address only, not to the Unix socket \"" + socket
-                + "\"", serveOn(socket.toString(), cert(certs.serverCert()), key(certs.serverKey())));
+                + "\"", CliTest.serve(root, socket.toString(), cert(certs.serverCert()), key(certs.serverKey())));
         assertUsageError("the -tls-* flags apply to a TCP -metric-server address only, not to the Unix socket "
-                + "\"%RUNTIME_ROOT%/m.sock\"", serveOn("%RUNTIME_ROOT%/m.sock", "--tls-client-auth=none"));
+                + "\"%RUNTIME_ROOT%/m.sock\"", CliTest.serve(root, "%RUNTIME_ROOT%/m.sock", "--tls-client-auth=none"));
     }
 
     @Test
     void aKeyOfAnotherCertificateStopsTheServerNamingBothFiles() {
-        CliTest.Result r = serve(cert(certs.serverCert()), key(certs.clientKey()));
-        assertEquals(128, r.status());
-        assertEquals("TLS key file \"" + certs.clientKey() + "\" does not match TLS certificate file \"" + certs.serverCert()
+        CliTest.assertFailsWith("TLS key file \"" + certs.clientKey() + "\" does not match TLS certificate file \""
+                + certs.serverCert()
                 + "\": the key (EC) is not the private half of the first certificate's public key (RSA, subject "
-                + "CN=localhost)\n", r.err());
+                + "CN=localhost)\n",
+                serve(cert(certs.serverCert()), key(certs.clientKey())));
     }
 
     @Test
     void unreadableAndMalformedFilesStopTheServerNamingTheFile() throws IOException {
         Path missing = root.resolve("missing.pem");
-        CliTest.Result r = serve(cert(missing), key(certs.serverKey()));
-        assertEquals(128, r.status());
-        assertEquals("TLS certificate file \"" + missing + "\": no such file\n", r.err());
+        CliTest.assertFailsWith("TLS certificate file \"" + missing + "\": no such file\n",
+                serve(cert(missing), key(certs.serverKey())));
 
         Path garbage = Files.writeString(root.resolve("garbage.key"), "not a key\n");
-        r = serve(cert(certs.serverCert()), key(garbage));
-        assertEquals(128, r.status());
-        assertEquals("TLS key file \"" + garbage + "\": no PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY block "
-                + "(no PEM block at all)\n", r.err());
+        CliTest.assertFailsWith("TLS key file \"" + garbage + "\": no PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY block "
+                + "(no PEM block at all)\n",
+                serve(cert(certs.serverCert()), key(garbage)));
 
-        r = serve(cert(certs.serverCert()), key(certs.serverKey()), "--tls-client-ca-file=" + certs.serverKey());
-        assertEquals(128, r.status());
-        assertEquals("TLS client CA file \"" + certs.serverKey() + "\": no CERTIFICATE block (found RSA PRIVATE KEY)\n",
-                r.err());
+        CliTest.assertFailsWith("TLS client CA file \"" + certs.serverKey() + "\": no CERTIFICATE block (found RSA PRIVATE "
+                + "KEY)\n",
+                serve(cert(certs.serverCert()), key(certs.serverKey()), "--tls-client-ca-file=" + certs.serverKey()));
     }
 }

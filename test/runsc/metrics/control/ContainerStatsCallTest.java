@@ -7,28 +7,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import runsc.metrics.testing.EventCaptures;
 
 /** {@link ControlClient#containerStats} against a bare peer that answers with the real captured bytes. */
 class ContainerStatsCallTest {
     private final ControlClient client = new ControlClient();
-    private Path root;
+    @TempDir
+    Path root;
     private Path sock;
     private RawServer server;
 
     @BeforeEach
     void start() throws IOException {
-        root = Files.createTempDirectory(Path.of("/tmp"), "cs");
         sock = root.resolve("raw.sock");
         server = new RawServer(sock);
     }
@@ -36,11 +34,16 @@ class ContainerStatsCallTest {
     @AfterEach
     void stop() throws IOException {
         server.close();
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+    }
+
+    /** The peer's next reply, after which it keeps the connection open as a real sandbox does. */
+    private void answer(String reply) {
+        server.reply(reply.getBytes(StandardCharsets.US_ASCII), false);
+    }
+
+    /** How {@code c}'s stats call for a container fails, with a deadline {@code millis} from now. */
+    private ControlException failure(ControlClient c, String sandbox, String container, long millis) {
+        return assertThrows(ControlException.class, () -> c.containerStats(sandbox, sock, container, in(millis)));
     }
 
     private static long in(long millis) {
@@ -51,7 +54,7 @@ class ContainerStatsCallTest {
     void sendsTheRequestBytesRunscSendsAndDecodesTheRealReply() throws Exception {
         for (EventCaptures.Capture c : EventCaptures.all()) {
             // The real sandbox keeps the connection open after replying: the reply must be framed.
-            server.reply(c.reply().getBytes(StandardCharsets.US_ASCII), false);
+            answer(c.reply());
             ContainerStats stats = client.containerStats("sb", sock, c.containerId(), in(5000));
             assertEquals(c.request(), new String(server.nextRequest(), StandardCharsets.US_ASCII), c.name());
             assertEquals(c.containerId(), stats.containerId());
@@ -63,18 +66,16 @@ class ContainerStatsCallTest {
     @Test
     void anUnknownContainerIsTheSandboxsError() {
         // What gVisor's loader answers for an ID it does not run (runsc/boot/loader.go findProcessLocked).
-        server.reply("{\"success\":false,\"err\":\"container \\\"nope\\\" not found\",\"result\":null}"
-                .getBytes(StandardCharsets.US_ASCII), false);
-        ControlException e = assertThrows(ControlException.class, () -> client.containerStats("sb", sock, "nope", in(5000)));
+        answer("{\"success\":false,\"err\":\"container \\\"nope\\\" not found\",\"result\":null}");
+        ControlException e = failure(client, "sb", "nope", 5000);
         assertEquals(ControlException.Kind.REMOTE, e.kind());
         assertEquals("sandbox sb: containerManager.Event failed: container \"nope\" not found", e.getMessage());
     }
 
     @Test
     void aMalformedReplyIsAProtocolErrorNamingTheSandboxSocketAndPath() {
-        server.reply("{\"success\":true,\"err\":\"\",\"result\":{\"event\":{\"id\":\"c1\",\"data\":{\"pids\":{\"current\":-3}}}}}"
-                .getBytes(StandardCharsets.US_ASCII), false);
-        ControlException e = assertThrows(ControlException.class, () -> client.containerStats("sb7", sock, "c1", in(5000)));
+        answer("{\"success\":true,\"err\":\"\",\"result\":{\"event\":{\"id\":\"c1\",\"data\":{\"pids\":{\"current\":-3}}}}}");
+        ControlException e = failure(client, "sb7", "c1", 5000);
         assertEquals(ControlException.Kind.PROTOCOL, e.kind());
         assertEquals("sandbox sb7: bad reply to containerManager.Event from " + sock
                 + ": result.event.data.pids.current: -3 is not a count (an integer from 0 to 9223372036854775807)",
@@ -84,9 +85,9 @@ class ContainerStatsCallTest {
     @Test
     void aReplyThatNeverCompletesTimesOutAtTheDeadline() {
         String reply = EventCaptures.named("single").reply();
-        server.reply(reply.substring(0, reply.length() - 1).getBytes(StandardCharsets.US_ASCII), false);
+        answer(reply.substring(0, reply.length() - 1));
         long t0 = System.nanoTime();
-        ControlException e = assertThrows(ControlException.class, () -> client.containerStats("sb", sock, "ev1", in(300)));
+        ControlException e = failure(client, "sb", "ev1", 300);
         assertEquals(ControlException.Kind.TIMEOUT, e.kind());
         assertTrue(e.getMessage().startsWith("sandbox sb: no reply to containerManager.Event from " + sock + " within "),
                 e.getMessage());
@@ -97,15 +98,15 @@ class ContainerStatsCallTest {
     @Test
     void aReplyOverTheSizeCapIsRefused() {
         ControlClient small = new ControlClient(100, 64);
-        server.reply(EventCaptures.named("single").reply().getBytes(StandardCharsets.US_ASCII), false);
-        ControlException e = assertThrows(ControlException.class, () -> small.containerStats("sb", sock, "ev1", in(5000)));
+        answer(EventCaptures.named("single").reply());
+        ControlException e = failure(small, "sb", "ev1", 5000);
         assertEquals(ControlException.Kind.PROTOCOL, e.kind());
         assertTrue(e.getMessage().contains("larger than the limit of 100 bytes"), e.getMessage());
     }
 
     @Test
     void cpuOfTheRealSingleContainerIsTheSandboxsAccountingWithoutAHostCgroup() throws Exception {
-        server.reply(EventCaptures.named("single").reply().getBytes(StandardCharsets.US_ASCII), false);
+        answer(EventCaptures.named("single").reply());
         ContainerStats stats = client.containerStats("sb", sock, "ev1", in(5000));
         assertEquals(20_000_000L, stats.cpuNanos(OptionalLong.empty()));
         assertEquals(391_207_795L, stats.cpuNanos(OptionalLong.of(391_207_795L)),

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import runsc.metrics.testing.Daemon;
 import runsc.metrics.testing.RuntimeImage;
 import runsc.metrics.testing.ScratchDir;
 import runsc.metrics.testing.Tools;

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import runsc.metrics.testing.Daemon;
 import runsc.metrics.testing.ProcResult;
 import runsc.metrics.testing.RuntimeImage;
 import runsc.metrics.testing.ScratchDir;

@@ -21,6 +21,7 @@ import runsc.metrics.json.JsonObject;
 import runsc.metrics.server.StatsWriter;
 import runsc.metrics.sim.SandboxOptions;
 import runsc.metrics.sim.Simulation;
+import runsc.metrics.testing.Daemon;
 import runsc.metrics.testing.RuntimeImage;
 import runsc.metrics.testing.ScratchDir;
 import runsc.metrics.testing.Tools;

@@ -18,6 +18,7 @@ import runsc.metrics.json.JsonException;
 import runsc.metrics.json.JsonObject;
 import runsc.metrics.json.JsonString;
 import runsc.metrics.json.JsonValue;
+import runsc.metrics.testing.Daemon;
 import runsc.metrics.testing.ScratchDir;
 import runsc.metrics.testing.Tools;
 

@@ -22,6 +22,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import runsc.metrics.testing.Cleanup;
+import runsc.metrics.testing.Daemon;
 import runsc.metrics.testing.LockHolder;
 import runsc.metrics.testing.ProcResult;
 import runsc.metrics.testing.RealRoot;

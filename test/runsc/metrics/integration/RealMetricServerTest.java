@@ -13,19 +13,16 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import runsc.metrics.testing.Cleanup;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import runsc.metrics.testing.Daemon;
 import runsc.metrics.testing.LockHolder;
 import runsc.metrics.testing.Proc;
 import runsc.metrics.testing.ProcResult;
-import runsc.metrics.testing.RealRoot;
 import runsc.metrics.testing.RealRunsc;
 import runsc.metrics.testing.RealSandbox;
-import runsc.metrics.testing.RuntimeImage;
 import runsc.metrics.testing.SandboxSpec;
-import runsc.metrics.testing.ScratchDir;
 import runsc.metrics.testing.Tools;
 
 /**
@@ -45,42 +42,15 @@ class RealMetricServerTest {
             "runsc_meta_num_sandboxes_broken_metrics", "runsc_meta_num_sandboxes_total",
             "runsc_meta_num_sandboxes_checkpointed", "runsc_meta_num_sandboxes_restored", "process_start_time_seconds");
 
-    private static RealRoot root;
-    private static ScratchDir dir;
+    @RegisterExtension
+    static final RealServerFixture fixture = new RealServerFixture("rs");
     private static Daemon server;
 
     @BeforeAll
     static void startSandboxesAndServer() throws IOException, InterruptedException {
-        RealRunsc.assumeAvailable();
-        Curl.assumeInstalled();
-        dir = ScratchDir.create("rs");
-        root = RealRoot.create();
-        root.start(SandboxSpec.pod("sb1", "web-0", "prod"));
-        root.start(SandboxSpec.plain("sb2"));
-        server = startServer(root.metricServerAddress(), "metric-server");
-    }
-
-    private static Daemon startServer(String address, String name) throws IOException, InterruptedException {
-        Path pidFile = dir.resolve(name + ".pid");
-        Daemon d = Daemon.start(name, RuntimeImage.command("--root=" + root.path(), "--metric-server=" + address,
-                "metric-server", "--pid-file=" + pidFile), dir.path());
-        d.awaitFile(pidFile, SimulatedServer.STARTUP);
-        return d;
-    }
-
-    @AfterAll
-    static void stopAll() throws Exception {
-        Cleanup.closeAll(server, root, dir);
-    }
-
-    private static String scrape(String address) throws IOException, InterruptedException {
-        HttpReply reply = Curl.unix(Path.of(address), "/metrics");
-        assertEquals(200, reply.status(), reply::text);
-        return reply.text();
-    }
-
-    private static String scrape() throws IOException, InterruptedException {
-        return scrape(root.metricServerAddress());
+        fixture.root().start(SandboxSpec.pod("sb1", "web-0", "prod"));
+        fixture.root().start(SandboxSpec.plain("sb2"));
+        server = fixture.startServer(fixture.root().metricServerAddress(), "metric-server");
     }
 
     /** The sandbox's own series (not self metrics) in a server response. */
@@ -99,9 +69,9 @@ class RealMetricServerTest {
 
     @Test
     void servesForEachSandboxWhatRealRunscExportsPlusSelfMetrics() throws IOException, InterruptedException {
-        String body = scrape();
+        String body = fixture.scrape();
         for (String id : List.of("sb1", "sb2")) {
-            ProcResult real = RealRunsc.exportMetrics(root.path(), id);
+            ProcResult real = RealRunsc.exportMetrics(fixture.root().path(), id);
             assertEquals(0, real.exitCode(), real::describe);
             String realExposition = real.stdout().substring(0, real.stdout().lastIndexOf("Wrote "));
             List<Exposition.Sample> realSamples = Exposition.samples(realExposition);
@@ -146,14 +116,14 @@ class RealMetricServerTest {
 
     @Test
     void pausedSandboxIsStillServed() throws IOException, InterruptedException {
-        ProcResult paused = RealRunsc.run(List.of("--root=" + root.path(), "pause", "sb2"));
+        ProcResult paused = RealRunsc.run(List.of("--root=" + fixture.root().path(), "pause", "sb2"));
         assertEquals(0, paused.exitCode(), paused::describe);
         try {
-            String body = scrape();
+            String body = fixture.scrape();
             assertFalse(ownSeries(body, "sb2").isEmpty(), () -> "paused sb2 not served: " + body);
             assertEquals("1", value(Exposition.samplesWithLabel(body, "sandbox", "sb2"), "runsc_meta_sandbox_running"));
         } finally {
-            ProcResult resumed = RealRunsc.run(List.of("--root=" + root.path(), "resume", "sb2"));
+            ProcResult resumed = RealRunsc.run(List.of("--root=" + fixture.root().path(), "resume", "sb2"));
             assertEquals(0, resumed.exitCode(), resumed::describe);
         }
     }
@@ -161,20 +131,20 @@ class RealMetricServerTest {
     @Test
     void promtoolParsesTheResponseForRealSandboxes() throws IOException, InterruptedException {
         Promtool.assumeInstalled();
-        HttpReply reply = Curl.unix(Path.of(root.metricServerAddress()), "/metrics");
+        HttpReply reply = Curl.unix(Path.of(fixture.root().metricServerAddress()), "/metrics");
         assertEquals(200, reply.status());
         Promtool.assertParses(reply.body(), "/metrics of real sandboxes");
     }
 
     @Test
     void sigkilledSandboxIsDroppedOrNotRunningWhileOthersStay() throws IOException, InterruptedException {
-        RealSandbox victim = root.start(SandboxSpec.plain("victim"));
+        RealSandbox victim = fixture.root().start(SandboxSpec.plain("victim"));
         try {
-            String before = scrape();
+            String before = fixture.scrape();
             assertFalse(ownSeries(before, "victim").isEmpty(), "victim not served: " + before);
 
             victim.killSandboxProcess();
-            String after = scrape();
+            String after = fixture.scrape();
             for (String id : List.of("sb1", "sb2")) {
                 assertEquals(ownSeries(before, id), ownSeries(after, id), "series of " + id + " after the kill");
             }
@@ -201,26 +171,26 @@ class RealMetricServerTest {
     @Test
     void lockedNewSandboxIsSkippedThenTakenOnOnceReleased() throws IOException, InterruptedException {
         // A sandbox of its own server (same root, another address), so that no earlier scrape has seen it.
-        String address = dir.resolve("held.sock").toString();
-        RealSandbox held = root.start(SandboxSpec.plain("held").withMetricServer(address));
+        String address = fixture.resolve("held.sock").toString();
+        RealSandbox held = fixture.root().start(SandboxSpec.plain("held").withMetricServer(address));
         Daemon second = null;
         try {
             try (LockHolder _ = LockHolder.hold(held.lockFile())) {
-                second = startServer(address, "second-server");
+                second = fixture.startServer(address, "second-server");
                 for (int i = 0; i < 2; i++) {
-                    String body = scrape(address);
+                    String body = fixture.scrape(address);
                     assertEquals(Set.of(), namesOf(body, "held"), "served while its state file was locked");
                     assertEquals("0", value(Exposition.samples(body), "runsc_meta_num_sandboxes_total"));
                 }
             }
-            String body = scrape(address);
+            String body = fixture.scrape(address);
             String state = describe(held);
             assertTrue(namesOf(body, "held").containsAll(PER_SANDBOX), () -> "not taken on after the lock (" + state + "): "
                     + body);
             assertFalse(ownSeries(body, "held").isEmpty(), body);
             assertEquals("1", value(Exposition.samples(body), "runsc_meta_num_sandboxes_total"));
             assertEquals(Set.of(), namesOf(body, "sb1"), "a sandbox of another metric server was served");
-            assertEquals(Set.of(), namesOf(scrape(), "held"), "the first server served a sandbox of another address");
+            assertEquals(Set.of(), namesOf(fixture.scrape(), "held"), "the first server served a sandbox of another address");
         } finally {
             if (second != null) {
                 second.close();

@@ -29,6 +29,7 @@ import runsc.metrics.testing.Proc;
 import runsc.metrics.testing.ProcResult;
 import runsc.metrics.testing.RealRoot;
 import runsc.metrics.testing.RealRunsc;
+import runsc.metrics.testing.SandboxSpec;
 import runsc.metrics.testing.Tools;
 
 /**
@@ -72,8 +73,9 @@ class RealNetworkStatsTest {
         netns = root.path().getParent().getFileName().toString();
         check(Proc.run(List.of(ip.toString(), "netns", "add", netns)));
         check(Proc.run(List.of(ip.toString(), "-n", netns, "link", "set", "lo", "up")));
-        Files.writeString(bundle.resolve("config.json"), config("/var/run/netns/" + netns,
-                "/" + netns + "-" + ID));
+        SandboxSpec spec = SandboxSpec.plain(ID).withArgs(List.of("/usr/bin/python3", "-c", TRAFFIC))
+                .withNetworkNamespace("/var/run/netns/" + netns);
+        Files.writeString(bundle.resolve("config.json"), spec.configJson("/" + netns + "-" + ID));
         created = true;
         runsc(unshare, "create", "--bundle", bundle.toString(), ID);
         runsc(unshare, "start", ID);
@@ -149,36 +151,5 @@ class RealNetworkStatsTest {
 
     private static long in(long millis) {
         return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-    }
-
-    private static String config(String netnsPath, String cgroupsPath) {
-        StringBuilder args = new StringBuilder();
-        for (String line : TRAFFIC.split("\n")) {
-            args.append(line.replace("\\", "\\\\").replace("\"", "\\\"")).append("\\n");
-        }
-        return """
-                {
-                  "ociVersion": "1.0.0",
-                  "process": {
-                    "terminal": false,
-                    "user": {"uid": 0, "gid": 0},
-                    "args": ["/usr/bin/python3", "-c", "ARGS"],
-                    "env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
-                    "cwd": "/",
-                    "rlimits": [{"type": "RLIMIT_NOFILE", "hard": 1024, "soft": 1024}]
-                  },
-                  "root": {"path": "/", "readonly": true},
-                  "hostname": "runsc",
-                  "mounts": [
-                    {"destination": "/proc", "type": "proc", "source": "proc"},
-                    {"destination": "/dev", "type": "tmpfs", "source": "tmpfs"},
-                    {"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"]}
-                  ],
-                  "linux": {
-                    "cgroupsPath": "CGROUP",
-                    "namespaces": [{"type": "pid"}, {"type": "network", "path": "NETNS"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}]
-                  }
-                }
-                """.replace("ARGS", args).replace("CGROUP", cgroupsPath).replace("NETNS", netnsPath);
     }
 }

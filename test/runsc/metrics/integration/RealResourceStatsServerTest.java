@@ -7,22 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import runsc.metrics.json.Json;
 import runsc.metrics.json.JsonNumber;
 import runsc.metrics.json.JsonObject;
 import runsc.metrics.json.JsonValue;
-import runsc.metrics.testing.Cleanup;
 import runsc.metrics.testing.ProcResult;
-import runsc.metrics.testing.RealRoot;
 import runsc.metrics.testing.RealRunsc;
-import runsc.metrics.testing.RuntimeImage;
 import runsc.metrics.testing.SandboxSpec;
-import runsc.metrics.testing.ScratchDir;
 
 /**
  * {@code metric-server --resource-stats} over real sandboxes, end to end: for each container of a
@@ -36,39 +31,19 @@ class RealResourceStatsServerTest {
     private static final long MEMORY_TOLERANCE_BYTES = 2 << 20;
     private static final long CPU_TICK_NANOS = 10_000_000L;
 
-    private static RealRoot root;
-    private static ScratchDir dir;
-    private static Daemon server;
+    @RegisterExtension
+    static final RealServerFixture fixture = new RealServerFixture("rq");
 
     @BeforeAll
     static void startSandboxesAndServer() throws IOException, InterruptedException {
-        RealRunsc.assumeAvailable();
-        Curl.assumeInstalled();
-        dir = ScratchDir.create("rq");
-        root = RealRoot.create();
-        root.start(SandboxSpec.plain("rq1"));
-        root.start(SandboxSpec.pod("rqpod", "web-0", "prod"));
-        root.start(SandboxSpec.plain("rqapp")
+        fixture.root().start(SandboxSpec.plain("rq1"));
+        fixture.root().start(SandboxSpec.pod("rqpod", "web-0", "prod"));
+        fixture.root().start(SandboxSpec.plain("rqapp")
                 .withAnnotation(SandboxSpec.CONTAINER_TYPE, "container")
                 .withAnnotation("io.kubernetes.cri.sandbox-id", "rqpod")
                 .withAnnotation(SandboxSpec.SANDBOX_NAME, "web-0")
                 .withAnnotation(SandboxSpec.SANDBOX_NAMESPACE, "prod"));
-        Path pidFile = dir.resolve("server.pid");
-        server = Daemon.start("metric-server", RuntimeImage.command("--root=" + root.path(),
-                "--metric-server=" + root.metricServerAddress(), "metric-server", "--resource-stats",
-                "--pid-file=" + pidFile), dir.path());
-        server.awaitFile(pidFile, SimulatedServer.STARTUP);
-    }
-
-    @AfterAll
-    static void stopAll() throws Exception {
-        Cleanup.closeAll(server, root, dir);
-    }
-
-    private static String scrape() throws IOException, InterruptedException {
-        HttpReply reply = Curl.unix(Path.of(root.metricServerAddress()), "/metrics");
-        assertEquals(200, reply.status(), reply::text);
-        return reply.text();
+        fixture.startServer(fixture.root().metricServerAddress(), "server", "--resource-stats");
     }
 
     /** The value of one container's series, which must be there exactly once. */
@@ -82,10 +57,10 @@ class RealResourceStatsServerTest {
     @Test
     void everyContainersSeriesMatchRunscEventsStats() throws IOException, InterruptedException {
         for (String container : List.of("rq1", "rqpod", "rqapp")) {
-            String before = scrape();
-            ProcResult events = RealRunsc.run(List.of("--root=" + root.path(), "events", "--stats", container));
+            String before = fixture.scrape();
+            ProcResult events = RealRunsc.run(List.of("--root=" + fixture.root().path(), "events", "--stats", container));
             assertEquals(0, events.exitCode(), events::describe);
-            String after = scrape();
+            String after = fixture.scrape();
             JsonObject runsc = (JsonObject) Json.parse(events.stdout().strip());
 
             long cpuBefore = nanos(value(before, "runsc_container_cpu_usage_seconds_total", container));
@@ -118,7 +93,7 @@ class RealResourceStatsServerTest {
 
     @Test
     void theBodyParsesAndNoSandboxHasBrokenStats() throws IOException, InterruptedException {
-        String body = scrape();
+        String body = fixture.scrape();
         Promtool.assertParses(body.getBytes(StandardCharsets.UTF_8), "the body with --resource-stats");
         assertTrue(body.contains("\nrunsc_meta_num_sandboxes_broken_stats 0\n"), body);
         assertTrue(body.endsWith("\n# End of metric data.\n"), "the end marker stays last");

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import runsc.metrics.testing.Cleanup;
+import runsc.metrics.testing.Daemon;
 import runsc.metrics.testing.ProcResult;
 import runsc.metrics.testing.RealRunsc;
 import runsc.metrics.testing.RuntimeImage;

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import runsc.metrics.testing.Cleanup;
+import runsc.metrics.testing.Daemon;
 import runsc.metrics.testing.Proc;
 import runsc.metrics.testing.ProcResult;
 import runsc.metrics.testing.RuntimeImage;

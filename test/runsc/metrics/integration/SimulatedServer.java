@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import runsc.metrics.testing.Daemon;
 import runsc.metrics.testing.RuntimeImage;
 import runsc.metrics.testing.ScratchDir;
 

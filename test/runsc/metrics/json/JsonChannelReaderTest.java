@@ -68,32 +68,14 @@ class JsonChannelReaderTest {
 
     @Test
     void returnsAValueThatArrivesInPieces() throws IOException {
-        peerThread = Thread.ofPlatform().start(() -> {
-            try {
-                send("{\"success\":");
-                Thread.sleep(100);
-                send("true,\"err\":\"\",");
-                Thread.sleep(100);
-                send("\"result\":null}");
-            } catch (IOException | InterruptedException e) {
-                // the test fails on its own if the value never completes
-            }
-        });
+        sendInPieces(100, "{\"success\":", "true,\"err\":\"\",", "\"result\":null}");
         JsonValue reply = JsonChannelReader.read(ours, JsonLimits.DEFAULT, deadline(NEVER_MILLIS));
         assertEquals("{\"success\":true,\"err\":\"\",\"result\":null}", Json.write(reply));
     }
 
     @Test
     void readBlockingReturnsAValueThatArrivesInPiecesWithoutWaitingForEof() throws IOException {
-        peerThread = Thread.ofPlatform().start(() -> {
-            try {
-                send("{\"success\":");
-                Thread.sleep(50);
-                send("true,\"result\":\"" + "x".repeat(20_000) + "\"} trailing");
-            } catch (IOException | InterruptedException e) {
-                // the test fails on its own if the value never completes
-            }
-        });
+        sendInPieces(50, "{\"success\":", "true,\"result\":\"" + "x".repeat(20_000) + "\"} trailing");
         JsonFramer framer = new JsonFramer(JsonLimits.DEFAULT);
         JsonValue reply = JsonChannelReader.readBlocking(ours, framer);
         assertEquals(20_000, ((JsonString) ((JsonObject) reply).get("result")).value().length());
@@ -130,20 +112,12 @@ class JsonChannelReaderTest {
     @Test
     void timesOutAtTheDeadlineWhenThePeerSendsHalfAValueAndStalls() throws IOException {
         send("{\"success\":tr");
-        long start = System.nanoTime();
-        SocketTimeoutException e = assertThrows(SocketTimeoutException.class,
-                () -> JsonChannelReader.read(ours, JsonLimits.DEFAULT, start + TimeUnit.MILLISECONDS.toNanos(300)));
-        assertEquals("no complete JSON value before the deadline (13 bytes received)", e.getMessage());
-        assertOnTime(start, 300);
+        assertEquals("no complete JSON value before the deadline (13 bytes received)", timeOutAfter(300));
     }
 
     @Test
     void timesOutWhenThePeerSendsNothing() {
-        long start = System.nanoTime();
-        SocketTimeoutException e = assertThrows(SocketTimeoutException.class,
-                () -> JsonChannelReader.read(ours, JsonLimits.DEFAULT, start + TimeUnit.MILLISECONDS.toNanos(200)));
-        assertEquals("no complete JSON value before the deadline (0 bytes received)", e.getMessage());
-        assertOnTime(start, 200);
+        assertEquals("no complete JSON value before the deadline (0 bytes received)", timeOutAfter(200));
     }
 
     @Test
@@ -159,27 +133,18 @@ class JsonChannelReaderTest {
                 // our side closed: stop
             }
         });
-        long start = System.nanoTime();
-        assertThrows(SocketTimeoutException.class,
-                () -> JsonChannelReader.read(ours, JsonLimits.DEFAULT, start + TimeUnit.MILLISECONDS.toNanos(300)));
-        assertOnTime(start, 300);
+        timeOutAfter(300);
     }
 
     @Test
     void givesEofWhenThePeerClosesMidValue() throws IOException {
         send("{\"a\":1");
-        peer.close();
-        EOFException e = assertThrows(EOFException.class,
-                () -> JsonChannelReader.read(ours, JsonLimits.DEFAULT, deadline(NEVER_MILLIS)));
-        assertEquals("connection closed after 6 bytes, before the JSON value was complete", e.getMessage());
+        assertEquals("connection closed after 6 bytes, before the JSON value was complete", eofOnceThePeerCloses());
     }
 
     @Test
     void givesEofWhenThePeerClosesBeforeSendingAnything() throws IOException {
-        peer.close();
-        EOFException e = assertThrows(EOFException.class,
-                () -> JsonChannelReader.read(ours, JsonLimits.DEFAULT, deadline(NEVER_MILLIS)));
-        assertEquals("connection closed before a JSON value arrived", e.getMessage());
+        assertEquals("connection closed before a JSON value arrived", eofOnceThePeerCloses());
     }
 
     @Test
@@ -265,6 +230,38 @@ class JsonChannelReaderTest {
 
     private static long deadline(long millis) {
         return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    }
+
+    /** The peer sends {@code pieces} from a thread of its own, {@code pauseMillis} apart. */
+    private void sendInPieces(long pauseMillis, String... pieces) {
+        peerThread = Thread.ofPlatform().start(() -> {
+            try {
+                for (int i = 0; i < pieces.length; i++) {
+                    if (i > 0) {
+                        Thread.sleep(pauseMillis);
+                    }
+                    send(pieces[i]);
+                }
+            } catch (IOException | InterruptedException e) {
+                // the test fails on its own if the value never completes
+            }
+        });
+    }
+
+    /** The peer closes its end; a read then fails with end of stream, whose message this returns. */
+    private String eofOnceThePeerCloses() throws IOException {
+        peer.close();
+        return assertThrows(EOFException.class,
+                () -> JsonChannelReader.read(ours, JsonLimits.DEFAULT, deadline(NEVER_MILLIS))).getMessage();
+    }
+
+    /** A read with a deadline {@code millis} from now times out on time; returns the message. */
+    private String timeOutAfter(long millis) {
+        long start = System.nanoTime();
+        SocketTimeoutException e = assertThrows(SocketTimeoutException.class,
+                () -> JsonChannelReader.read(ours, JsonLimits.DEFAULT, start + TimeUnit.MILLISECONDS.toNanos(millis)));
+        assertOnTime(start, millis);
+        return e.getMessage();
     }
 
     /** The read gave up no earlier than its deadline and not long after it. */

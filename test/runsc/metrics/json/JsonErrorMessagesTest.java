@@ -3,6 +3,7 @@ package runsc.metrics.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.params.provider.Arguments.argumentSet;
 
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
@@ -179,39 +180,30 @@ class JsonErrorMessagesTest {
     // The framer's own errors: limits hit before the value is complete. The snippet comes from the
     // bytes being fed, so it is as long as what that feed still held.
 
-    @Test
-    void framerNamesTheDepthLimitWithThePath() {
-        JsonException e = assertThrows(JsonException.class,
-                () -> feed(new JsonFramer(JsonLimits.DEFAULT.withMaxDepth(3)), "{\"a\":[{\"b c\":{\"d\":1}}]}"));
-        assertEquals("nesting is deeper than the limit of 3 levels at line 1, column 14 (path $.a[0]['b c']): near \"{\\\"d\\\":1}}]}\"",
-                e.getMessage());
+    static Stream<Arguments> framerErrors() {
+        return Stream.of(
+                argumentSet("names the depth limit with the path", JsonLimits.DEFAULT.withMaxDepth(3),
+                        "{\"a\":[{\"b c\":{\"d\":1}}]}",
+                        "nesting is deeper than the limit of 3 levels at line 1, column 14 (path $.a[0]['b c']): near "
+                                + "\"{\\\"d\\\":1}}]}\""),
+                argumentSet("names the size limit with the path", JsonLimits.DEFAULT.withMaxBytes(10),
+                        "[1,2,3,4,5,6,7,8,9]",
+                        "value is larger than the limit of 10 bytes at line 1, column 11 (path $[4]): near \",6,7,8,9]\""),
+                argumentSet("counts leading whitespace in positions and size", JsonLimits.DEFAULT.withMaxBytes(12),
+                        "          \n     1",
+                        "value is larger than the limit of 12 bytes at line 2, column 2 (path $): near \"    1\""),
+                argumentSet("leaves out a member name still being read", JsonLimits.DEFAULT.withMaxBytes(12),
+                        "{\"a\":1,\"bbbbbbbbbbbb\":2}",
+                        "value is larger than the limit of 12 bytes at line 1, column 13 (path $): near \"bbbbbbbb\\\":2}\""),
+                argumentSet("reports syntax errors through the parser with stream positions", JsonLimits.DEFAULT,
+                        "\n\n  {\"a\":\n x}",
+                        "unexpected character 'x', expecting a value at line 4, column 2 (path $.a): near \"x}\""));
     }
 
-    @Test
-    void framerNamesTheSizeLimitWithThePath() {
-        JsonException e = assertThrows(JsonException.class,
-                () -> feed(new JsonFramer(JsonLimits.DEFAULT.withMaxBytes(10)), "[1,2,3,4,5,6,7,8,9]"));
-        assertEquals("value is larger than the limit of 10 bytes at line 1, column 11 (path $[4]): near \",6,7,8,9]\"", e.getMessage());
-    }
-
-    @Test
-    void framerCountsLeadingWhitespaceInPositionsAndSize() {
-        JsonException e = assertThrows(JsonException.class,
-                () -> feed(new JsonFramer(JsonLimits.DEFAULT.withMaxBytes(12)), "          \n     1"));
-        assertEquals("value is larger than the limit of 12 bytes at line 2, column 2 (path $): near \"    1\"", e.getMessage());
-    }
-
-    @Test
-    void framerLeavesOutAMemberNameStillBeingRead() {
-        JsonException e = assertThrows(JsonException.class,
-                () -> feed(new JsonFramer(JsonLimits.DEFAULT.withMaxBytes(12)), "{\"a\":1,\"bbbbbbbbbbbb\":2}"));
-        assertEquals("value is larger than the limit of 12 bytes at line 1, column 13 (path $): near \"bbbbbbbb\\\":2}\"", e.getMessage());
-    }
-
-    @Test
-    void framerReportsSyntaxErrorsThroughTheParserWithStreamPositions() {
-        JsonException e = assertThrows(JsonException.class, () -> feed(new JsonFramer(JsonLimits.DEFAULT), "\n\n  {\"a\":\n x}"));
-        assertEquals("unexpected character 'x', expecting a value at line 4, column 2 (path $.a): near \"x}\"", e.getMessage());
+    @ParameterizedTest
+    @MethodSource("framerErrors")
+    void framerErrorsNameThePlaceInTheStream(JsonLimits limits, String text, String message) {
+        assertEquals(message, assertThrows(JsonException.class, () -> feed(new JsonFramer(limits), text)).getMessage());
     }
 
     /** Feeds all of text in one call and takes the value if it completed. */

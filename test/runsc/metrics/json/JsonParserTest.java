@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import runsc.metrics.testing.ProjectFiles;
+import runsc.metrics.testing.PythonBytes;
 
 class JsonParserTest {
 
@@ -230,7 +231,7 @@ class JsonParserTest {
         for (String line : Files.readAllLines(ProjectFiles.sample("real-urpc-captures.txt"), StandardCharsets.UTF_8)) {
             int at = line.indexOf(": b'");
             if (line.startsWith("<<< RECEIVED ") && at > 0 && line.endsWith("}'") && !line.contains("...<truncated>...")) {
-                replies.add(pythonBytes(line.substring(at + 4, line.length() - 1)));
+                replies.add(PythonBytes.decode(line.substring(at + 4, line.length() - 1)));
             }
         }
         assertTrue(replies.size() >= 20, "found " + replies.size() + " replies");
@@ -247,29 +248,5 @@ class JsonParserTest {
             n--;
         }
         return java.util.Arrays.copyOf(file, n);
-    }
-
-    /** Decodes the body of a Python bytes literal such as {@code {"a":"\\"b\\""}}. */
-    static byte[] pythonBytes(String body) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        for (int i = 0; i < body.length(); i++) {
-            char c = body.charAt(i);
-            if (c != '\\') {
-                out.write(c);
-                continue;
-            }
-            char e = body.charAt(++i);
-            switch (e) {
-                case 'n' -> out.write('\n');
-                case 'r' -> out.write('\r');
-                case 't' -> out.write('\t');
-                case 'x' -> {
-                    out.write(Integer.parseInt(body.substring(i + 1, i + 3), 16));
-                    i += 2;
-                }
-                default -> out.write(e);
-            }
-        }
-        return out.toByteArray();
     }
 }

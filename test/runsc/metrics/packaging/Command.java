@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import runsc.metrics.testing.Proc;
 
 /**
  * One external command run to its end, output in files (a child left holding a pipe cannot block
@@ -54,7 +55,7 @@ record Command(List<String> command, int exitCode, String out, String err) {
                             + deadline.toSeconds() + " s; stderr: " + Files.readString(dir.resolve("err")).strip());
                 }
             } finally {
-                kill(p.toHandle());
+                Proc.killTree(p.toHandle());
             }
             return new Command(command, p.exitValue(), Files.readString(dir.resolve("out"), StandardCharsets.UTF_8),
                     Files.readString(dir.resolve("err"), StandardCharsets.UTF_8));
@@ -76,26 +77,6 @@ record Command(List<String> command, int exitCode, String out, String err) {
     /** A one-line account for messages. */
     String describe() {
         return String.join(" ", command) + " exited " + exitCode + "; stdout: " + out.strip() + "; stderr: " + err.strip();
-    }
-
-    /** SIGKILLs a live process and its descendants (an exited one is left alone: its PID may be reused). */
-    static void kill(ProcessHandle root) {
-        if (!root.isAlive()) {
-            return;
-        }
-        List<ProcessHandle> all = new java.util.ArrayList<>(root.descendants().toList());
-        all.add(root);
-        all.forEach(ProcessHandle::destroyForcibly);
-        for (ProcessHandle h : all) {
-            try {
-                h.onExit().get(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                throw new AssertionError("process " + h.pid() + " survived SIGKILL", e);
-            }
-        }
     }
 
     /** The executable {@code name} on {@code PATH}, if any. */

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import runsc.metrics.testing.Daemon;
 import runsc.metrics.testing.ProjectFiles;
 import runsc.metrics.testing.ScratchDir;
 
@@ -42,10 +43,10 @@ final class Smoke {
             Path root = dir.resolve("root");
             Path socket = dir.resolve("m.sock");
             String[] globals = {launcher.toString(), "--root=" + root, "--metric-server=" + socket};
-            try (Background sim = Background.start("simulate", List.of(globals[0], globals[1], globals[2], "simulate",
+            try (Daemon sim = Daemon.start("simulate", List.of(globals[0], globals[1], globals[2], "simulate",
                     "--sandboxes=2"), dir)) {
                 sim.awaitStdout("simulating 2 sandboxes", START);
-                try (Background server = Background.start("server", List.of(globals[0], globals[1], globals[2],
+                try (Daemon server = Daemon.start("server", List.of(globals[0], globals[1], globals[2],
                         "metric-server"), dir)) {
                     server.awaitStderr("metric server listening on " + socket, START);
                     UnixHttp reply = UnixHttp.get(socket, "/metrics");
@@ -55,9 +56,9 @@ final class Smoke {
                         assertTrue(reply.body().contains("runsc_meta_sandbox_running{") && reply.body().contains("sandbox=\"" + sandbox + "\""),
                                 "no " + sandbox + " in:\n" + reply.body());
                     }
-                    assertEquals(0, server.stop(), "metric-server's exit status after SIGTERM");
+                    assertEquals(0, server.terminate(), "metric-server's exit status after SIGTERM");
                 }
-                assertEquals(0, sim.stop(), "simulate's exit status after SIGTERM");
+                assertEquals(0, sim.terminate(), "simulate's exit status after SIGTERM");
             }
         } finally {
             ScratchDir.deleteTree(dir);

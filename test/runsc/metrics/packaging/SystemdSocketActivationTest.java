@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import runsc.metrics.testing.Daemon;
 import runsc.metrics.testing.RuntimeImage;
 
 /**
@@ -37,10 +38,10 @@ class SystemdSocketActivationTest {
         Path launcher = launcher();
         Path root = dir.resolve("root");
         Path socket = dir.resolve("m.sock");
-        try (Background sim = Background.start("simulate", List.of(launcher.toString(), "--root=" + root,
+        try (Daemon sim = Daemon.start("simulate", List.of(launcher.toString(), "--root=" + root,
                 "--metric-server=" + socket, "simulate", "--sandboxes=1"), dir)) {
             sim.awaitStdout("simulating 1 sandboxes", Smoke.START);
-            try (Background activator = Background.start("activate", List.of(activate.toString(), "--listen=" + socket,
+            try (Daemon activator = Daemon.start("activate", List.of(activate.toString(), "--listen=" + socket,
                     launcher.toString(), "--root=" + root, "--metric-server=" + socket, "metric-server"), dir)) {
                 activator.awaitStderr("Listening on " + socket, Smoke.START);
                 Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
@@ -51,10 +52,10 @@ class SystemdSocketActivationTest {
                 assertEquals(200, pid.status(), pid.head());
                 assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)),
                         "the server changed the mode of a socket it did not bind");
-                assertEquals(0, activator.stop(), "exit status after SIGTERM; " + activator.output());
+                assertEquals(0, activator.terminate(), "exit status after SIGTERM; " + activator.output());
                 assertTrue(Files.exists(socket), "the server removed a socket it did not bind");
             }
-            assertEquals(0, sim.stop());
+            assertEquals(0, sim.terminate());
         }
     }
 
@@ -67,7 +68,7 @@ class SystemdSocketActivationTest {
         Files.createDirectory(dir.resolve("root"));
         Path socket = dir.resolve("m.sock");
         Path other = dir.resolve("other.sock");
-        try (Background activator = Background.start("activate", List.of(activate.toString(), "--listen=" + socket,
+        try (Daemon activator = Daemon.start("activate", List.of(activate.toString(), "--listen=" + socket,
                 launcher.toString(), "--root=" + dir.resolve("root"), "--metric-server=" + other, "metric-server"), dir)) {
             activator.awaitStderr("Listening on " + socket, Smoke.START);
             try (var ch = java.nio.channels.SocketChannel.open(java.net.UnixDomainSocketAddress.of(socket))) {
@@ -75,7 +76,7 @@ class SystemdSocketActivationTest {
                 assertTrue(ch.isConnected());
             }
             // (systemd-socket-activate's own "Execing ..." line names other.sock too: wait for the server's.)
-            activator.await("the server's error", Smoke.START, () -> activator.output().contains("socket activation:"));
+            activator.awaitReady("the server's error", Smoke.START, () -> activator.output().contains("socket activation:"));
         }
         String output = Files.readString(dir.resolve("activate.err"));
         assertTrue(output.contains("socket activation: the inherited socket is " + socket)

@@ -4,12 +4,14 @@ package runsc.metrics.regex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class Re2PatternTest {
     private static boolean find(String pattern, String input) throws Exception {
@@ -20,150 +22,135 @@ class Re2PatternTest {
         return assertThrows(Re2SyntaxException.class, () -> Re2Pattern.compile(pattern)).getMessage();
     }
 
-    @Test
-    void matchesAnywhereUnlessAnchored() throws Exception {
-        assertTrue(find("fs_", "runsc_fs_opens"));
-        assertTrue(find("^fs_opens$", "fs_opens"));
-        assertFalse(find("^fs_opens$", "xfs_opens"));
-        assertFalse(find("zzzz", "fs_opens"));
+    /** A pattern, an input, and whether Go's {@code regexp.MatchString} finds a match in it. */
+    private record Find(String pattern, String input, boolean matches) {
+        /** Pattern, verdict and input, with what is not printable ASCII in RE2's {@code \x{...}} notation. */
+        @Override
+        public String toString() {
+            String shown = input.codePoints().mapToObj(c -> c >= 0x20 && c < 0x7f ? Character.toString(c)
+                    : String.format("\\x{%X}", c)).collect(Collectors.joining());
+            return pattern + (matches ? " matches " : " does not match ") + shown;
+        }
     }
 
-    @Test
-    void dollarMatchesOnlyAtTheVeryEndWithoutMultiLine() throws Exception {
-        assertFalse(find("a$", "a\n"));
-        assertTrue(find("(?m)a$", "a\nb"));
-        assertFalse(find("(?m)a$", "ab"));
+    private static Find match(String pattern, String input) {
+        return new Find(pattern, input, true);
     }
 
-    @Test
-    void caretInMultiLineModeMatchesAfterEveryNewline() throws Exception {
-        assertTrue(find("(?m)^b", "a\nb"));
-        assertFalse(find("^b", "a\nb"));
-        assertTrue(find("(?m)^$", "a\n"));
+    private static Find noMatch(String pattern, String input) {
+        return new Find(pattern, input, false);
     }
 
-    @Test
-    void dotExcludesOnlyNewlineUnlessFlagS() throws Exception {
-        assertFalse(find("^.$", "\n"));
-        assertTrue(find("^.$", "\r"));
-        assertTrue(find("(?s)^.$", "\n"));
-        assertTrue(find("^.$", "\uD83D\uDE00"));
+    /** What Go's regexp finds, rule by rule. */
+    static Stream<Find> goFinds() {
+        return Stream.of(
+                // Matches anywhere unless anchored.
+                match("fs_", "runsc_fs_opens"),
+                match("^fs_opens$", "fs_opens"),
+                noMatch("^fs_opens$", "xfs_opens"),
+                noMatch("zzzz", "fs_opens"),
+                // Dollar matches only at the very end without multi-line mode.
+                noMatch("a$", "a\n"),
+                match("(?m)a$", "a\nb"),
+                noMatch("(?m)a$", "ab"),
+                // Caret in multi-line mode matches after every newline.
+                match("(?m)^b", "a\nb"),
+                noMatch("^b", "a\nb"),
+                match("(?m)^$", "a\n"),
+                // Dot excludes only newline unless flag s.
+                noMatch("^.$", "\n"),
+                match("^.$", "\r"),
+                match("(?s)^.$", "\n"),
+                match("^.$", "\uD83D\uDE00"),
+                // Perl space class excludes vertical tab, as in RE2.
+                noMatch("\\s", "\u000B"),
+                match("\\s", "\t"),
+                match("[[:space:]]", "\u000B"),
+                match("\\S", "\u000B"),
+                // Translates named groups in both spellings.
+                match("(?P<first>a+)b", "xaab"),
+                match("(?<first_name>a+)b", "xaab"),
+                // Translates POSIX classes inside brackets.
+                match("^[[:alpha:]]+$", "abcXYZ"),
+                noMatch("^[[:alpha:]]+$", "abc1"),
+                noMatch("[[:^digit:]]", "123"),
+                match("^[[:word:][:punct:]]+$", "a_b!c"),
+                match("^[^[:lower:]]$", "A"),
+                // Quotes the text between \Q and \E.
+                match("\\Qa.b\\E", "a.b"),
+                noMatch("\\Qa.b\\E", "axb"),
+                match("^\\Q(*)", "(*)"),
+                match("^\\Qab\\E+$", "abbb"),
+                // Treats unparsable brace as literal.
+                match("^a{,5}$", "a{,5}"),
+                match("^a{01}$", "a{01}"),
+                match("^x{2}$", "xx"),
+                match("^x{2,}$", "xxx"),
+                match("^x{1,2}$", "xx"),
+                // Case folding applies to the scope of the flag.
+                match("(?i)ABC", "abc"),
+                match("a(?i:B)c", "abc"),
+                noMatch("a(?i:b)C", "abc"),
+                match("(?i)a(?-i)B", "AB"),
+                noMatch("(?i)a(?-i)B", "Ab"),
+                // Repeats empty assertions, as Go allows.
+                match("^*a", "a"),
+                match("\\b+a", "a"),
+                match("(a*)*b", "aab"),
+                // Applies repetition after flag group to the previous atom.
+                match("^a(?i)*$", "aaa"),
+                match("^ab(?i)+c$", "abbbC"),
+                // Supports the escapes of RE2.
+                match("^\\x41\\x{42}\\103$", "ABC"),
+                match("^\\0$", "\0"),
+                match("^\\a\\f\\t\\n\\r\\v$", "\u0007\f\t\n\r\u000B"),
+                match("^\\_\\-\\/$", "_-/"),
+                match("\\Aab\\z", "ab"),
+                match("\\bword\\b", "a word here"),
+                noMatch("\\Bword", "a word"),
+                // Supports Unicode classes.
+                match("^\\pL+$", "abcé"),
+                match("^\\p{Greek}+$", "αβγ"),
+                noMatch("\\p{Greek}", "abc"),
+                match("^\\PL$", "1"),
+                match("^\\p{^L}$", "1"),
+                match("^[\\p{Lu}\\d]+$", "AB12"),
+                match("^\\p{Any}$", "\n"),
+                // Looks up Unicode names like current Go.
+                match("^\\p{greek}+$", "αβ"),
+                match("^\\p{Uppercase_Letter}$", "A"),
+                noMatch("\\p{uppercase-letter}", "a"),
+                match("^\\p{Letter}$", "é"),
+                match("^\\p{LC}$", "a"),
+                match("^\\p{ASCII}+$", "abc"),
+                noMatch("\\p{ASCII}", "é"),
+                match("^\\p{Assigned}$", "a"),
+                noMatch("\\p{Assigned}", "\u0378"),
+                match("^\\p{Old_Italic}$", "\uD800\uDF00"),
+                // Handles special characters in classes.
+                match("^[]a]+$", "]a"),
+                match("^[a-]+$", "-a"),
+                match("^[^]a]$", "b"),
+                match("^[&&[]+$", "&&["),
+                match("^[\\d\\s]+$", "1 2"),
+                match("^[\\D]$", "x"),
+                match("^[\\x{1F600}-\\x{1F64F}]$", "\uD83D\uDE00"));
     }
 
-    @Test
-    void perlSpaceClassExcludesVerticalTabAsInRe2() throws Exception {
-        assertFalse(find("\\s", "\u000B"));
-        assertTrue(find("\\s", "\t"));
-        assertTrue(find("[[:space:]]", "\u000B"));
-        assertTrue(find("\\S", "\u000B"));
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("goFinds")
+    void findsWhatGoFinds(Find f) throws Exception {
+        assertEquals(f.matches(), find(f.pattern(), f.input()), f::toString);
     }
 
-    @Test
-    void translatesNamedGroupsInBothSpellings() throws Exception {
-        assertTrue(find("(?P<first>a+)b", "xaab"));
-        assertTrue(find("(?<first_name>a+)b", "xaab"));
-        assertEquals("(a+)b", Re2Pattern.compile("(?P<n_1>a+)b").javaSource());
-    }
-
-    @Test
-    void translatesPosixClassesInsideBrackets() throws Exception {
-        assertTrue(find("^[[:alpha:]]+$", "abcXYZ"));
-        assertFalse(find("^[[:alpha:]]+$", "abc1"));
-        assertFalse(find("[[:^digit:]]", "123"));
-        assertTrue(find("^[[:word:][:punct:]]+$", "a_b!c"));
-        assertTrue(find("^[^[:lower:]]$", "A"));
-    }
-
-    @Test
-    void quotesTextBetweenQAndE() throws Exception {
-        assertTrue(find("\\Qa.b\\E", "a.b"));
-        assertFalse(find("\\Qa.b\\E", "axb"));
-        assertTrue(find("^\\Q(*)", "(*)"));
-        assertTrue(find("^\\Qab\\E+$", "abbb"));
-    }
-
-    @Test
-    void treatsUnparsableBraceAsLiteral() throws Exception {
-        assertTrue(find("^a{,5}$", "a{,5}"));
-        assertTrue(find("^a{01}$", "a{01}"));
-        assertTrue(find("^x{2}$", "xx"));
-        assertTrue(find("^x{2,}$", "xxx"));
-        assertTrue(find("^x{1,2}$", "xx"));
-    }
-
-    @Test
-    void caseFoldingAppliesToTheScopeOfTheFlag() throws Exception {
-        assertTrue(find("(?i)ABC", "abc"));
-        assertTrue(find("a(?i:B)c", "abc"));
-        assertFalse(find("a(?i:b)C", "abc"));
-        assertTrue(find("(?i)a(?-i)B", "AB"));
-        assertFalse(find("(?i)a(?-i)B", "Ab"));
-    }
-
-    @Test
-    void ungreedyFlagSwapsGreediness() throws Exception {
-        assertEquals("a+?b*", Re2Pattern.compile("(?U)a+b*?").javaSource());
-    }
-
-    @Test
-    void repeatsEmptyAssertionsAsGoAllows() throws Exception {
-        assertTrue(find("^*a", "a"));
-        assertTrue(find("\\b+a", "a"));
-        assertTrue(find("(a*)*b", "aab"));
-    }
-
-    @Test
-    void appliesRepetitionAfterFlagGroupToThePreviousAtom() throws Exception {
-        assertTrue(find("^a(?i)*$", "aaa"));
-        assertTrue(find("^ab(?i)+c$", "abbbC"));
-    }
-
-    @Test
-    void supportsEscapesOfRe2() throws Exception {
-        assertTrue(find("^\\x41\\x{42}\\103$", "ABC"));
-        assertTrue(find("^\\0$", "\0"));
-        assertTrue(find("^\\a\\f\\t\\n\\r\\v$", "\u0007\f\t\n\r\u000B"));
-        assertTrue(find("^\\_\\-\\/$", "_-/"));
-        assertTrue(find("\\Aab\\z", "ab"));
-        assertTrue(find("\\bword\\b", "a word here"));
-        assertFalse(find("\\Bword", "a word"));
-    }
-
-    @Test
-    void supportsUnicodeClasses() throws Exception {
-        assertTrue(find("^\\pL+$", "abcé"));
-        assertTrue(find("^\\p{Greek}+$", "αβγ"));
-        assertFalse(find("\\p{Greek}", "abc"));
-        assertTrue(find("^\\PL$", "1"));
-        assertTrue(find("^\\p{^L}$", "1"));
-        assertTrue(find("^[\\p{Lu}\\d]+$", "AB12"));
-        assertTrue(find("^\\p{Any}$", "\n"));
-    }
-
-    @Test
-    void looksUpUnicodeNamesLikeCurrentGo() throws Exception {
-        assertTrue(find("^\\p{greek}+$", "αβ"));
-        assertTrue(find("^\\p{Uppercase_Letter}$", "A"));
-        assertFalse(find("\\p{uppercase-letter}", "a"));
-        assertTrue(find("^\\p{Letter}$", "é"));
-        assertTrue(find("^\\p{LC}$", "a"));
-        assertTrue(find("^\\p{ASCII}+$", "abc"));
-        assertFalse(find("\\p{ASCII}", "é"));
-        assertTrue(find("^\\p{Assigned}$", "a"));
-        assertFalse(find("\\p{Assigned}", "\u0378"));
-        assertTrue(find("^\\p{Old_Italic}$", "\uD800\uDF00"));
-        assertEquals("[\\p{Lu}]", Re2Pattern.compile("\\p{LU}").javaSource());
-    }
-
-    @Test
-    void handlesSpecialCharactersInClasses() throws Exception {
-        assertTrue(find("^[]a]+$", "]a"));
-        assertTrue(find("^[a-]+$", "-a"));
-        assertTrue(find("^[^]a]$", "b"));
-        assertTrue(find("^[&&[]+$", "&&["));
-        assertTrue(find("^[\\d\\s]+$", "1 2"));
-        assertTrue(find("^[\\D]$", "x"));
-        assertTrue(find("^[\\x{1F600}-\\x{1F64F}]$", "\uD83D\uDE00"));
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            (?P<n_1>a+)b | (a+)b
+            (?U)a+b*?    | a+?b*
+            \\p{LU}      | [\\p{Lu}]
+            """)
+    void translatesToTheJavaSyntax(String re2, String java) throws Exception {
+        assertEquals(java, Re2Pattern.compile(re2).javaSource());
     }
 
     @Test

@@ -64,17 +64,22 @@ class SandboxDiscoveryRefusalTest {
         return log.contains(line);
     }
 
+    /** Two refreshes, each within {@link #BOUND}, serve only sandbox "good"; the log has {@code refusal}. */
+    private void assertOnlyGoodServed(String refusal) {
+        SandboxDiscovery d = discovery();
+        assertEquals(List.of("good"), ids(assertTimeoutPreemptively(BOUND, d::refresh)));
+        assertTrue(logged(refusal), log::toString);
+        assertEquals(List.of("good"), ids(assertTimeoutPreemptively(BOUND, d::refresh)), "and again");
+    }
+
     @ParameterizedTest
     @EnumSource(SpecialFile.class)
     void aStateFileThatIsNotARegularFileIsRefusedAndTheOthersServed(SpecialFile kind) throws Exception {
         try (Simulation _ = Simulation.start(root, List.of(SandboxOptions.of("good", OURS)))) {
             Files.createFile(root.resolve("x_sandbox:x.lock"));
             Path state = kind.create(root.resolve("x_sandbox:x.state"), scratch);
-            SandboxDiscovery d = discovery();
-            assertEquals(List.of("good"), ids(assertTimeoutPreemptively(BOUND, d::refresh)));
-            assertTrue(logged("cannot read sandbox x: state file " + state + ": not a regular file (it is "
-                    + kind.type() + ")"), log::toString);
-            assertEquals(List.of("good"), ids(assertTimeoutPreemptively(BOUND, d::refresh)), "and again");
+            assertOnlyGoodServed("cannot read sandbox x: state file " + state + ": not a regular file (it is "
+                    + kind.type() + ")");
         }
     }
 
@@ -85,10 +90,8 @@ class SandboxDiscoveryRefusalTest {
             ServerTestSupport.writeRealSandbox(root, "x", "web-0", OURS, "");
             Files.delete(root.resolve("x_sandbox:x.lock"));
             Path lock = kind.create(root.resolve("x_sandbox:x.lock"), scratch);
-            SandboxDiscovery d = discovery();
-            assertEquals(List.of("good"), ids(assertTimeoutPreemptively(BOUND, d::refresh)));
-            assertTrue(logged("cannot read sandbox x: lock file " + lock + ": not a regular file (it is "
-                    + kind.type() + ")"), log::toString);
+            assertOnlyGoodServed("cannot read sandbox x: lock file " + lock + ": not a regular file (it is "
+                    + kind.type() + ")");
         }
     }
 

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import runsc.metrics.testing.ProjectFiles;
+import runsc.metrics.testing.PythonBytes;
 
 /** Reads exchanges out of the real urpc captures (section B: SENT and RECEIVED Python byte reprs). */
 final class Captures {
@@ -23,30 +24,12 @@ final class Captures {
                 for (int j = i + 1; j < lines.size(); j++) {
                     String l = lines.get(j);
                     if (l.startsWith("<<< RECEIVED")) {
-                        return bytesRepr(l.substring(l.indexOf("b'") + 2, l.length() - 1));
+                        return new String(PythonBytes.decode(l.substring(l.indexOf("b'") + 2, l.length() - 1)),
+                                StandardCharsets.ISO_8859_1);
                     }
                 }
             }
         }
         throw new AssertionError("no capture sent " + request);
-    }
-
-    /** Undoes Python's bytes repr for the ASCII the captures hold. */
-    static String bytesRepr(String repr) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < repr.length(); i++) {
-            char c = repr.charAt(i);
-            if (c == '\\') {
-                char n = repr.charAt(++i);
-                switch (n) {
-                    case 'n' -> out.append('\n');
-                    case '\\', '\'', '"' -> out.append(n);
-                    default -> throw new AssertionError("escape \\" + n + " not handled");
-                }
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
     }
 }

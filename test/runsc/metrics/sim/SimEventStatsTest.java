@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import runsc.metrics.control.ContainerStats;
 import runsc.metrics.control.ControlClient;
 import runsc.metrics.control.ControlException;
@@ -35,23 +34,18 @@ class SimEventStatsTest {
     private static final Duration REPLY_WAIT = Duration.ofSeconds(10);
 
     private final ControlClient client = new ControlClient();
-    private Path root;
+    @TempDir
+    Path root;
     private SimulatedSandbox sandbox;
 
     @BeforeEach
     void start() throws IOException {
-        root = Files.createTempDirectory(Path.of("/tmp"), "se");
         sandbox = SimulatedSandbox.start(root, SandboxOptions.of("sb1", "addr").withSeed(7));
     }
 
     @AfterEach
     void stop() throws IOException {
         sandbox.close();
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     private static long in(long millis) {

@@ -70,27 +70,9 @@ public final class EventCaptures {
                 .orElseThrow(() -> new AssertionError("no capture named " + name + " in " + FILE));
     }
 
-    /** The bytes of a line ending in a Python bytes repr {@code b'...'}, for the ASCII the captures hold. */
+    /** The bytes of a line ending in a Python bytes repr {@code b'...'}, one char each (the captures are ASCII). */
     static String bytesRepr(String line) {
         String repr = line.substring(line.indexOf("b'") + 2, line.length() - 1);
-        StringBuilder out = new StringBuilder(repr.length());
-        for (int i = 0; i < repr.length(); i++) {
-            char c = repr.charAt(i);
-            if (c != '\\') {
-                out.append(c);
-                continue;
-            }
-            char n = repr.charAt(++i);
-            switch (n) {
-                case 'n' -> out.append('\n');
-                case '\\', '\'', '"' -> out.append(n);
-                case 'x' -> {
-                    out.append((char) Integer.parseInt(repr.substring(i + 1, i + 3), 16));
-                    i += 2;
-                }
-                default -> throw new AssertionError("escape \\" + n + " not handled in " + FILE);
-            }
-        }
-        return out.toString();
+        return new String(PythonBytes.decode(repr), StandardCharsets.ISO_8859_1);
     }
 }

@@ -312,6 +312,18 @@ class RealRunscTest {
     }
 
     @Test
+    void configJsonRunsSleepInANewNetworkNamespaceUnlessToldOtherwise() {
+        String json = SandboxSpec.plain("sb1").configJson("/rr1-sb1");
+        assertTrue(json.contains("\"args\": [\"sleep\", \"3600\"],"), json);
+        assertTrue(json.contains("[{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"ipc\"}"), json);
+
+        String other = SandboxSpec.plain("sb1").withArgs(List.of("/usr/bin/python3", "-c", "print(\"a\")\nx = 1"))
+                .withNetworkNamespace("/var/run/netns/n1").configJson("/rr1-sb1");
+        assertTrue(other.contains("\"args\": [\"/usr/bin/python3\", \"-c\", \"print(\\\"a\\\")\\nx = 1\"],"), other);
+        assertTrue(other.contains("{\"type\": \"network\", \"path\": \"/var/run/netns/n1\"}, {\"type\": \"ipc\"}"), other);
+    }
+
+    @Test
     void binaryPropertyThatNamesNoFileIsTheReasonToSkip() {
         String before = System.getProperty(RealRunsc.BINARY_PROPERTY);
         System.setProperty(RealRunsc.BINARY_PROPERTY, "no/such/runsc");

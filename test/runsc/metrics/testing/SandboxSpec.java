@@ -3,6 +3,7 @@ package runsc.metrics.testing;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,8 +19,14 @@ import java.util.regex.Pattern;
  * @param annotations OCI annotations in the order they are written to {@code config.json}
  * @param metricServerAddress the {@code --metric-server} value for {@code runsc create}; empty
  *     means the root's default, {@link RealRoot#metricServerAddress()}
+ * @param args the command of its root container
+ * @param networkNamespace the path of the network namespace it joins; empty for a new one
  */
-public record SandboxSpec(String id, SequencedMap<String, String> annotations, Optional<String> metricServerAddress) {
+public record SandboxSpec(String id, SequencedMap<String, String> annotations, Optional<String> metricServerAddress,
+        List<String> args, Optional<String> networkNamespace) {
+    /** What a sandbox runs unless told otherwise: it stays up for the longest test. */
+    public static final List<String> SLEEP = List.of("sleep", "3600");
+
     /** runsc's container ID rule (runsc/container validateID). */
     static final Pattern ID = Pattern.compile("[\\w+.-]+");
     /** Keeps the control socket path ({@code <root>/runsc-<id>.sock}) well under 108 bytes. */
@@ -44,11 +51,16 @@ public record SandboxSpec(String id, SequencedMap<String, String> annotations, O
         }
         annotations = Collections.unmodifiableSequencedMap(new LinkedHashMap<>(annotations));
         Objects.requireNonNull(metricServerAddress, "metricServerAddress");
+        args = List.copyOf(args);
+        if (args.isEmpty()) {
+            throw new IllegalArgumentException("sandbox " + id + " has an empty command");
+        }
+        Objects.requireNonNull(networkNamespace, "networkNamespace");
     }
 
     /** A sandbox without annotations: its metrics carry only {@code iteration} and {@code sandbox}. */
     public static SandboxSpec plain(String id) {
-        return new SandboxSpec(id, new LinkedHashMap<>(), Optional.empty());
+        return new SandboxSpec(id, new LinkedHashMap<>(), Optional.empty(), SLEEP, Optional.empty());
     }
 
     /** A pod sandbox as containerd's CRI plugin creates it: the pod labels come from its annotations. */
@@ -57,23 +69,38 @@ public record SandboxSpec(String id, SequencedMap<String, String> annotations, O
         annotations.put(CONTAINER_TYPE, "sandbox");
         annotations.put(SANDBOX_NAME, podName);
         annotations.put(SANDBOX_NAMESPACE, namespace);
-        return new SandboxSpec(id, annotations, Optional.empty());
+        return new SandboxSpec(id, annotations, Optional.empty(), SLEEP, Optional.empty());
     }
 
     /** This spec with one more (or a replaced) annotation. */
     public SandboxSpec withAnnotation(String key, String value) {
         SequencedMap<String, String> more = new LinkedHashMap<>(annotations);
         more.put(key, value);
-        return new SandboxSpec(id, more, metricServerAddress);
+        return new SandboxSpec(id, more, metricServerAddress, args, networkNamespace);
     }
 
     /** This spec with an explicit {@code --metric-server} value, e.g. one with {@code %RUNTIME_ROOT%}. */
     public SandboxSpec withMetricServer(String address) {
-        return new SandboxSpec(id, annotations, Optional.of(address));
+        return new SandboxSpec(id, annotations, Optional.of(address), args, networkNamespace);
     }
 
-    /** The OCI bundle's {@code config.json}: {@code sleep 3600} on the host's root, read-only, no terminal. */
-    String configJson(String cgroupsPath) {
+    /** This spec with its root container running {@code command} instead of {@link #SLEEP}. */
+    public SandboxSpec withArgs(List<String> command) {
+        return new SandboxSpec(id, annotations, metricServerAddress, command, networkNamespace);
+    }
+
+    /** This spec joining the network namespace at {@code path}, such as one of {@code ip netns add}. */
+    public SandboxSpec withNetworkNamespace(String path) {
+        return new SandboxSpec(id, annotations, metricServerAddress, args, Optional.of(path));
+    }
+
+    /**
+     * The OCI bundle's {@code config.json}: {@link #args()} on the host's root, read-only, no terminal.
+     *
+     * @param cgroupsPath the container's {@code linux.cgroupsPath}
+     * @return the JSON text
+     */
+    public String configJson(String cgroupsPath) {
         StringBuilder json = new StringBuilder(1024);
         json.append("""
                 {
@@ -81,7 +108,7 @@ public record SandboxSpec(String id, SequencedMap<String, String> annotations, O
                   "process": {
                     "terminal": false,
                     "user": {"uid": 0, "gid": 0},
-                    "args": ["sleep", "3600"],
+                    "args": ARGS,
                     "env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm"],
                     "cwd": "/",
                     "capabilities": {
@@ -99,7 +126,7 @@ public record SandboxSpec(String id, SequencedMap<String, String> annotations, O
                     {"destination": "/dev", "type": "tmpfs", "source": "tmpfs"},
                     {"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"]}
                   ],
-                  "annotations": {""");
+                  "annotations": {""".replace("ARGS", jsonArray(args)));
         String separator = "";
         for (Map.Entry<String, String> e : annotations.entrySet()) {
             json.append(separator).append("\n    ");
@@ -112,11 +139,25 @@ public record SandboxSpec(String id, SequencedMap<String, String> annotations, O
         appendString(json, cgroupsPath);
         json.append("""
                 ,
-                    "namespaces": [{"type": "pid"}, {"type": "network"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}]
+                    "namespaces": [{"type": "pid"}, NETWORK, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}]
                   }
                 }
-                """);
+                """.replace("NETWORK", network()));
         return json.toString();
+    }
+
+    /** The network namespace entry: a new namespace, or the one at {@link #networkNamespace()}. */
+    private String network() {
+        return networkNamespace.map(path -> appendString(new StringBuilder("{\"type\": \"network\", \"path\": "), path)
+                .append('}').toString()).orElse("{\"type\": \"network\"}");
+    }
+
+    private static String jsonArray(List<String> values) {
+        StringBuilder out = new StringBuilder("[");
+        for (String v : values) {
+            appendString(out.length() > 1 ? out.append(", ") : out, v);
+        }
+        return out.append(']').toString();
     }
 
     static StringBuilder appendString(StringBuilder out, String s) {

@@ -6,7 +6,8 @@
  * {@link runsc.metrics.testing.ProcResult} (running a command with a deadline),
  * {@link runsc.metrics.testing.ScratchDir} (short directories, {@code deleteTree}, the
  * {@code @TempDir} factory), {@link runsc.metrics.testing.Tools} (tools on {@code PATH}, waiting),
- * {@link runsc.metrics.testing.Property} (property checks), and the fixtures that drive the real
+ * {@link runsc.metrics.testing.Daemon} (a background process, stopped with its descendants on
+ * close), {@link runsc.metrics.testing.Property} (property checks), and the fixtures that drive the real
  * gVisor {@code runsc} binary (Debian's 0.0~20240729, unpacked by {@code make runsc} into
  * {@code build/runsc/}).
  *

@@ -17,6 +17,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import runsc.metrics.exposition.ExpositionFormat;
 import runsc.metrics.server.config.ServerConfig;
 
@@ -59,39 +61,37 @@ class FormatNegotiationTest {
         assertEquals(ExpositionFormat.TEXT, choose("text/plain"));
     }
 
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            # Weights decide.
+            application/openmetrics-text;q=0.4,text/plain;q=0.5                                 | TEXT
+            text/plain;q=0.5,application/openmetrics-text;q=0.6                                 | OPENMETRICS
+            # Equal weights: the one named first.
+            application/openmetrics-text,text/plain                                             | OPENMETRICS
+            text/plain,application/openmetrics-text                                             | TEXT
+            # Case and spaces do not matter; a malformed q counts as 0.
+            Application/OpenMetrics-Text; Version=1.0.0 ; Q=0.9 , text/plain;q=0.8              | OPENMETRICS
+            application/openmetrics-text;q=high,text/plain;q=0.1                                | TEXT
+            # q=0 rules OpenMetrics out, even under a wildcard.
+            application/openmetrics-text;q=0                                                    | TEXT
+            application/openmetrics-text;q=0,*/*                                                | TEXT
+            application/openmetrics-text;q=0.000,application/*                                  | TEXT
+            # Wildcards count where nothing more specific names a format.
+            application/*,text/plain;q=0.5                                                      | OPENMETRICS
+            application/*;q=0.5,text/*                                                          | TEXT
+            text/plain;q=0,*/*;q=0.1                                                            | OPENMETRICS
+            # Only OpenMetrics 1.0.0 is served.
+            application/openmetrics-text;version=0.0.1,text/plain;q=0.5                         | TEXT
+            application/openmetrics-text;version=2.0.0,text/plain;q=0.5                         | TEXT
+            application/openmetrics-text;version="1.0.0",text/plain;q=0.5                       | OPENMETRICS
+            """)
+    void choosesTheFormatTheAcceptHeaderWeighsHighest(String accept, ExpositionFormat expected) {
+        assertEquals(expected, choose(accept));
+    }
+
     @Test
-    void weighsByQValues() {
-        assertEquals(ExpositionFormat.TEXT, choose("application/openmetrics-text;q=0.4,text/plain;q=0.5"));
-        assertEquals(ExpositionFormat.OPENMETRICS, choose("text/plain;q=0.5,application/openmetrics-text;q=0.6"));
+    void weighsAcrossSeveralAcceptHeaders() {
         assertEquals(ExpositionFormat.OPENMETRICS, choose("text/plain;q=0.5", "application/openmetrics-text"));
-        // Equal weights: the one named first.
-        assertEquals(ExpositionFormat.OPENMETRICS, choose("application/openmetrics-text,text/plain"));
-        assertEquals(ExpositionFormat.TEXT, choose("text/plain,application/openmetrics-text"));
-        // Case and spaces do not matter; a malformed q counts as 0.
-        assertEquals(ExpositionFormat.OPENMETRICS, choose("Application/OpenMetrics-Text; Version=1.0.0 ; Q=0.9 , text/plain;q=0.8"));
-        assertEquals(ExpositionFormat.TEXT, choose("application/openmetrics-text;q=high,text/plain;q=0.1"));
-    }
-
-    @Test
-    void qZeroRulesOpenMetricsOutEvenUnderAWildcard() {
-        assertEquals(ExpositionFormat.TEXT, choose("application/openmetrics-text;q=0"));
-        assertEquals(ExpositionFormat.TEXT, choose("application/openmetrics-text;q=0,*/*"));
-        assertEquals(ExpositionFormat.TEXT, choose("application/openmetrics-text;q=0.000,application/*"));
-    }
-
-    @Test
-    void wildcardsCountWhereNothingMoreSpecificNamesAFormat() {
-        assertEquals(ExpositionFormat.OPENMETRICS, choose("application/*,text/plain;q=0.5"));
-        assertEquals(ExpositionFormat.TEXT, choose("application/*;q=0.5,text/*"));
-        // text/plain;q=0 leaves only the wildcard's OpenMetrics.
-        assertEquals(ExpositionFormat.OPENMETRICS, choose("text/plain;q=0,*/*;q=0.1"));
-    }
-
-    @Test
-    void servesOnlyOpenMetricsOneZeroZero() {
-        assertEquals(ExpositionFormat.TEXT, choose("application/openmetrics-text;version=0.0.1,text/plain;q=0.5"));
-        assertEquals(ExpositionFormat.TEXT, choose("application/openmetrics-text;version=2.0.0,text/plain;q=0.5"));
-        assertEquals(ExpositionFormat.OPENMETRICS, choose("application/openmetrics-text;version=\"1.0.0\",text/plain;q=0.5"));
     }
 
     /** The router: without the flag, Prometheus's Accept gets today's bytes and headers, exactly. */

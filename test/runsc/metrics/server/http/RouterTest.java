@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,6 +34,15 @@ class RouterTest {
 
     private HttpResponse get(String target) {
         return core.handle(HttpRequest.of("GET", target, HttpHeaders.of("Host", "localhost"), new byte[0]));
+    }
+
+    /** {@code target} is served, and the source asked with these filters' sources (empty for none). */
+    private void assertServedWithFilters(String target, Optional<String> metricsFilter, Optional<String> capabilityFilter) {
+        HttpResponse r = get(target);
+        assertEquals(200, r.status(), target);
+        MetricsQuery q = source.queries.getLast();
+        assertEquals(metricsFilter, q.metricsFilter().map(Re2Pattern::source), "metrics filter");
+        assertEquals(capabilityFilter, q.capabilityFilter().map(Re2Pattern::source), "capability filter");
     }
 
     private static void assertGoError(HttpResponse r, int status, String message) {
@@ -81,24 +91,20 @@ class RouterTest {
 
     @Test
     void passesCompiledFiltersToTheSource() {
-        HttpResponse r = get("/metrics?runsc-sandbox-metrics-filter=%5Efs_&runsc-capability-filter=NET_.*");
-        assertEquals(200, r.status());
-        MetricsQuery q = source.queries.getFirst();
-        assertEquals("^fs_", q.metricsFilter().map(Re2Pattern::source).orElseThrow());
-        assertEquals("NET_.*", q.capabilityFilter().map(Re2Pattern::source).orElseThrow());
+        assertServedWithFilters("/metrics?runsc-sandbox-metrics-filter=%5Efs_&runsc-capability-filter=NET_.*",
+                Optional.of("^fs_"), Optional.of("NET_.*"));
     }
 
     @Test
     void treatsEmptyFilterAsNone() {
-        get("/metrics?runsc-sandbox-metrics-filter=&runsc-capability-filter=");
-        assertTrue(source.queries.getFirst().metricsFilter().isEmpty());
-        assertTrue(source.queries.getFirst().capabilityFilter().isEmpty());
+        assertServedWithFilters("/metrics?runsc-sandbox-metrics-filter=&runsc-capability-filter=",
+                Optional.empty(), Optional.empty());
     }
 
     @Test
     void usesTheFirstValueOfARepeatedParameter() {
-        get("/metrics?runsc-sandbox-metrics-filter=a&runsc-sandbox-metrics-filter=(");
-        assertEquals("a", source.queries.getFirst().metricsFilter().orElseThrow().source());
+        assertServedWithFilters("/metrics?runsc-sandbox-metrics-filter=a&runsc-sandbox-metrics-filter=(",
+                Optional.of("a"), Optional.empty());
     }
 
     @Test
@@ -137,10 +143,8 @@ class RouterTest {
 
     @Test
     void dropsMalformedQueryPairsLeniently() {
-        HttpResponse r = get("/metrics?a=%zz&runsc-sandbox-metrics-filter=ok;x&runsc-capability-filter=CHOWN");
-        assertEquals(200, r.status());
-        assertTrue(source.queries.getFirst().metricsFilter().isEmpty());
-        assertEquals("CHOWN", source.queries.getFirst().capabilityFilter().orElseThrow().source());
+        assertServedWithFilters("/metrics?a=%zz&runsc-sandbox-metrics-filter=ok;x&runsc-capability-filter=CHOWN",
+                Optional.empty(), Optional.of("CHOWN"));
     }
 
     @Test
@@ -153,10 +157,8 @@ class RouterTest {
 
     @Test
     void rewriteThrowsTheRealQueryAway() {
-        HttpResponse r = get("/metrics%3Frunsc-capability-filter=SYS?runsc-sandbox-metrics-filter=(");
-        assertEquals(200, r.status());
-        assertTrue(source.queries.getFirst().metricsFilter().isEmpty());
-        assertEquals("SYS", source.queries.getFirst().capabilityFilter().orElseThrow().source());
+        assertServedWithFilters("/metrics%3Frunsc-capability-filter=SYS?runsc-sandbox-metrics-filter=(",
+                Optional.empty(), Optional.of("SYS"));
     }
 
     @Test

@@ -33,6 +33,14 @@ class SandboxListingRouteTest {
         return (JsonObject) Json.parse(r.bodyText());
     }
 
+    /** The listing of {@code entries}, answered 200 within {@code deadline} in at most the body limit. */
+    private JsonObject boundedBody(Duration deadline, List<SandboxListing.Entry> entries) throws Exception {
+        HttpResponse r = assertTimeoutPreemptively(deadline, () -> get(() -> entries));
+        assertEquals(200, r.status());
+        assertTrue(r.bodyLength() <= SandboxListingJson.MAX_BODY_BYTES, "body of " + r.bodyLength() + " bytes");
+        return json(r);
+    }
+
     private static SandboxListing.Entry entry(int i, String reason) {
         String id = String.format("sandbox-%05d", i);
         return new SandboxListing.Entry(id + "_sandbox:" + id + ".state", id, "/run/runsc-metrics.sock",
@@ -69,10 +77,7 @@ class SandboxListingRouteTest {
         for (int i = 0; i < 10_000; i++) {
             entries.add(entry(i, i % 3 == 0 ? "not running" : ""));
         }
-        HttpResponse r = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> get(() -> entries));
-        assertEquals(200, r.status());
-        assertTrue(r.bodyLength() <= SandboxListingJson.MAX_BODY_BYTES, "body of " + r.bodyLength() + " bytes");
-        JsonObject body = json(r);
+        JsonObject body = boundedBody(Duration.ofSeconds(10), entries);
         assertEquals("10000", body.get("total").toString());
         assertEquals("10000", body.get("listed").toString());
         assertEquals(10_000, ((JsonArray) body.get("sandboxes")).elements().size());
@@ -86,10 +91,7 @@ class SandboxListingRouteTest {
             entries.add(new SandboxListing.Entry("s" + i + "_sandbox:s" + i + ".state", "s" + i, huge,
                     SandboxListing.Status.NOT_SERVED, huge, new SandboxListing.LastScrape.Broken(Instant.EPOCH, huge)));
         }
-        HttpResponse r = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> get(() -> entries));
-        assertEquals(200, r.status());
-        assertTrue(r.bodyLength() <= SandboxListingJson.MAX_BODY_BYTES, "body of " + r.bodyLength() + " bytes");
-        JsonObject body = json(r);
+        JsonObject body = boundedBody(Duration.ofSeconds(20), entries);
         assertEquals("10000", body.get("total").toString());
         assertEquals("true", body.get("truncated").toString());
         JsonArray listed = (JsonArray) body.get("sandboxes");

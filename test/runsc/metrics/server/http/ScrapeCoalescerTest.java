@@ -46,6 +46,18 @@ class ScrapeCoalescerTest {
         }
     }
 
+    /** A request for all sandboxes through {@code c}, on a thread of {@code pool}. */
+    private Future<HttpResponse> request(ExecutorService pool, ScrapeCoalescer c) {
+        return pool.submit(() -> c.scrape(ALL, System.nanoTime(), scrape));
+    }
+
+    /** A {@link #request} that runs the first scrape, returned once that scrape has started; it blocks until {@code releaseFirst}. */
+    private Future<HttpResponse> runningFirst(ExecutorService pool, ScrapeCoalescer c) {
+        Future<HttpResponse> first = request(pool, c);
+        await(firstEntered);
+        return first;
+    }
+
     @Test
     void aLoneRequestRunsItsOwnScrape() {
         ScrapeCoalescer c = new ScrapeCoalescer(Duration.ofSeconds(30));
@@ -58,11 +70,10 @@ class ScrapeCoalescerTest {
     void requestsArrivingDuringAScrapeShareTheNextOneNotTheRunningOne() throws Exception {
         ScrapeCoalescer c = new ScrapeCoalescer(Duration.ofSeconds(30));
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<HttpResponse> first = pool.submit(() -> c.scrape(ALL, System.nanoTime(), scrape));
-            await(firstEntered);
+            Future<HttpResponse> first = runningFirst(pool, c);
             List<Future<HttpResponse>> later = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
-                later.add(pool.submit(() -> c.scrape(ALL, System.nanoTime(), scrape)));
+                later.add(request(pool, c));
             }
             // All six are queued behind the running scrape before it is released.
             Thread.sleep(200);
@@ -82,8 +93,7 @@ class ScrapeCoalescerTest {
     void differentFiltersDoNotShare() throws Exception {
         ScrapeCoalescer c = new ScrapeCoalescer(Duration.ofSeconds(30));
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<HttpResponse> first = pool.submit(() -> c.scrape(ALL, System.nanoTime(), scrape));
-            await(firstEntered);
+            Future<HttpResponse> first = runningFirst(pool, c);
             HttpResponse filtered = c.scrape(new ScrapeCoalescer.Key("^fs_", ""), System.nanoTime(), scrape);
             assertEquals("scrape 2", filtered.bodyText(), "another key starts at once");
             releaseFirst.countDown();
@@ -95,12 +105,11 @@ class ScrapeCoalescerTest {
     void aScrapeStuckPastTheDeadlineFailsTheNextFlightWith503() throws Exception {
         ScrapeCoalescer c = new ScrapeCoalescer(Duration.ofMillis(300), Duration.ofMillis(100));
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<HttpResponse> first = pool.submit(() -> c.scrape(ALL, System.nanoTime(), scrape));
-            await(firstEntered);
+            Future<HttpResponse> first = runningFirst(pool, c);
             long start = System.nanoTime();
-            Future<HttpResponse> leader = pool.submit(() -> c.scrape(ALL, System.nanoTime(), scrape));
+            Future<HttpResponse> leader = request(pool, c);
             Thread.sleep(50);
-            Future<HttpResponse> follower = pool.submit(() -> c.scrape(ALL, System.nanoTime(), scrape));
+            Future<HttpResponse> follower = request(pool, c);
             HttpResponse r = leader.get(10, TimeUnit.SECONDS);
             assertEquals(503, r.status());
             assertEquals("context deadline exceeded: an earlier scrape was still running at the scrape deadline\n",
@@ -120,11 +129,10 @@ class ScrapeCoalescerTest {
         ScrapeCoalescer c = new ScrapeCoalescer(Duration.ofMillis(200), Duration.ofMillis(100));
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             // The leader's own scrape ignores every deadline: the follower must still come back.
-            Future<HttpResponse> leader = pool.submit(() -> c.scrape(ALL, System.nanoTime(), scrape));
-            await(firstEntered);
+            Future<HttpResponse> leader = runningFirst(pool, c);
             // A follower can only join a flight that has not started; this one has, so it leads a new
             // flight that waits for the stuck one, and a third request follows it.
-            Future<HttpResponse> second = pool.submit(() -> c.scrape(ALL, System.nanoTime(), scrape));
+            Future<HttpResponse> second = request(pool, c);
             Thread.sleep(20);
             HttpResponse third = c.scrape(ALL, System.nanoTime(), scrape);
             assertEquals(503, third.status());
@@ -145,11 +153,10 @@ class ScrapeCoalescerTest {
             throw new IllegalStateException("bug");
         };
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<HttpResponse> running = pool.submit(() -> c.scrape(ALL, System.nanoTime(), scrape));
-            await(firstEntered);
+            Future<HttpResponse> running = runningFirst(pool, c);
             Future<HttpResponse> leader = pool.submit(() -> c.scrape(ALL, System.nanoTime(), broken));
             Thread.sleep(50);
-            Future<HttpResponse> follower = pool.submit(() -> c.scrape(ALL, System.nanoTime(), scrape));
+            Future<HttpResponse> follower = request(pool, c);
             Thread.sleep(50);
             releaseFirst.countDown();
             await(entered);

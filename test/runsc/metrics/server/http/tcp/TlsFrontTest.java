@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -17,22 +16,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import runsc.metrics.server.config.ServerConfig;
 import runsc.metrics.server.config.TlsSettings;
 import runsc.metrics.server.config.TlsSettings.ClientAuth;
@@ -56,23 +51,16 @@ class TlsFrontTest {
     private static final Path SAMPLE = ProjectFiles.sample("upstream-metric-server-output.txt");
     /** How long after the head deadline a connection may still be open (scheduling under load). */
     private static final Duration SLACK = Duration.ofSeconds(3);
-    private static TestCertificates certs;
+    @RegisterExtension
+    static final TestCertificates certs = TestCertificates.perClass();
 
     private final List<String> log = new CopyOnWriteArrayList<>();
     private final List<TcpHttpServer> servers = new ArrayList<>();
     private byte[] sample;
 
     @BeforeAll
-    static void makeCertificates() throws IOException {
+    static void needCurl() {
         Tools.assume("curl", "curl");
-        certs = TestCertificates.create();
-    }
-
-    @AfterAll
-    static void removeCertificates() throws IOException {
-        if (certs != null) {
-            certs.close();
-        }
     }
 
     @BeforeEach
@@ -238,7 +226,7 @@ class TlsFrontTest {
     void aClientThatDoesNotReadIsCutOffAtTheHeadDeadline() throws Exception {
         int port = start(ClientAuth.NONE);
         int requests = 4000; // about 27 MB of answers, more than the socket buffers hold
-        try (SSLSocket s = (SSLSocket) clientContext().getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port)) {
+        try (SSLSocket s = (SSLSocket) certs.clientContext().getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port)) {
             s.setSoTimeout(20_000);
             s.startHandshake();
             byte[] request = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -334,23 +322,9 @@ class TlsFrontTest {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** A TLS client context trusting the test CA, without a certificate of its own. */
-    private static SSLContext clientContext() throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(certs.ca())) {
-            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-        tmf.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
-    }
-
     /** The subject of the certificate the server shows a new handshake, trusting the test CA. */
     private static String serverSubject(int port) throws Exception {
-        try (SSLSocket s = (SSLSocket) clientContext().getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port)) {
+        try (SSLSocket s = (SSLSocket) certs.clientContext().getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port)) {
             s.setSoTimeout(20_000);
             s.startHandshake();
             return ((X509Certificate) s.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName();

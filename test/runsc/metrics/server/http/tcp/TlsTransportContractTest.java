@@ -7,16 +7,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.file.Files;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.TrustManagerFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import runsc.metrics.server.config.TlsSettings;
 import runsc.metrics.server.config.TlsSettings.ClientAuth;
 import runsc.metrics.server.http.tls.TlsContext;
@@ -29,28 +25,13 @@ import runsc.metrics.testing.TestCertificates;
  * The client is the JDK's TLS socket, which shakes hands at its first read or write.
  */
 class TlsTransportContractTest extends TcpTransportContractTest {
-    private static TestCertificates certs;
+    @RegisterExtension
+    static final TestCertificates certs = TestCertificates.perClass();
     private static SSLContext client;
 
     @BeforeAll
-    static void makeCertificates() throws IOException, GeneralSecurityException {
-        certs = TestCertificates.create();
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        try (InputStream in = Files.newInputStream(certs.ca())) {
-            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-        tmf.init(trust);
-        client = SSLContext.getInstance("TLS");
-        client.init(null, tmf.getTrustManagers(), null);
-    }
-
-    @AfterAll
-    static void removeCertificates() throws IOException {
-        if (certs != null) {
-            certs.close();
-        }
+    static void makeClientContext() throws IOException, GeneralSecurityException {
+        client = certs.clientContext();
     }
 
     @Override

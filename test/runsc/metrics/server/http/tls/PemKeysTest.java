@@ -14,26 +14,14 @@ import java.security.PrivateKey;
 import java.security.interfaces.ECPrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import runsc.metrics.testing.TestCertificates;
 
 /** Keys and certificates in the forms openssl writes, and every way a file can be unusable. */
 class PemKeysTest {
-    private static TestCertificates certs;
-
-    @BeforeAll
-    static void makeCertificates() throws IOException {
-        certs = TestCertificates.create();
-    }
-
-    @AfterAll
-    static void removeCertificates() throws IOException {
-        if (certs != null) {
-            certs.close();
-        }
-    }
+    @RegisterExtension
+    static final TestCertificates certs = TestCertificates.perClass();
 
     private static String keyError(Path file) {
         return assertThrows(TlsSetupException.class, () -> PemKeys.privateKey(file, "TLS key file")).getMessage();

@@ -23,11 +23,16 @@ class ConnectionCapTest {
         }
     }
 
+    /** The next connection of {@code user} is refused for its share being taken, with {@code reason}. */
+    private void assertUserFull(User user, String reason) {
+        assertEquals(Admission.USER_FULL, cap.admit(user));
+        assertEquals(reason, cap.reason(Admission.USER_FULL, user));
+    }
+
     @Test
     void oneUserGetsItsShareAndNoMore() {
         admit(NOBODY, 2);
-        assertEquals(Admission.USER_FULL, cap.admit(NOBODY));
-        assertEquals("too many connections from user nobody (limit 2)", cap.reason(Admission.USER_FULL, NOBODY));
+        assertUserFull(NOBODY, "too many connections from user nobody (limit 2)");
         admit(DAEMON, 2);
         admit(ROOT, 1);
         cap.release(NOBODY);
@@ -56,8 +61,7 @@ class ConnectionCapTest {
     @Test
     void anUnknownPeerCountsAsOneOtherUser() {
         admit(null, 2);
-        assertEquals(Admission.USER_FULL, cap.admit(null));
-        assertEquals("too many connections from user (unknown) (limit 2)", cap.reason(Admission.USER_FULL, null));
+        assertUserFull(null, "too many connections from user (unknown) (limit 2)");
         admit(NOBODY, 2);
     }
 }

@@ -38,6 +38,13 @@ class Http11ReaderTest {
         });
     }
 
+    /** Reading {@code text} fails with {@code status} and {@code message}. */
+    private static void assertRejected(String text, int status, String message) {
+        Http11Exception e = rejected(text);
+        assertEquals(status, e.getStatus());
+        assertEquals(message, e.getMessage());
+    }
+
     @Test
     void parsesRequestLineAndHeaders() throws IOException {
         Http11Reader.RequestHead h = head("GET /metrics?x=1 HTTP/1.1\r\nHost: localhost\r\nAccept:  text/plain \r\n\r\n");
@@ -110,9 +117,7 @@ class Http11ReaderTest {
         assertEquals(limit, fits.length());
         head(fits + "\r\n\r\n");
         String tooLong = prefix + "a".repeat(limit - prefix.length() - suffix.length() + 1) + suffix;
-        Http11Exception e = rejected(tooLong + "\r\n\r\n");
-        assertEquals(414, e.getStatus());
-        assertEquals("request line exceeds 8192 bytes", e.getMessage());
+        assertRejected(tooLong + "\r\n\r\n", 414, "request line exceeds 8192 bytes");
     }
 
     @Test
@@ -125,9 +130,7 @@ class Http11ReaderTest {
     void acceptsHeaderCountAtTheLimitAndRejectsOneMore() throws IOException {
         assertEquals(100, Http11Reader.MAX_HEADER_COUNT);
         head("GET / HTTP/1.1\r\n" + "X: y\r\n".repeat(100) + "\r\n");
-        Http11Exception e = rejected("GET / HTTP/1.1\r\n" + "X: y\r\n".repeat(101) + "\r\n");
-        assertEquals(431, e.getStatus());
-        assertEquals("more than 100 header fields", e.getMessage());
+        assertRejected("GET / HTTP/1.1\r\n" + "X: y\r\n".repeat(101) + "\r\n", 431, "more than 100 header fields");
     }
 
     @Test
@@ -138,9 +141,7 @@ class Http11ReaderTest {
         assertEquals(limit, field.length());
         head("GET / HTTP/1.1\r\n" + field + "\r\n");
         String tooBig = "X: " + "v".repeat(limit - 4) + "\r\n";
-        Http11Exception e = rejected("GET / HTTP/1.1\r\n" + tooBig + "\r\n");
-        assertEquals(431, e.getStatus());
-        assertEquals("header section exceeds 16384 bytes", e.getMessage());
+        assertRejected("GET / HTTP/1.1\r\n" + tooBig + "\r\n", 431, "header section exceeds 16384 bytes");
     }
 
     @Test
@@ -150,9 +151,8 @@ class Http11ReaderTest {
         Http11Reader r = reader("POST / HTTP/1.1\r\nContent-Length: " + limit + "\r\n\r\n" + "b".repeat(limit));
         r.awaitRequest();
         assertEquals(limit, r.readBody(r.readHead()).length);
-        Http11Exception e = rejected("POST / HTTP/1.1\r\nContent-Length: 65537\r\n\r\n");
-        assertEquals(413, e.getStatus());
-        assertEquals("request body of 65537 bytes exceeds 65536 bytes", e.getMessage());
+        assertRejected("POST / HTTP/1.1\r\nContent-Length: 65537\r\n\r\n", 413,
+                "request body of 65537 bytes exceeds 65536 bytes");
     }
 
     @ParameterizedTest(name = "{2}")
@@ -178,9 +178,7 @@ class Http11ReaderTest {
             """)
     void rejectsMalformedHeads(String head, int status, String message) {
         String text = head.strip().replace("\\r", "\r").replace("\\n", "\n").replace("\\u0001", "\u0001");
-        Http11Exception e = rejected(text + "\r\n\r\n");
-        assertEquals(message, e.getMessage());
-        assertEquals(status, e.getStatus());
+        assertRejected(text + "\r\n\r\n", status, message);
     }
 
     @Test

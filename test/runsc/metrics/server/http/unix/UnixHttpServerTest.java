@@ -21,11 +21,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +34,7 @@ import runsc.metrics.server.http.MetricsSource;
 import runsc.metrics.server.http.RawResponses;
 import runsc.metrics.server.http.Router;
 import runsc.metrics.testing.ProjectFiles;
+import runsc.metrics.testing.ScratchDir;
 
 class UnixHttpServerTest {
     private static final Path SAMPLE = ProjectFiles.sample("upstream-metric-server-output.txt");
@@ -62,11 +61,7 @@ class UnixHttpServerTest {
 
     @AfterEach
     void tearDown() throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        ScratchDir.deleteTree(dir);
     }
 
     private UnixHttpServer start(TransportLimits limits) throws IOException {

@@ -17,11 +17,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +28,7 @@ import runsc.metrics.server.config.SocketAccess;
 import runsc.metrics.server.config.TransportLimits;
 import runsc.metrics.server.http.RawResponses;
 import runsc.metrics.server.http.Router;
+import runsc.metrics.testing.ScratchDir;
 
 /**
  * The cap per peer user with real clients of other users: the socket is 0777, so any local user
@@ -62,11 +61,7 @@ class UnixPeerUserTest {
         if (dir == null) {
             return;
         }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        ScratchDir.deleteTree(dir);
     }
 
     private static boolean onPath(String tool) {

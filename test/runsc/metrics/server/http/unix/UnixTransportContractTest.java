@@ -9,14 +9,13 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import runsc.metrics.server.config.SocketAccess;
 import runsc.metrics.server.config.TransportLimits;
 import runsc.metrics.server.http.RequestHandler;
 import runsc.metrics.server.http.TransportContract;
+import runsc.metrics.testing.ScratchDir;
 
 /** The transport contract over a Unix socket, which applies every limit per server. */
 class UnixTransportContractTest extends TransportContract {
@@ -31,11 +30,7 @@ class UnixTransportContractTest extends TransportContract {
 
     @AfterEach
     void deleteDirectory() throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        ScratchDir.deleteTree(dir);
     }
 
     @Override
