@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The table of bench/old-vs-new.sh: for each figure, old and new per round with the ratio new/old,
+then the median of the rounds of each and their ratio. Lower is better for every figure.
+Arg: the result folder."""
+import glob
+import json
+import os
+import re
+import statistics
+import sys
+
+out = sys.argv[1]
+SERIES_200 = 200 * 174
+
+
+def writer(path, which):
+    """ns/series: the median of the measured JMH iterations of `which` divided by the series count."""
+    for r in json.load(open(path)):
+        if r["benchmark"].endswith("." + which):
+            return statistics.median(x for fork in r["primaryMetric"]["rawData"] for x in fork) / SERIES_200
+    raise SystemExit(f"{path}: no result for WriterBench.{which}")
+
+
+def line_ms(path, pattern):
+    """The first number in ms that follows `pattern` in the file."""
+    text = open(path).read()
+    m = re.search(pattern + r"\s*([0-9.]+) ms", text)
+    if not m:
+        raise SystemExit(f"{path}: no match for {pattern!r} (the run failed? see the file)")
+    return float(m.group(1))
+
+
+FIGURES = [
+    ("writer ns/series (ours, 200 x 174)", "writer", lambda p: writer(p.replace(".txt", ".json"), "ours"), "ns"),
+    ("writer ns/series (client_java, same jar)", "writer", lambda p: writer(p.replace(".txt", ".json"), "clientJava"), "ns"),
+    ("export-metrics wall (median)", "wall", lambda p: line_ms(p, r"runsc-metrics export-metrics\s+median"), "ms"),
+    ("image java Hello, floor (median)", "wall", lambda p: line_ms(p, r"image java Hello \(floor\)\s+median"), "ms"),
+    ("scrape p50 at 1000, 1 scraper", "scrape", lambda p: line_ms(p, r"1 scraper: p50"), "ms"),
+]
+
+
+def load(path):
+    lines = open(path).read().splitlines()
+    before = re.search(r"before: (.*)", lines[0]).group(1)
+    after = re.search(r"after: (.*)", lines[-1]).group(1) if lines[-1].startswith("# after") else "?"
+    return before, after
+
+
+print(open(os.path.join(out, "method.txt")).read().rstrip())
+rounds = sorted({int(re.search(r"-(\d+)-old\.txt$", f).group(1)) for f in glob.glob(os.path.join(out, "*-old.txt"))})
+overall = []
+for title, fig, get, unit in FIGURES:
+    print(f"\n{title} [{unit}]")
+    olds, news = [], []
+    for r in rounds:
+        po, pn = (os.path.join(out, f"{fig}-{r}-{w}.txt") for w in ("old", "new"))
+        if not (os.path.exists(po) and os.path.exists(pn)):
+            continue
+        o, n = get(po), get(pn)
+        olds.append(o)
+        news.append(n)
+        (lob, loa), (lnb, lna) = load(po), load(pn)
+        print(f"  round {r}: old {o:9.2f}  new {n:9.2f}  new/old {n / o:.3f}"
+              f"   load old [{lob}] -> [{loa}]  new [{lnb}] -> [{lna}]")
+    if olds:
+        mo, mn = statistics.median(olds), statistics.median(news)
+        print(f"  median : old {mo:9.2f}  new {mn:9.2f}  new/old {mn / mo:.3f}")
+        overall.append((title, unit, mo, mn))
+print("\n| Figure | old | new | new/old |\n|---|---|---|---|")
+for title, unit, mo, mn in overall:
+    print(f"| {title} | {mo:.2f} {unit} | {mn:.2f} {unit} | {mn / mo:.3f} |")
