@@ -14,20 +14,27 @@ SERIES_200 = 200 * 174
 
 
 def writer(path, which):
-    """ns/series: the median of the measured JMH iterations of `which` divided by the series count."""
-    for r in json.load(open(path)):
+    """ns/series: the median of the measured JMH iterations of `which` divided by the series count,
+    None when the run wrote no result for it."""
+    try:
+        runs = json.load(open(path))
+    except (OSError, ValueError):
+        return None
+    for r in runs:
         if r["benchmark"].endswith("." + which):
             return statistics.median(x for fork in r["primaryMetric"]["rawData"] for x in fork) / SERIES_200
-    raise SystemExit(f"{path}: no result for WriterBench.{which}")
+    return None
 
 
 def line_ms(path, pattern):
-    """The first number in ms that follows `pattern` in the file."""
+    """The first number in ms that follows `pattern` in the file, None without one."""
     text = open(path).read()
     m = re.search(pattern + r"\s*([0-9.]+) ms", text)
-    if not m:
-        raise SystemExit(f"{path}: no match for {pattern!r} (the run failed? see the file)")
-    return float(m.group(1))
+    return float(m.group(1)) if m else None
+
+
+def quotient(a, b):
+    return None if a is None or b is None else a / b
 
 
 FIGURES = [
@@ -36,6 +43,11 @@ FIGURES = [
     ("export-metrics wall (median)", "wall", lambda p: line_ms(p, r"runsc-metrics export-metrics\s+median"), "ms"),
     ("image java Hello, floor (median)", "wall", lambda p: line_ms(p, r"image java Hello \(floor\)\s+median"), "ms"),
     ("scrape p50 at 1000, 1 scraper", "scrape", lambda p: line_ms(p, r"1 scraper: p50"), "ms"),
+    # Within one run both parts see the same load, so these ratios vary less than the figures.
+    ("writer ours / client_java, same run", "writer", lambda p: quotient(writer(p.replace(".txt", ".json"), "ours"),
+                                                                        writer(p.replace(".txt", ".json"), "clientJava")), "x"),
+    ("export-metrics / floor, same run", "wall", lambda p: quotient(line_ms(p, r"runsc-metrics export-metrics\s+median"),
+                                                                    line_ms(p, r"image java Hello \(floor\)\s+median")), "x"),
 ]
 
 
@@ -57,15 +69,19 @@ for title, fig, get, unit in FIGURES:
         if not (os.path.exists(po) and os.path.exists(pn)):
             continue
         o, n = get(po), get(pn)
+        if o is None or n is None:
+            # A failed or unfinished run leaves its round out of the medians.
+            print(f"  round {r}: no figure in {po if o is None else pn} (failed or still running: see the file)")
+            continue
         olds.append(o)
         news.append(n)
         (lob, loa), (lnb, lna) = load(po), load(pn)
-        print(f"  round {r}: old {o:9.2f}  new {n:9.2f}  new/old {n / o:.3f}"
+        print(f"  round {r}: old {o:9.3f}  new {n:9.3f}  new/old {n / o:.3f}"
               f"   load old [{lob}] -> [{loa}]  new [{lnb}] -> [{lna}]")
     if olds:
         mo, mn = statistics.median(olds), statistics.median(news)
-        print(f"  median : old {mo:9.2f}  new {mn:9.2f}  new/old {mn / mo:.3f}")
+        print(f"  median : old {mo:9.3f}  new {mn:9.3f}  new/old {mn / mo:.3f}")
         overall.append((title, unit, mo, mn))
 print("\n| Figure | old | new | new/old |\n|---|---|---|---|")
 for title, unit, mo, mn in overall:
-    print(f"| {title} | {mo:.2f} {unit} | {mn:.2f} {unit} | {mn / mo:.3f} |")
+    print(f"| {title} | {mo:.3f} {unit} | {mn:.3f} {unit} | {mn / mo:.3f} |")
