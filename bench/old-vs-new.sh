@@ -15,7 +15,7 @@
 # iterations of 1 s, 10, after 5 of warm-up), SERIES (filler series per simulated sandbox, 20),
 # WARMUP (untimed scrapes first, 10), BENCH_SECONDS (time budget of each scrape run, 20),
 # OUT (result folder, NEW/build/bench/old-vs-new), FIRST_ROUND (1; a higher one adds rounds to OUT's
-# results instead of starting afresh).
+# results instead of starting afresh), FIGURES (which runs, "writer wall scrape").
 # Every run's output and the load average before and after it go to OUT; old-vs-new-summary.py
 # prints the per-round figures, the medians and the ratios new/old at the end (OUT/summary.txt).
 set -eu
@@ -69,11 +69,11 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 {
     echo "# old: $old at $(git -C "$old" rev-parse --short=12 HEAD)"
     echo "# new: $new at $(git -C "$new" rev-parse --short=12 HEAD)"
-    echo "# date: $(date -u +%Y-%m-%dT%H:%M:%SZ)  rounds: $first to $((first + rounds - 1))  WALL_ROUNDS=${WALL_ROUNDS:-20} WRITER_ITER=${WRITER_ITER:-10} SERIES=${SERIES:-20} WARMUP=${WARMUP:-10} BENCH_SECONDS=${BENCH_SECONDS:-20}"
+    echo "# date: $(date -u +%Y-%m-%dT%H:%M:%SZ)  rounds: $first to $((first + rounds - 1)) of ${FIGURES:-writer wall scrape}  WALL_ROUNDS=${WALL_ROUNDS:-20} WRITER_ITER=${WRITER_ITER:-10} SERIES=${SERIES:-20} WARMUP=${WARMUP:-10} BENCH_SECONDS=${BENCH_SECONDS:-20}"
     echo "# machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(uname -sr); JDK: $("$JAVA" -version 2>&1 | head -1)"
 } >> "$out/method.txt"
 for r in $(seq "$first" $((first + rounds - 1))); do
-    for fig in writer wall scrape; do
+    for fig in ${FIGURES:-writer wall scrape}; do
         run "$fig" "$r" old "$old"
         run "$fig" "$r" new "$new"
     done
