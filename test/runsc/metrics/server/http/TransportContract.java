@@ -516,18 +516,29 @@ public abstract class TransportContract {
                 c.send("G");
             }
             long filled = System.nanoTime();
-            Duration bound = limits.headerTimeout().plus(deadlineSlack()).plusSeconds(1);
-            int attempts = 0;
+            assertTrue(healthcheckFailure() != null, "the stalled connections hold the cap at first");
+            // Each stalled connection ends at its header deadline, counted from its accept, which
+            // came before the cap was filled.
+            Duration closeBound = limits.headerTimeout().plus(deadlineSlack());
+            for (RawConnection c : held) {
+                assertClosed(c);
+                Duration waited = Duration.ofNanos(System.nanoTime() - filled);
+                assertTrue(waited.compareTo(closeBound) <= 0, "a stalled connection was still open " + waited
+                        + " after the cap was filled");
+            }
+            // The slots they held serve again at once: the transport notices their ends within the slack.
+            long closed = System.nanoTime();
+            Duration bound = deadlineSlack().plusSeconds(1);
             while (true) {
-                attempts++;
-                if (healthcheckAnswers()) {
+                String failure = healthcheckFailure();
+                if (failure == null) {
                     break;
                 }
-                Duration waited = Duration.ofNanos(System.nanoTime() - filled);
-                assertTrue(waited.compareTo(bound) < 0, "no healthcheck answered within " + waited);
+                Duration waited = Duration.ofNanos(System.nanoTime() - closed);
+                assertTrue(waited.compareTo(bound) < 0, "no healthcheck answered within " + waited
+                        + " after the stalled connections ended; the last attempt: " + failure + "; log: " + log);
                 Thread.sleep(200);
             }
-            assertTrue(attempts > 1, "the stalled connections held the cap at first");
         } finally {
             for (RawConnection c : held) {
                 c.close();
@@ -535,12 +546,14 @@ public abstract class TransportContract {
         }
     }
 
-    private boolean healthcheckAnswers() {
+    /** Asks for a healthcheck on a new connection: null if it was answered 200, else what happened. */
+    private String healthcheckFailure() {
         try (RawConnection c = connect()) {
             c.send("GET /runsc-metrics/healthcheck?root=" + ROOT + " HTTP/1.1\r\nHost: x\r\n\r\n");
-            return c.read(false).status() == 200;
+            int status = c.read(false).status();
+            return status == 200 ? null : "status " + status;
         } catch (IOException e) {
-            return false; // closed over the cap without an answer
+            return e.toString(); // closed over the cap without an answer
         }
     }
 
