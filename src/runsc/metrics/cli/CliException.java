@@ -19,7 +19,7 @@ public final class CliException extends Exception {
     }
 
     /**
-     * Creates the exception with its cause (kept for --debug output, not printed otherwise).
+     * Creates the exception with its cause (for callers and tests: only the message is printed).
      *
      * @param message the whole line to print on stderr
      * @param cause   what went wrong underneath

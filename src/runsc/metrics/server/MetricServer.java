@@ -306,15 +306,6 @@ public final class MetricServer implements AutoCloseable {
         return discovery.servedCount();
     }
 
-    /**
-     * What discovery made of each root state file in the root, as of the last refresh.
-     *
-     * @return one record per state file, sorted by file name
-     */
-    public List<SeenStateFile> seenStateFiles() {
-        return discovery.seen();
-    }
-
     /** Where the server listens: the socket path, or {@code ip:port} with the port actually bound. */
     public String boundAddress() {
         return boundAddress;

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package runsc.metrics.server;
 
-import java.util.Objects;
-
 /**
  * What discovery made of one sandbox's root state file the last time it looked: served, or why
  * not. Discovery keeps one per state file in the root (and drops it with the file), replaced only
@@ -15,10 +13,10 @@ import java.util.Objects;
  * @param status          served, or the kind of reason it is not
  * @param reason          one line for people: "served", or why not, naming what differs
  */
-public record SeenStateFile(String fileName, String sandboxId, String recordedAddress, Status status, String reason) {
+record SeenStateFile(String fileName, String sandboxId, String recordedAddress, Status status, String reason) {
 
     /** Served, or why not (a closed set: the endpoint that lists these shows the names). */
-    public enum Status {
+    enum Status {
         /** Served by this server. */
         SERVED,
         /** It records another {@code --metric-server} address, or none. */
@@ -33,14 +31,5 @@ public record SeenStateFile(String fileName, String sandboxId, String recordedAd
         MALFORMED,
         /** It was read, but the sandbox cannot be served (no registration, invalid registration, no root container). */
         NOT_SERVABLE
-    }
-
-    /** Requires every field. */
-    public SeenStateFile {
-        Objects.requireNonNull(fileName, "fileName");
-        Objects.requireNonNull(sandboxId, "sandboxId");
-        Objects.requireNonNull(recordedAddress, "recordedAddress");
-        Objects.requireNonNull(status, "status");
-        Objects.requireNonNull(reason, "reason");
     }
 }
