@@ -283,6 +283,32 @@ class ImageTest {
     }
 
     @Test
+    void theMetricServerYoungGenerationFollowsTheSandboxesInTheRootAtStart() throws Exception {
+        Path root = Files.createDirectories(scratch.resolve("young"));
+        for (int i = 0; i < 31; i++) {
+            Files.createFile(root.resolve("c" + i + "_sandbox:s" + i + ".state"));
+        }
+        assertEquals(8L << 20, Long.parseLong(jvmFlag("", "InitialHeapSize", "--root=" + root, "metric-server", "-h")));
+        assertTrue(Long.parseLong(jvmFlag("", "MaxNewSize", "--root=" + root, "metric-server", "-h")) > 6L << 20,
+                "below 32 state files the JVM sizes the young generation");
+        for (int i = 31; i < 100; i++) {
+            Files.createFile(root.resolve("c" + i + "_sandbox:s" + i + ".state"));
+        }
+        // 100 x 128 KiB, in whole MiB, and a heap that starts 4 MiB above it.
+        assertEquals(12L << 20, Long.parseLong(jvmFlag("", "NewSize", "--root=" + root, "metric-server", "-h")));
+        assertEquals(12L << 20, Long.parseLong(jvmFlag("", "MaxNewSize", "--root=" + root, "metric-server", "-h")));
+        assertEquals(16L << 20, Long.parseLong(jvmFlag("", "InitialHeapSize", "--root=" + root, "metric-server", "-h")));
+        for (int i = 100; i < 200; i++) {
+            Files.createFile(root.resolve("c" + i + "_sandbox:s" + i + ".state"));
+        }
+        assertEquals(16L << 20, Long.parseLong(jvmFlag("", "NewSize", "--root=" + root, "metric-server", "-h")), "at most 16 MiB");
+        assertEquals(20L << 20, Long.parseLong(jvmFlag("", "InitialHeapSize", "--root=" + root, "metric-server", "-h")));
+        // The user's young generation replaces the launcher's, and its initial heap with it.
+        assertEquals(2L << 20, Long.parseLong(jvmFlag("-Xmn2m", "NewSize", "--root=" + root, "metric-server", "-h")));
+        assertEquals(3L << 20, Long.parseLong(jvmFlag("-XX:NewSize=3m", "NewSize", "--root=" + root, "metric-server", "-h")));
+    }
+
+    @Test
     void theLauncherPicksOptionsByTheSubcommandNotByAnyArgument() throws Exception {
         long quarterOfRam = maxHeapSize("", "--version");
         // "demo" here is a sandbox ID, and "metric-server" the value of a global flag.
