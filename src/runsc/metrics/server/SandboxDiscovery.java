@@ -40,7 +40,8 @@ import runsc.metrics.server.config.ServerConfig;
  * alive ({@link SandboxLiveness}: upstream's {@code kill(pid, 0)}, and the control socket where the
  * PID does not exist here). Deliberate difference: lock contention anywhere, even on a subcontainer
  * during the first load, means "retry next cycle" and records nothing. Runs on every scrape and every
- * 20 s, under one lock; a refresh lists the root once and reads only the state files of new or changed sandboxes.
+ * 20 s, under one lock; a refresh lists the root once and reads only the state files of new or
+ * changed sandboxes.
  *
  * <p>For every root state file in the root it keeps a {@link SeenStateFile}: served, or why not. The
  * debug log gets a line when that verdict changes, never once per refresh; problems that are not one
@@ -115,6 +116,16 @@ final class SandboxDiscovery {
      */
     List<SeenStateFile> seen() {
         return seenList;
+    }
+
+    /**
+     * How many times discovery has listed the root: once per refresh, however many sandboxes are
+     * new, since a listing reads the whole directory.
+     *
+     * @return the listings so far
+     */
+    long rootListings() {
+        return root.listings();
     }
 
     /**
