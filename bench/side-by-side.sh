@@ -6,7 +6,8 @@
 # Needs GO_METRIC_SERVER=path of upstream's binary (built by ../upstream/build-go-metric-server.sh,
 # which prints it); skips with a message without it.
 # Environment: SIZES (10,100,1000; empty for none), ROUNDS (2), SERIES (filler series, 0), HISTOGRAM (1 for
-# --histogram), COLD (30), WARMUP (270), WARMUP_BUDGET (s, 120), WARM (30), SERVER_OPTS
+# --histogram), COLD (30), WARMUP (270), WARMUP_BUDGET (s, 120), WARM (30), START_LIMIT (s from a server's
+# start to its first full scrape, 300), SERVER_OPTS
 # (RUNSC_METRICS_JAVA_OPTS for ours), VARIANTS (more of our servers with other options, run in
 # every round: 'name=OPTIONS|name=OPTIONS'; with it the Go server may be left out), NAME (result
 # file, side-by-side). The default run adds 5 000
@@ -21,7 +22,7 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 name=${NAME:-side-by-side}
 run() { # NAME SIZES SERIES HISTOGRAM
     props="-Dbench.go=${GO_METRIC_SERVER:-} -Dbench.sizes=$2 -Dbench.series=$3 -Dbench.histogram=$4 -Dbench.rounds=${ROUNDS:-2}
-        -Dbench.cold=${COLD:-30} -Dbench.warmup=${WARMUP:-270} -Dbench.warmupBudget=${WARMUP_BUDGET:-120} -Dbench.warm=${WARM:-30}"
+        -Dbench.cold=${COLD:-30} -Dbench.warmup=${WARMUP:-270} -Dbench.warmupBudget=${WARMUP_BUDGET:-120} -Dbench.warm=${WARM:-30} -Dbench.startLimit=${START_LIMIT:-300}"
     {
         header "$1" "$JAVA $props -Dbench.javaOpts='${SERVER_OPTS:-}' -Dbench.variants='${VARIANTS:-}' -cp CP runsc.metrics.bench.SideBySide"
         # $props is split into words on purpose; no value in it holds a space.
