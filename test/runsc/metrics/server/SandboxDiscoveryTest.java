@@ -234,8 +234,8 @@ class SandboxDiscoveryTest {
             // Listing the root again for each new sandbox makes start-up grow with the square of the sandboxes.
             assertEquals(1, d.rootListings(), "listings of the root by the first refresh of 30 new sandboxes");
             assertEquals(29, served.size(), () -> ids(served) + " " + log);
-            assertTrue(log.stream().anyMatch(l -> l.startsWith("not serving sandbox sb7: cannot load sandbox \"sb7\", container \"sub\"")),
-                    log::toString);
+            String subFailure = "not serving sandbox sb7: cannot load sandbox \"sb7\", container \"sub\"";
+            assertTrue(log.stream().anyMatch(l -> l.startsWith(subFailure)), log::toString);
             d.refresh();
             assertEquals(2, d.rootListings(), "listings after the second refresh");
         }
