@@ -10,8 +10,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A runsc root directory ({@code --root}): lists the containers and sandboxes whose state files
@@ -23,6 +26,9 @@ import java.util.TreeSet;
  */
 public final class RuntimeRoot {
     private final Path dir;
+    // Each listing reads the whole directory, three entries per sandbox: a caller that lists once
+    // per sandbox costs time that grows with the square of the sandboxes (see listings()).
+    private final LongAdder listings = new LongAdder();
 
     /**
      * Creates a root over a directory; nothing is read yet.
@@ -81,6 +87,7 @@ public final class RuntimeRoot {
      * @throws IOException if the directory cannot be listed; the message names it
      */
     public List<FullId> listContainers() throws IOException {
+        listings.increment();
         // File.list gives bare names, without a Path object per entry: the server lists the root,
         // three entries per sandbox, on every scrape. It says nothing about a failure, so the
         // directory stream is asked again for the reason.
@@ -155,6 +162,32 @@ public final class RuntimeRoot {
      */
     public List<FullId> listContainersOf(String sandboxId) {
         return listContainersOrEmpty().stream().filter(id -> id.sandboxId().equals(sandboxId)).toList();
+    }
+
+    /**
+     * Groups containers by sandbox ID, in ascending sandbox ID order, each sandbox's containers in
+     * the order given: one listing of the root serves every sandbox in it, where
+     * {@link #listContainersOf} lists the whole root for one sandbox.
+     *
+     * @param containers containers as {@link #listContainers()} returns them
+     * @return each sandbox ID with its containers
+     */
+    public static SortedMap<String, List<FullId>> bySandbox(List<FullId> containers) {
+        SortedMap<String, List<FullId>> groups = new TreeMap<>();
+        for (FullId id : containers) {
+            groups.computeIfAbsent(id.sandboxId(), k -> new ArrayList<>(1)).add(id);
+        }
+        groups.replaceAll((k, v) -> List.copyOf(v));
+        return Collections.unmodifiableSortedMap(groups);
+    }
+
+    /**
+     * How many times this root has been listed, by any of the listing methods.
+     *
+     * @return the number of directory listings so far
+     */
+    public long listings() {
+        return listings.sum();
     }
 
     private static SortedSet<String> sandboxesOf(List<FullId> ids) {

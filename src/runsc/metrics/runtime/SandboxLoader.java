@@ -52,10 +52,30 @@ public final class SandboxLoader {
      *     exactly one root)
      */
     public SandboxOutcome loadSandbox(String sandboxId) {
-        List<ContainerState> containers = new ArrayList<>();
-        for (FullId id : reader.root().listContainersOf(sandboxId)) {
+        return loadSandbox(sandboxId, reader.root().listContainersOf(sandboxId));
+    }
+
+    /**
+     * Loads a sandbox like {@link #loadSandbox(String)}, from containers its caller has listed:
+     * a caller that loads many sandboxes lists the root once for all of them (see
+     * {@link RuntimeRoot#bySandbox}), instead of once per sandbox.
+     *
+     * @param sandboxId  the sandbox ID
+     * @param containers the containers of that sandbox, in state-file name order
+     * @return as {@link #loadSandbox(String)}
+     * @throws IllegalArgumentException if a container belongs to another sandbox
+     */
+    public SandboxOutcome loadSandbox(String sandboxId, List<FullId> containers) {
+        for (FullId id : containers) {
+            if (!id.sandboxId().equals(sandboxId)) {
+                throw new IllegalArgumentException("container \"" + id.containerId() + "\" belongs to sandbox \""
+                        + id.sandboxId() + "\", not \"" + sandboxId + "\"");
+            }
+        }
+        List<ContainerState> loadedContainers = new ArrayList<>();
+        for (FullId id : containers) {
             switch (reader.read(id)) {
-                case ReadOutcome.Loaded loaded -> containers.add(loaded.state());
+                case ReadOutcome.Loaded loaded -> loadedContainers.add(loaded.state());
                 case ReadOutcome.Gone gone -> { }
                 case ReadOutcome.Locked locked -> {
                     return new SandboxOutcome.Locked();
@@ -68,7 +88,7 @@ public final class SandboxLoader {
             }
         }
         ContainerState root = null;
-        for (ContainerState c : containers) {
+        for (ContainerState c : loadedContainers) {
             if (!c.isSandboxRoot()) {
                 continue;
             }
@@ -82,6 +102,6 @@ public final class SandboxLoader {
             return new SandboxOutcome.Failed(new IOException("no root container found for sandbox ID \""
                     + sandboxId + "\""));
         }
-        return new SandboxOutcome.Loaded(new LoadedSandbox(root, containers));
+        return new SandboxOutcome.Loaded(new LoadedSandbox(root, loadedContainers));
     }
 }

@@ -4,13 +4,13 @@ package runsc.metrics.server;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SortedSet;
-import java.util.TreeSet;
+import java.util.SortedMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -40,7 +40,8 @@ import runsc.metrics.server.config.ServerConfig;
  * alive ({@link SandboxLiveness}: upstream's {@code kill(pid, 0)}, and the control socket where the
  * PID does not exist here). Deliberate difference: lock contention anywhere, even on a subcontainer
  * during the first load, means "retry next cycle" and records nothing. Runs on every scrape and every
- * 20 s, under one lock; a refresh reads at most one state file per new or changed sandbox.
+ * 20 s, under one lock; a refresh lists the root once and reads only the state files of new or
+ * changed sandboxes.
  *
  * <p>For every root state file in the root it keeps a {@link SeenStateFile}: served, or why not. The
  * debug log gets a line when that verdict changes, never once per refresh; problems that are not one
@@ -118,6 +119,16 @@ final class SandboxDiscovery {
     }
 
     /**
+     * How many times discovery has listed the root: once per refresh, however many sandboxes are
+     * new, since a listing reads the whole directory.
+     *
+     * @return the listings so far
+     */
+    long rootListings() {
+        return root.listings();
+    }
+
+    /**
      * Stops refreshing for good: the server is shutting down. Never waits for a refresh in
      * progress, so shutdown is not held up by whatever discovery is doing; a refresh that has
      * started finishes, and later ones change nothing.
@@ -148,14 +159,17 @@ final class SandboxDiscovery {
     }
 
     private void refreshLocked() {
-        SortedSet<String> ids = listRoot();
+        // One listing per refresh, for every sandbox: listing the root again for each new sandbox
+        // made discovery grow with the square of the sandboxes (minutes at 5 000).
+        SortedMap<String, List<FullId>> containers = listRoot();
+        Set<String> ids = containers.keySet();
         boolean changed = seen.keySet().retainAll(ids);
         for (ServedSandbox s : List.copyOf(served.values())) {
             if (!ids.contains(s.id())) {
                 drop(s, "no longer exists");
                 continue;
             }
-            LoadResult result = load(s);
+            LoadResult result = load(s, containers.get(s.id()));
             if (result instanceof LoadResult.Failed failed) {
                 drop(s, "cannot be loaded: " + failed.error().getMessage());
                 changed |= note(s.id(), s.loaded() == null ? "" : s.loaded().sandbox().metricServerAddress(),
@@ -176,7 +190,7 @@ final class SandboxDiscovery {
         fresh.removeAll(served.keySet());
         rejected.keySet().retainAll(fresh);
         for (String sid : fresh) {
-            changed |= consider(sid);
+            changed |= consider(sid, containers.get(sid));
         }
         if (changed) {
             List<SeenStateFile> list = new ArrayList<>(seen.values());
@@ -185,15 +199,18 @@ final class SandboxDiscovery {
         }
     }
 
-    /** Lists the root; a failure is a notice (once until it changes) and an empty root. */
-    private SortedSet<String> listRoot() {
-        SortedSet<String> ids;
+    /**
+     * Lists the root once: each sandbox ID with its containers. A failure is a notice (once until it
+     * changes) and an empty root.
+     */
+    private SortedMap<String, List<FullId>> listRoot() {
+        SortedMap<String, List<FullId>> ids;
         String problem;
         try {
-            ids = root.listSandboxes();
+            ids = RuntimeRoot.bySandbox(root.listContainers());
             problem = "";
         } catch (IOException e) {
-            ids = new TreeSet<>();
+            ids = Collections.emptySortedMap();
             problem = "cannot list the root directory \"" + config.rootText() + "\": " + e.getMessage()
                     + "; serving no sandboxes until it can";
         }
@@ -231,7 +248,7 @@ final class SandboxDiscovery {
         return true;
     }
 
-    private boolean consider(String sid) {
+    private boolean consider(String sid, List<FullId> containers) {
         FullId id = FullId.root(sid);
         FileStat stat;
         try {
@@ -263,12 +280,12 @@ final class SandboxDiscovery {
                 return note(sid, "", status, message, "cannot read sandbox " + sid + ": " + message);
             }
             case ReadOutcome.Loaded loaded -> {
-                return considerLoaded(sid, stat, loaded);
+                return considerLoaded(sid, stat, loaded, containers);
             }
         }
     }
 
-    private boolean considerLoaded(String sid, FileStat stat, ReadOutcome.Loaded loaded) {
+    private boolean considerLoaded(String sid, FileStat stat, ReadOutcome.Loaded loaded, List<FullId> containers) {
         var sandbox = loaded.state().sandbox();
         String recorded = sandbox.metricServerAddress();
         if (!MetricServerAddress.matches(recorded, config.address(), config.rootText())) {
@@ -291,7 +308,7 @@ final class SandboxDiscovery {
             bySocket = alive.bySocket();
         }
         ServedSandbox s = new ServedSandbox(sid);
-        switch (load(s)) {
+        switch (load(s, containers)) {
             case LoadResult.Ok ok -> {
                 numSandboxesTotal++;
                 served.put(sid, s);
@@ -351,10 +368,15 @@ final class SandboxDiscovery {
         record Failed(IOException error) implements LoadResult {}
     }
 
-    /** Loads the sandbox's state files and builds its verifier, each only once. */
-    LoadResult load(ServedSandbox s) {
+    /**
+     * Loads the sandbox's state files and builds its verifier, each only once.
+     *
+     * @param s          the sandbox
+     * @param containers its containers as this refresh listed them
+     */
+    LoadResult load(ServedSandbox s, List<FullId> containers) {
         if (s.loaded() == null) {
-            switch (loader.loadSandbox(s.id())) {
+            switch (loader.loadSandbox(s.id(), containers)) {
                 case SandboxOutcome.Locked locked -> {
                     return new LoadResult.Locked();
                 }

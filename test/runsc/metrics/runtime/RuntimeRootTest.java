@@ -47,6 +47,20 @@ class RuntimeRootTest {
     }
 
     @Test
+    void groupsOneListingBySandboxAndCountsListings() throws IOException {
+        touch(dir, "sb1_sandbox:sb1.state", "sb1c_sandbox:sb1.state", "sb10_sandbox:sb10.state", "x_sandbox:sb10.state");
+        RuntimeRoot root = new RuntimeRoot(dir);
+        assertEquals(0, root.listings());
+        var groups = RuntimeRoot.bySandbox(root.listContainers());
+        assertEquals(List.of("sb1", "sb10"), List.copyOf(groups.keySet()));
+        assertEquals(List.of(new FullId("sb1", "sb1"), new FullId("sb1", "sb1c")), groups.get("sb1"));
+        assertEquals(List.of(new FullId("sb10", "sb10"), new FullId("sb10", "x")), groups.get("sb10"));
+        root.listContainersOf("sb1");
+        root.listSandboxesOrEmpty();
+        assertEquals(3, root.listings());
+    }
+
+    @Test
     void missingRootListsAsEmptyForTheServer() {
         RuntimeRoot root = new RuntimeRoot(dir.resolve("gone"));
         assertEquals(List.of(), root.listContainersOrEmpty());

@@ -3,6 +3,7 @@ package runsc.metrics.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,6 +51,18 @@ class SandboxLoaderTest {
         assertEquals("state file " + dir.resolve("sb1_sandbox:sb1.state") + ": holds the state of container \"other\" "
                 + "of sandbox \"sb1\", not of container \"sb1\" of sandbox \"sb1\" that its name gives",
                 failed.error().getMessage());
+    }
+
+    @Test
+    void loadsOnlyTheContainersItIsGiven() {
+        StateFixtures.write(dir, StateFixtures.sample());
+        StateFixtures.write(dir, StateFixtures.container("sb1", "sb1c", "container"));
+        LoadedSandbox sandbox = assertInstanceOf(SandboxOutcome.Loaded.class,
+                loader().loadSandbox("sb1", List.of(FullId.root("sb1")))).sandbox();
+        assertEquals(List.of("sb1"), sandbox.containers().stream().map(ContainerState::id).toList());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> loader().loadSandbox("sb1", List.of(FullId.root("sb1"), FullId.root("sb2"))));
+        assertEquals("container \"sb2\" belongs to sandbox \"sb2\", not \"sb1\"", e.getMessage());
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -218,6 +219,25 @@ class SandboxDiscoveryTest {
             assertEquals(1, d.numSandboxesTotal());
         } finally {
             sleeper.destroyForcibly();
+        }
+    }
+
+    @Test
+    void listsTheRootOncePerRefreshHoweverManySandboxesAreNew() throws IOException {
+        List<SandboxOptions> sandboxes = IntStream.rangeClosed(1, 30).mapToObj(i -> SandboxOptions.of("sb" + i, OURS)).toList();
+        try (Simulation _ = Simulation.start(root, sandboxes)) {
+            // A subcontainer, loaded with its sandbox from the same listing.
+            Files.writeString(root.resolve("sub_sandbox:sb7.state"), "{}");
+            Files.write(root.resolve("sub_sandbox:sb7.lock"), new byte[0]);
+            SandboxDiscovery d = discovery();
+            List<ServedSandbox> served = d.refresh();
+            // Listing the root again for each new sandbox makes start-up grow with the square of the sandboxes.
+            assertEquals(1, d.rootListings(), "listings of the root by the first refresh of 30 new sandboxes");
+            assertEquals(29, served.size(), () -> ids(served) + " " + log);
+            String subFailure = "not serving sandbox sb7: cannot load sandbox \"sb7\", container \"sub\"";
+            assertTrue(log.stream().anyMatch(l -> l.startsWith(subFailure)), log::toString);
+            d.refresh();
+            assertEquals(2, d.rootListings(), "listings after the second refresh");
         }
     }
 
