@@ -23,16 +23,20 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntFunction;
 
 /**
  * Pathological filter patterns against {@code metric-server} serving {@code bench.sandboxes}
  * (1000) simulated sandboxes over TCP. For each pattern of the corpus and each of the two filter
  * parameters: the request's status, wall time and the server's CPU time (user + system from
  * {@code /proc/PID/stat}) for that request alone. Then the latency of plain {@code GET /metrics}
- * scrapes, first alone and then while {@code bench.attackers} (7) threads send the costliest
- * patterns in a loop, so that starvation shows as a ratio of medians from one run: once with the
- * attackers on another address ({@code bench.attackerAddress}, 127.0.0.2: another client, as an
- * attacker is), once on the plain scrapes' own address (one client, whose requests take turns).
+ * scrapes in {@code bench.rounds} (3) rounds of three conditions in turn, so that load beside the
+ * benchmark falls on all three alike: alone; beside one honest client scraping plain
+ * {@code /metrics} in a loop, which is what any second client costs; beside {@code bench.attackers}
+ * (7) threads sending the corpus in a loop. Both kinds of other client connect from another address
+ * ({@code bench.attackerAddress}, 127.0.0.2: another client, as an attacker is). Starvation shows
+ * as ratios of medians; last, the attack once from the plain scrapes' own address (one client,
+ * whose requests take turns).
  */
 public final class FilterAttack {
     private FilterAttack() {}
@@ -41,6 +45,8 @@ public final class FilterAttack {
     static final int SANDBOXES = Integer.getInteger("bench.sandboxes", 1000);
     static final int ATTACKERS = Integer.getInteger("bench.attackers", 7);
     static final int PLAIN = Integer.getInteger("bench.plain", 20);
+    /** Rounds of the three conditions (alone, beside one honest client, beside the attackers), in turn. */
+    static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
     /** Where the attackers connect from: another loopback address, so another client than the plain scrapes'. */
     static final String ATTACKER_ADDRESS = System.getProperty("bench.attackerAddress", "127.0.0.2");
     private static final long CLOCK_TICKS_PER_SECOND = 100;
@@ -80,21 +86,32 @@ public final class FilterAttack {
                 }
                 System.out.printf("worst request: wall %.1f ms, server CPU %.0f ms (CPU from /proc at %d ticks/s)%n",
                         worstWall, worstCpu, CLOCK_TICKS_PER_SECOND);
-                long[] alone = plain(client, address, PLAIN);
-                System.out.printf("plain /metrics alone: p50 %s p99 %s (n=%d)%n", Stats.ms(Stats.percentileMillis(alone, 50)),
-                        Stats.ms(Stats.percentileMillis(alone, 99)), alone.length);
-                for (String from : List.of(ATTACKER_ADDRESS, "127.0.0.1")) {
-                    long cpu0 = cpuTicks(server.pid());
-                    Attack attack = underAttack(address, from, List.copyOf(corpus.values()));
-                    double cpu = (cpuTicks(server.pid()) - cpu0) * 1000.0 / CLOCK_TICKS_PER_SECOND;
-                    long[] attacked = attack.plain();
-                    System.out.printf("plain /metrics from 127.0.0.1 with %d attackers from %s: p50 %s p99 %s (of the %s); "
-                            + "p50 ratio %s; attackers' answers %s; server CPU %.0f ms%n", ATTACKERS, from,
-                            Stats.ms(Stats.percentileMillis(attacked, 50)), Stats.ms(Stats.percentileMillis(attacked, 99)),
-                            attack.plainStatuses(),
-                            Stats.ratio(Stats.percentileMillis(attacked, 50), Stats.percentileMillis(alone, 50)),
-                            attack.statuses(), cpu);
+                List<String> patterns = List.copyOf(corpus.values());
+                List<Double> alone50 = new ArrayList<>();
+                List<Double> honest50 = new ArrayList<>();
+                List<Double> attacked50 = new ArrayList<>();
+                for (int round = 1; round <= ROUNDS; round++) {
+                    System.out.println("# round " + round + " of " + ROUNDS + ", " + Stats.loadAverage());
+                    long[] alone = plain(client, address, PLAIN);
+                    alone50.add(Stats.percentileMillis(alone, 50));
+                    System.out.printf("round %d: plain /metrics alone: p50 %s p99 %s (n=%d)%n", round,
+                            Stats.ms(Stats.percentileMillis(alone, 50)), Stats.ms(Stats.percentileMillis(alone, 99)), alone.length);
+                    Beside honest = beside(server.pid(), address, ATTACKER_ADDRESS, 1, i -> "");
+                    honest50.add(Stats.percentileMillis(honest.plain(), 50));
+                    report(round, "1 honest client (plain /metrics in a loop)", ATTACKER_ADDRESS, honest, alone);
+                    Beside attack = beside(server.pid(), address, ATTACKER_ADDRESS, ATTACKERS, i -> filterQuery(patterns, i));
+                    attacked50.add(Stats.percentileMillis(attack.plain(), 50));
+                    report(round, ATTACKERS + " attackers", ATTACKER_ADDRESS, attack, alone);
                 }
+                double alone = median(alone50);
+                double honest = median(honest50);
+                double attacked = median(attacked50);
+                System.out.printf("median of the rounds' p50s: alone %s, beside 1 honest client %s (%s), beside %d attackers %s "
+                        + "(%s; %s of the honest client's)%n", Stats.ms(alone), Stats.ms(honest), Stats.ratio(honest, alone),
+                        ATTACKERS, Stats.ms(attacked), Stats.ratio(attacked, alone), Stats.ratio(attacked, honest));
+                long[] ownAlone = plain(client, address, PLAIN);
+                Beside own = beside(server.pid(), address, "127.0.0.1", ATTACKERS, i -> filterQuery(patterns, i));
+                report(0, ATTACKERS + " attackers", "127.0.0.1", own, ownAlone);
             }
         } finally {
             ControlRoundTrip.deleteTree(dir);
@@ -135,25 +152,49 @@ public final class FilterAttack {
     }
 
     /**
-     * The plain scrapes' latencies beside an attack (of those answered 200), and how many answers of
-     * each status the plain scrapes and the attackers got.
+     * The plain scrapes' latencies beside other clients (of those answered 200), how many answers of
+     * each status the plain scrapes and the other clients got, and the server's CPU meanwhile.
      */
-    private record Attack(long[] plain, Map<Integer, Integer> plainStatuses, Map<Integer, Integer> statuses) {}
+    private record Beside(long[] plain, Map<Integer, Integer> plainStatuses, Map<Integer, Integer> statuses, double cpuMillis) {}
 
-    private static Attack underAttack(String address, String from, List<String> patterns) throws Exception {
+    /** The query of the {@code i}th request of an attacker: the corpus in turn, each filter in turn. */
+    private static String filterQuery(List<String> patterns, int i) {
+        String param = i % 2 == 0 ? "runsc-sandbox-metrics-filter" : "runsc-capability-filter";
+        return "?" + param + "=" + URLEncoder.encode(patterns.get(i % patterns.size()), StandardCharsets.UTF_8);
+    }
+
+    private static void report(int round, String what, String from, Beside b, long[] alone) {
+        System.out.printf("%splain /metrics from 127.0.0.1 beside %s from %s: p50 %s p99 %s (of the %s); "
+                        + "p50 ratio %s; their answers %s; server CPU %.0f ms%n", round > 0 ? "round " + round + ": " : "",
+                what, from, Stats.ms(Stats.percentileMillis(b.plain(), 50)), Stats.ms(Stats.percentileMillis(b.plain(), 99)),
+                b.plainStatuses(), Stats.ratio(Stats.percentileMillis(b.plain(), 50), Stats.percentileMillis(alone, 50)),
+                b.statuses(), b.cpuMillis());
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /**
+     * Plain scrapes from 127.0.0.1 while {@code clients} threads connecting from {@code from} send
+     * {@code queryOf(i)} in a loop, starting a second before the first plain scrape.
+     */
+    private static Beside beside(long serverPid, String address, String from, int clients, IntFunction<String> queryOf)
+            throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         List<Long> samples = Collections.synchronizedList(new ArrayList<>());
         Map<Integer, Integer> statuses = new java.util.concurrent.ConcurrentSkipListMap<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(ATTACKERS + 1)) {
-            List<Future<?>> attackers = new ArrayList<>();
-            for (int a = 0; a < ATTACKERS; a++) {
+        long cpu0 = cpuTicks(serverPid);
+        try (ExecutorService pool = Executors.newFixedThreadPool(clients + 1)) {
+            List<Future<?>> others = new ArrayList<>();
+            for (int a = 0; a < clients; a++) {
                 int first = a;
-                attackers.add(pool.submit(() -> {
+                others.add(pool.submit(() -> {
                     HttpClient c = client(InetAddress.getByName(from));
                     for (int i = first; !stop.get(); i++) {
-                        String param = i % 2 == 0 ? "runsc-sandbox-metrics-filter" : "runsc-capability-filter";
-                        statuses.merge(status(c, address, "?" + param + "="
-                                + URLEncoder.encode(patterns.get(i % patterns.size()), StandardCharsets.UTF_8)), 1, Integer::sum);
+                        statuses.merge(status(c, address, queryOf.apply(i)), 1, Integer::sum);
                     }
                     return null;
                 }));
@@ -173,13 +214,14 @@ public final class FilterAttack {
             } finally {
                 stop.set(true);
             }
-            for (Future<?> f : attackers) {
+            for (Future<?> f : others) {
                 f.get();
             }
             if (samples.isEmpty()) {
                 samples.add(0L);
             }
-            return new Attack(Stats.toArray(samples), plainStatuses, statuses);
+            double cpu = (cpuTicks(serverPid) - cpu0) * 1000.0 / CLOCK_TICKS_PER_SECOND;
+            return new Beside(Stats.toArray(samples), plainStatuses, statuses, cpu);
         }
     }
 

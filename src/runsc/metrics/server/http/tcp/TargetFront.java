@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLSocket;
 import runsc.metrics.server.config.TransportLimits;
 import runsc.metrics.server.http.tls.TlsContext;
 
@@ -162,7 +163,7 @@ final class TargetFront implements Closeable {
             client = tls.isPresent() ? tls.get().handshake(accepted, acceptedNanos + limits.headerTimeout().toNanos()) : accepted;
         } catch (IOException e) {
             log.accept("tls: handshake with " + accepted.getRemoteSocketAddress() + " failed: " + e.getMessage());
-            closeBoth(accepted, accepted);
+            closeQuietly(accepted);
             return;
         }
         Socket server = new Socket();
@@ -171,14 +172,15 @@ final class TargetFront implements Closeable {
             server.setTcpNoDelay(true);
             server.connect(backend);
             clients.put(server.getLocalPort(), accepted.getInetAddress().getHostAddress());
-            Thread down = Thread.ofVirtual().name("runsc-metrics-tcp-relay-out").start(() -> copyBack(server, client));
+            Thread down = Thread.ofVirtual().name("runsc-metrics-tcp-relay-out").start(() -> copyBack(server, client, accepted));
             try {
                 forwardRequests(client, acceptedNanos, new RelayInput(client.getInputStream(), BUFFER_BYTES),
                         new BufferedOutputStream(server.getOutputStream(), BUFFER_BYTES));
                 server.shutdownOutput();
             } catch (IOException e) {
                 // A head deadline passed, the client went away or the JDK closed the connection.
-                closeBoth(server, client);
+                closeQuietly(server);
+                closeClient(client, accepted);
             }
             down.join();
         } catch (IOException e) {
@@ -187,25 +189,40 @@ final class TargetFront implements Closeable {
             Thread.currentThread().interrupt();
         } finally {
             clients.remove(server.getLocalPort());
-            closeBoth(server, client);
-            closeBoth(accepted, accepted); // under TLS, even if closing the TLS socket failed
+            closeQuietly(server);
+            closeClient(client, accepted);
         }
     }
 
-    private static void closeBoth(Socket server, Socket client) {
-        try (server; client) {
-            // Closing is all.
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
         } catch (IOException e) {
             // Nothing left to do with a socket that fails to close.
         }
     }
 
+    /**
+     * Closes the client's end of a connection: under TLS without waiting on the client (see
+     * {@link TlsContext#close}), since the slot the connection holds is freed only once this returns.
+     */
+    private static void closeClient(Socket client, Socket accepted) {
+        if (client instanceof SSLSocket tls) {
+            TlsContext.close(tls, accepted);
+        } else {
+            closeQuietly(accepted);
+        }
+    }
+
     /** Copies the JDK's answers to the client; its end of stream ends the whole connection. */
-    private static void copyBack(Socket server, Socket client) {
-        try (server; client) {
+    private static void copyBack(Socket server, Socket client, Socket accepted) {
+        try {
             server.getInputStream().transferTo(client.getOutputStream());
         } catch (IOException e) {
-            // Either side closed: closing both (above) is all there is to do.
+            // Either side closed: closing both (below) is all there is to do.
+        } finally {
+            closeQuietly(server);
+            closeClient(client, accepted);
         }
     }
 

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,6 +36,9 @@ import runsc.metrics.server.config.TlsSettings;
  * sends a byte now and then would otherwise hold its connection for as long as it likes. A client
  * that speaks plain HTTP to the TLS port gets Go's answer ({@code 400}, "Client sent an HTTP
  * request to an HTTPS server.") before the connection closes, as from a Go exporter.
+ *
+ * <p>{@link #close} ends such a connection without waiting on the client, which the JDK's
+ * {@link SSLSocket#close()} does not promise.
  */
 public final class TlsContext {
     /** The versions offered: TLS 1.2 and later, of those the JDK enables by default. */
@@ -44,6 +48,8 @@ public final class TlsContext {
             "HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n".getBytes(StandardCharsets.US_ASCII);
     /** The first five bytes of the requests Go recognizes as plain HTTP (its tlsRecordHeaderLooksLikeHTTP). */
     private static final Set<String> HTTP_STARTS = Set.of("GET /", "HEAD ", "POST ", "PUT /", "OPTIO");
+    /** How long {@link #close} lets the close_notify alert wait for the client before dropping the connection. */
+    public static final Duration CLOSE_BOUND = Duration.ofSeconds(1);
 
     private final TlsSettings settings;
     private final SSLSocketFactory factory;
@@ -160,6 +166,49 @@ public final class TlsContext {
             throw e;
         } finally {
             watch.interrupt();
+        }
+    }
+
+    /**
+     * Closes a connection {@link #handshake} returned: sends the client a close_notify alert, reads
+     * only what the client had already sent, and drops the connection if the alert cannot be
+     * written within {@link #CLOSE_BOUND}. The JDK's {@link SSLSocket#close()} otherwise waits for
+     * a byte from the client for up to the connection's read timeout (which a caller keeps at what
+     * is left of a deadline), and waits for any write in progress: a client that neither sends nor
+     * reads would hold the connection, and whatever slot it counts against, that long again after
+     * its deadline closed it.
+     *
+     * @param tls the connection as {@link #handshake} returned it
+     * @param raw the accepted connection under it, closed in the end whatever happens
+     */
+    public static void close(SSLSocket tls, Socket raw) {
+        if (raw.isClosed()) {
+            return;
+        }
+        Thread drop = Thread.ofVirtual().name("runsc-metrics-tls-close").start(() -> {
+            try {
+                Thread.sleep(CLOSE_BOUND);
+            } catch (InterruptedException e) {
+                return; // closed in time
+            }
+            closeQuietly(raw); // fails the blocked write, which lets the close finish
+        });
+        try {
+            raw.setSoTimeout(0); // with no read timeout, closing reads nothing the client has not sent yet
+            tls.close();
+        } catch (IOException e) {
+            // Closing the raw connection below is all that is left to do.
+        } finally {
+            drop.interrupt();
+            closeQuietly(raw);
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // Nothing left to do with a socket that fails to close.
         }
     }
 }
