@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.LongAdder;
  * it holds, and names their state and lock files.
  *
  * <p>runsc lists with a glob, which turns a missing or unreadable directory into an empty list.
- * The {@code OrEmpty} methods do the same, for the server's refresh; the other methods report
- * the failure, for the start-up check of {@code metric-server} and for the command line.
+ * These methods report the failure instead; the server's refresh turns it into an empty root
+ * and a notice, the start-up check of {@code metric-server} and the command line into an error.
  */
 public final class RuntimeRoot {
     private final Path dir;
@@ -121,20 +121,6 @@ public final class RuntimeRoot {
     }
 
     /**
-     * Lists every container like {@link #listContainers()}, but a directory that cannot be listed
-     * (gone, not a directory, no permission) yields an empty list, as runsc's glob does.
-     *
-     * @return the containers, possibly none
-     */
-    public List<FullId> listContainersOrEmpty() {
-        try {
-            return listContainers();
-        } catch (IOException e) {
-            return List.of();
-        }
-    }
-
-    /**
      * Lists the distinct sandbox IDs of all state files.
      *
      * @return the sandbox IDs in ascending order
@@ -145,29 +131,9 @@ public final class RuntimeRoot {
     }
 
     /**
-     * Lists the distinct sandbox IDs; a directory that cannot be listed yields an empty set.
-     *
-     * @return the sandbox IDs in ascending order, possibly none
-     */
-    public SortedSet<String> listSandboxesOrEmpty() {
-        return sandboxesOf(listContainersOrEmpty());
-    }
-
-    /**
-     * Lists the containers of exactly one sandbox (runsc's prefix glob would also match sandbox
-     * {@code sb10} when asked for {@code sb1}; this deliberately does not).
-     *
-     * @param sandboxId the sandbox ID, matched exactly
-     * @return its containers in state-file name order; empty if none or the root cannot be listed
-     */
-    public List<FullId> listContainersOf(String sandboxId) {
-        return listContainersOrEmpty().stream().filter(id -> id.sandboxId().equals(sandboxId)).toList();
-    }
-
-    /**
      * Groups containers by sandbox ID, in ascending sandbox ID order, each sandbox's containers in
-     * the order given: one listing of the root serves every sandbox in it, where
-     * {@link #listContainersOf} lists the whole root for one sandbox.
+     * the order given: one listing of the root serves every sandbox in it (a listing per sandbox
+     * would read the whole directory each time).
      *
      * @param containers containers as {@link #listContainers()} returns them
      * @return each sandbox ID with its containers

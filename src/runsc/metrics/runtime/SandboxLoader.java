@@ -44,25 +44,15 @@ public final class SandboxLoader {
     }
 
     /**
-     * Loads every container whose state file names exactly this sandbox ID, skipping those that
-     * vanished meanwhile, and finds the one root container by spec annotations.
-     *
-     * @param sandboxId the sandbox ID (exact match; {@code sb1} never picks up {@code sb10})
-     * @return loaded, locked (any container locked), or failed (any container failed, or not
-     *     exactly one root)
-     */
-    public SandboxOutcome loadSandbox(String sandboxId) {
-        return loadSandbox(sandboxId, reader.root().listContainersOf(sandboxId));
-    }
-
-    /**
-     * Loads a sandbox like {@link #loadSandbox(String)}, from containers its caller has listed:
-     * a caller that loads many sandboxes lists the root once for all of them (see
-     * {@link RuntimeRoot#bySandbox}), instead of once per sandbox.
+     * Loads a sandbox from the containers its caller has listed, skipping those that vanished
+     * meanwhile, and finds the one root container by spec annotations. The caller lists the root
+     * once for every sandbox in it ({@link RuntimeRoot#bySandbox}), not once per sandbox.
      *
      * @param sandboxId  the sandbox ID
-     * @param containers the containers of that sandbox, in state-file name order
-     * @return as {@link #loadSandbox(String)}
+     * @param containers the containers of exactly that sandbox ({@code sb1} never includes
+     *                   {@code sb10}'s), in state-file name order
+     * @return loaded, locked (any container locked), or failed (any container failed, or not
+     *     exactly one root)
      * @throws IllegalArgumentException if a container belongs to another sandbox
      */
     public SandboxOutcome loadSandbox(String sandboxId, List<FullId> containers) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -24,6 +25,17 @@ class SandboxLoaderTest {
 
     private SandboxLoader loader() {
         return new SandboxLoader(new RuntimeRoot(dir));
+    }
+
+    /** Loads a sandbox as discovery does: its containers from one listing of the root, grouped by sandbox. */
+    private SandboxOutcome loadSandbox(String sandboxId) {
+        try {
+            RuntimeRoot root = new RuntimeRoot(dir);
+            return new SandboxLoader(root).loadSandbox(sandboxId,
+                    RuntimeRoot.bySandbox(root.listContainers()).getOrDefault(sandboxId, List.of()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String failure(SandboxOutcome outcome) {
@@ -73,7 +85,7 @@ class SandboxLoaderTest {
         sub = StateFixtures.at(sub, new JsonString("1.1.0"), "spec", "ociVersion");
         sub = StateFixtures.with(sub, "createdAt", new JsonString("2026-11-25T03:40:00Z"));
         StateFixtures.write(dir, sub);
-        LoadedSandbox sandbox = assertInstanceOf(SandboxOutcome.Loaded.class, loader().loadSandbox("sb1")).sandbox();
+        LoadedSandbox sandbox = assertInstanceOf(SandboxOutcome.Loaded.class, loadSandbox("sb1")).sandbox();
         assertEquals("sb1", sandbox.root().id());
         assertEquals(List.of("sb1", "sb1c"), sandbox.containers().stream().map(ContainerState::id).toList());
         assertEquals(Map.of("sandbox", "sb1", "iteration", "3mn9hmjm16dyk", "pod_name", "web-0", "namespace_name", "prod"),
@@ -90,9 +102,9 @@ class SandboxLoaderTest {
     void sandboxIdMatchesExactlyNotAsAPrefix() {
         StateFixtures.write(dir, StateFixtures.sample());
         StateFixtures.write(dir, StateFixtures.container("sb10", "sb10", "sandbox"));
-        LoadedSandbox sb1 = assertInstanceOf(SandboxOutcome.Loaded.class, loader().loadSandbox("sb1")).sandbox();
+        LoadedSandbox sb1 = assertInstanceOf(SandboxOutcome.Loaded.class, loadSandbox("sb1")).sandbox();
         assertEquals(List.of("sb1"), sb1.containers().stream().map(ContainerState::id).toList());
-        LoadedSandbox sb10 = assertInstanceOf(SandboxOutcome.Loaded.class, loader().loadSandbox("sb10")).sandbox();
+        LoadedSandbox sb10 = assertInstanceOf(SandboxOutcome.Loaded.class, loadSandbox("sb10")).sandbox();
         assertEquals("sb10", sb10.root().id());
     }
 
@@ -101,14 +113,14 @@ class SandboxLoaderTest {
         StateFixtures.write(dir, StateFixtures.sample());
         StateFixtures.write(dir, StateFixtures.container("sb1", "sb1x", null));
         assertEquals("multiple root containers found for sandbox ID \"sb1\": \"sb1\" and \"sb1x\"",
-                failure(loader().loadSandbox("sb1")));
+                failure(loadSandbox("sb1")));
     }
 
     @Test
     void noRootContainerFails() {
         StateFixtures.write(dir, StateFixtures.container("sb1", "sb1", "container"));
-        assertEquals("no root container found for sandbox ID \"sb1\"", failure(loader().loadSandbox("sb1")));
-        assertEquals("no root container found for sandbox ID \"nope\"", failure(loader().loadSandbox("nope")));
+        assertEquals("no root container found for sandbox ID \"sb1\"", failure(loadSandbox("sb1")));
+        assertEquals("no root container found for sandbox ID \"nope\"", failure(loadSandbox("nope")));
     }
 
     @Test
@@ -116,7 +128,7 @@ class SandboxLoaderTest {
         StateFixtures.write(dir, StateFixtures.sample());
         StateFixtures.write(dir, StateFixtures.container("sb1", "sb1c", "container"));
         Files.delete(dir.resolve("sb1c_sandbox:sb1.lock"));
-        LoadedSandbox sandbox = assertInstanceOf(SandboxOutcome.Loaded.class, loader().loadSandbox("sb1")).sandbox();
+        LoadedSandbox sandbox = assertInstanceOf(SandboxOutcome.Loaded.class, loadSandbox("sb1")).sandbox();
         assertEquals(List.of("sb1"), sandbox.containers().stream().map(ContainerState::id).toList());
     }
 
@@ -125,7 +137,7 @@ class SandboxLoaderTest {
         StateFixtures.write(dir, StateFixtures.sample());
         StateFixtures.writeRaw(dir, new FullId("sb1", "sb1c"), "");
         assertEquals("cannot load sandbox \"sb1\", container \"sb1c\": state file " + dir.resolve("sb1c_sandbox:sb1.state")
-                + ": file is empty", failure(loader().loadSandbox("sb1")));
+                + ": file is empty", failure(loadSandbox("sb1")));
     }
 
     @Test
@@ -136,7 +148,7 @@ class SandboxLoaderTest {
                 "sh", "-c", "echo held; exec sleep 30").start();
         try {
             assertEquals('h', holder.getInputStream().read());
-            assertInstanceOf(SandboxOutcome.Locked.class, loader().loadSandbox("sb1"));
+            assertInstanceOf(SandboxOutcome.Locked.class, loadSandbox("sb1"));
             assertInstanceOf(ReadOutcome.Loaded.class, loader().loadRoot("sb1"));
         } finally {
             holder.descendants().forEach(ProcessHandle::destroy);
