@@ -33,7 +33,7 @@ public final class ControlRoundTrip {
                     Simulation.options(1, "sim-", "", "bench", 0, Map.of()).stream()
                             .map(SandboxOptions::withHistogram).toList())) {
                 var sb = sim.sandboxes().getFirst();
-                measure("simulator", sb.id(), sb.socketPath(), iterations);
+                measure("simulator", sb.id(), sb.recorded().socketPath(), iterations);
             } finally {
                 deleteTree(dir);
             }

@@ -36,14 +36,9 @@ public final class SimulatedSandbox implements AutoCloseable {
     static final int BACKLOG = 16;
 
     private final SandboxOptions options;
-    private final Path stateFile;
-    private final Path lockFile;
-    private final Path socket;
-    private final long pid;
-    private final Instant createdAt;
+    private final Recorded recorded;
     private final SimMetrics metrics;
     private final SimEventStats eventStats;
-    private final MetricRegistration registration;
     private final ServerSocketChannel server;
     private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong exportCalls = new AtomicLong();
@@ -53,14 +48,12 @@ public final class SimulatedSandbox implements AutoCloseable {
 
     private SimulatedSandbox(SandboxOptions options, Path root, long pid, ServerSocketChannel server) {
         this.options = options;
-        this.stateFile = root.resolve(options.id() + "_sandbox:" + options.id() + ".state");
-        this.lockFile = root.resolve(options.id() + "_sandbox:" + options.id() + ".lock");
-        this.socket = root.resolve("runsc-" + options.id() + ".sock");
-        this.pid = pid;
-        this.createdAt = preciseNow();
+        Instant createdAt = preciseNow();
         this.metrics = new SimMetrics(options.fillerSeries(), options.seed(), options.fault().kind() == Fault.Kind.REGRESS,
                 options.histogram());
-        this.registration = metrics.registration();
+        this.recorded = new Recorded(root.resolve(options.id() + "_sandbox:" + options.id() + ".state"),
+                root.resolve(options.id() + "_sandbox:" + options.id() + ".lock"), socketIn(root, options.id()),
+                pid, createdAt, metrics.registration());
         this.eventStats = new SimEventStats(options.id(), createdAt, options.seed(), options.statsLimits());
         this.server = server;
         this.acceptor = server == null ? null
@@ -79,7 +72,7 @@ public final class SimulatedSandbox implements AutoCloseable {
     public static SimulatedSandbox start(Path root, SandboxOptions options) throws IOException {
         Path absoluteRoot = root.toAbsolutePath();
         Files.createDirectories(absoluteRoot);
-        Path socket = absoluteRoot.resolve("runsc-" + options.id() + ".sock");
+        Path socket = socketIn(absoluteRoot, options.id());
         Files.deleteIfExists(socket);
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         long pid;
@@ -101,7 +94,7 @@ public final class SimulatedSandbox implements AutoCloseable {
         }
         SimulatedSandbox sandbox = new SimulatedSandbox(options, absoluteRoot, pid, server);
         try {
-            sandbox.writeFiles(absoluteRoot);
+            sandbox.writeFiles();
         } catch (IOException | RuntimeException e) {
             sandbox.close();
             throw e;
@@ -122,34 +115,9 @@ public final class SimulatedSandbox implements AutoCloseable {
         return options;
     }
 
-    /** {@return the state file} */
-    public Path stateFile() {
-        return stateFile;
-    }
-
-    /** {@return the lock file} */
-    public Path lockFile() {
-        return lockFile;
-    }
-
-    /** {@return the control socket path, as recorded in the state file} */
-    public Path socketPath() {
-        return socket;
-    }
-
-    /** {@return the pid recorded in the state file (this JVM's, or an exited process's for {@code dead})} */
-    public long pid() {
-        return pid;
-    }
-
-    /** {@return the container creation time recorded in the state file} */
-    public Instant createdAt() {
-        return createdAt;
-    }
-
-    /** {@return the metrics the sandbox registered (also in its state file)} */
-    public MetricRegistration registration() {
-        return registration;
+    /** {@return its files in the root directory and what its state file records} */
+    public Recorded recorded() {
+        return recorded;
     }
 
     /** {@return how many {@code Metrics.Export} calls with a valid argument it has received} */
@@ -176,7 +144,7 @@ public final class SimulatedSandbox implements AutoCloseable {
                 failure = failure == null ? e : failure;
             }
         }
-        for (Path p : new Path[] {stateFile, lockFile, socket}) {
+        for (Path p : new Path[] {recorded.stateFile(), recorded.lockFile(), recorded.socketPath()}) {
             try {
                 Files.deleteIfExists(p);
             } catch (IOException e) {
@@ -234,15 +202,19 @@ public final class SimulatedSandbox implements AutoCloseable {
         }
     }
 
-    private void writeFiles(Path root) throws IOException {
-        byte[] state = Json.writeBytes(StateFile.build(options, pid, createdAt, root.toString(),
-                socket.toString(), registration));
-        Files.write(lockFile, new byte[0]);
-        Files.setPosixFilePermissions(lockFile, PosixFilePermissions.fromString("rw-------"));
+    private void writeFiles() throws IOException {
+        byte[] state = Json.writeBytes(StateFile.build(options, recorded));
+        Files.write(recorded.lockFile(), new byte[0]);
+        Files.setPosixFilePermissions(recorded.lockFile(), PosixFilePermissions.fromString("rw-------"));
         // runsc writes in place (O_TRUNC, one write); the file is complete before any reader sees a socket answer.
-        Files.write(stateFile, state, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        Files.write(recorded.stateFile(), state, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE);
-        Files.setPosixFilePermissions(stateFile, PosixFilePermissions.fromString("rw-r-----"));
+        Files.setPosixFilePermissions(recorded.stateFile(), PosixFilePermissions.fromString("rw-r-----"));
+    }
+
+    /** The control socket of sandbox {@code id} in {@code root}, where runsc puts it. */
+    private static Path socketIn(Path root, String id) {
+        return root.resolve("runsc-" + id + ".sock");
     }
 
     /** A pid that belonged to a process which has exited and been reaped. */
@@ -276,5 +248,20 @@ public final class SimulatedSandbox implements AutoCloseable {
         } catch (IOException e) {
             // Already closing; nothing to report.
         }
+    }
+
+    /**
+     * What a simulated sandbox wrote into the runsc root directory, fixed when it starts.
+     *
+     * @param stateFile    the state file, {@code <sid>_sandbox:<sid>.state}
+     * @param lockFile     the lock file, {@code <sid>_sandbox:<sid>.lock}
+     * @param socketPath   the control socket path, as recorded in the state file
+     * @param pid          the pid recorded in the state file (this JVM's, or an exited process's for
+     *                     {@code dead})
+     * @param createdAt    the container creation time recorded in the state file
+     * @param registration the metrics the sandbox registered (also in its state file)
+     */
+    public record Recorded(Path stateFile, Path lockFile, Path socketPath, long pid, Instant createdAt,
+                           MetricRegistration registration) {
     }
 }

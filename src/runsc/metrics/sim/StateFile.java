@@ -26,9 +26,11 @@ final class StateFile {
 
     private StateFile() {}
 
-    static JsonObject build(SandboxOptions options, long pid, Instant createdAt, String root,
-                            String controlSocketPath, MetricRegistration registration) {
+    static JsonObject build(SandboxOptions options, SimulatedSandbox.Recorded recorded) {
         String id = options.id();
+        long pid = recorded.pid();
+        Instant createdAt = recorded.createdAt();
+        String root = recorded.stateFile().getParent().toString();
         Map<String, JsonValue> spec = new LinkedHashMap<>();
         spec.put("ociVersion", str("1.0.0"));
         Map<String, JsonValue> process = new LinkedHashMap<>();
@@ -69,7 +71,7 @@ final class StateFile {
         sandbox.put("gid", num(0));
         sandbox.put("cgroup", obj("cgroupv1", obj("name", str("/" + id), "parents", JsonNull.INSTANCE, "own", new JsonObject(own))));
         sandbox.put("originalOomScoreAdj", num(0));
-        sandbox.put("registeredMetrics", registration(registration));
+        sandbox.put("registeredMetrics", registration(recorded.registration()));
         Map<String, JsonValue> metadata = new LinkedHashMap<>();
         metadata.put("coretags", str("false"));
         metadata.put("cpuarch", str(System.getProperty("os.arch").equals("aarch64") ? "arm64" : "amd64"));
@@ -83,7 +85,7 @@ final class StateFile {
         metadata.put("version", str("runsc-metrics-simulator"));
         sandbox.put("metricMetadata", new JsonObject(metadata));
         sandbox.put("metricServerAddress", str(options.metricServerAddress()));
-        sandbox.put("controlSocketPath", str(controlSocketPath));
+        sandbox.put("controlSocketPath", str(recorded.socketPath().toString()));
         sandbox.put("mountHints", obj("mounts", JsonObject.EMPTY));
         sandbox.put("startTime", str(SnapshotJson.rfc3339Nano(createdAt.minusNanos(777_305))));
 

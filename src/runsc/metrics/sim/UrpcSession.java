@@ -183,7 +183,7 @@ final class UrpcSession {
         if (!(arg instanceof JsonNull || arg instanceof JsonObject)) {
             return failure("json: cannot unmarshal " + goKind(arg) + " into Go value of type struct {}");
         }
-        return success(new JsonObject(Map.of("RegisteredMetrics", StateFile.registration(sandbox.registration()))));
+        return success(new JsonObject(Map.of("RegisteredMetrics", StateFile.registration(sandbox.recorded().registration()))));
     }
 
     private byte[] runtimeState(JsonValue arg) {

@@ -69,7 +69,7 @@ class ControlClientTest {
     void exportRoundTripGivesTheSimulatorsSeries() throws IOException {
         SimulatedSandbox s = sandbox(SandboxOptions.of("sb1", "addr").withSeed(7).withPod("web-0", "prod").withHistogram());
         Instant before = Instant.now();
-        Snapshot snapshot = client.exportMetrics("sb1", s.socketPath(), "", in(5000));
+        Snapshot snapshot = client.exportMetrics("sb1", s.recorded().socketPath(), "", in(5000));
         assertEquals(List.of("fs_opens", "fs_reads", "fs_writes", "gofer_opens_host", "netstack_tcp_current_open",
                 "netstack_tcp_current_established", "unimplemented_syscalls", "fs_read_latency_nanoseconds"),
                 snapshot.data().stream().map(d -> d.metric().name()).toList());
@@ -90,7 +90,7 @@ class ControlClientTest {
     @Test
     void exportPassesTheFilterOnAndTheReplyPassesTheRecheck() throws IOException {
         SimulatedSandbox s = sandbox("sb1", "none");
-        Snapshot snapshot = client.exportMetrics("sb1", s.socketPath(), "opens", in(5000));
+        Snapshot snapshot = client.exportMetrics("sb1", s.recorded().socketPath(), "opens", in(5000));
         assertEquals(List.of("fs_opens", "gofer_opens_host"), snapshot.data().stream().map(d -> d.metric().name()).toList());
         FilterCheck.requireMatches("sb1", "opens", name -> name.contains("opens"), snapshot);
     }
@@ -98,7 +98,7 @@ class ControlClientTest {
     @Test
     void getSavingsOnA2024SandboxIsUnsupportedNotAnError() throws IOException {
         SimulatedSandbox s = sandbox("sb1", "none");
-        assertEquals(new Savings.Unsupported(), client.getSavings("sb1", s.socketPath(), in(5000)));
+        assertEquals(new Savings.Unsupported(), client.getSavings("sb1", s.recorded().socketPath(), in(5000)));
     }
 
     @Test
@@ -125,9 +125,9 @@ class ControlClientTest {
     void stalledSandboxTimesOutAtTheDeadline() throws IOException {
         SimulatedSandbox s = sandbox("st", "stall");
         ControlException e = assertThrows(ControlException.class,
-                () -> client.exportMetrics("st", s.socketPath(), "", in(SHORT_MS)));
+                () -> client.exportMetrics("st", s.recorded().socketPath(), "", in(SHORT_MS)));
         assertEquals(ControlException.Kind.TIMEOUT, e.kind());
-        assertTrue(e.getMessage().matches("sandbox st: no reply to Metrics\\.Export from " + s.socketPath()
+        assertTrue(e.getMessage().matches("sandbox st: no reply to Metrics\\.Export from " + s.recorded().socketPath()
                 + " within \\d+ ms: no complete JSON value before the deadline \\(0 bytes received\\)"), e.getMessage());
     }
 
@@ -135,35 +135,35 @@ class ControlClientTest {
     void slowSandboxTimesOutWhenSlowerThanTheDeadlineAndAnswersOtherwise() throws IOException {
         SimulatedSandbox slow = sandbox("slow", "slow:3000");
         assertEquals(ControlException.Kind.TIMEOUT, assertThrows(ControlException.class,
-                () -> client.exportMetrics("slow", slow.socketPath(), "", in(SHORT_MS))).kind());
+                () -> client.exportMetrics("slow", slow.recorded().socketPath(), "", in(SHORT_MS))).kind());
         SimulatedSandbox bit = sandbox("bit", "slow:50");
-        assertEquals(8, client.exportMetrics("bit", bit.socketPath(), "", in(10_000)).data().size());
+        assertEquals(8, client.exportMetrics("bit", bit.recorded().socketPath(), "", in(10_000)).data().size());
     }
 
     @Test
     void garbageIsAProtocolError() throws IOException {
         SimulatedSandbox s = sandbox("g", "garbage");
-        ControlException e = assertThrows(ControlException.class, () -> client.exportMetrics("g", s.socketPath(), "", in(5000)));
+        ControlException e = assertThrows(ControlException.class, () -> client.exportMetrics("g", s.recorded().socketPath(), "", in(5000)));
         assertEquals(ControlException.Kind.PROTOCOL, e.kind());
-        assertTrue(e.getMessage().startsWith("sandbox g: reading reply from " + s.socketPath() + ": "), e.getMessage());
+        assertTrue(e.getMessage().startsWith("sandbox g: reading reply from " + s.recorded().socketPath() + ": "), e.getMessage());
     }
 
     @Test
     void connectionClosedMidReplyIsReportedWithTheByteCount() throws IOException {
         SimulatedSandbox s = sandbox("sb1", "close");
-        ControlException e = assertThrows(ControlException.class, () -> client.exportMetrics("sb1", s.socketPath(), "", in(5000)));
+        ControlException e = assertThrows(ControlException.class, () -> client.exportMetrics("sb1", s.recorded().socketPath(), "", in(5000)));
         assertEquals(ControlException.Kind.TRANSPORT, e.kind());
-        assertEquals("sandbox sb1: reading reply from " + s.socketPath()
+        assertEquals("sandbox sb1: reading reply from " + s.recorded().socketPath()
                 + ": connection closed after 10 bytes, before the JSON value was complete", e.getMessage());
     }
 
     @Test
     void hugeReplyStopsAtTheReplyCaps() throws IOException {
         SimulatedSandbox s = sandbox("h", "huge");
-        ControlException e = assertThrows(ControlException.class, () -> client.exportMetrics("h", s.socketPath(), "", in(60_000)));
+        ControlException e = assertThrows(ControlException.class, () -> client.exportMetrics("h", s.recorded().socketPath(), "", in(60_000)));
         assertEquals(ControlException.Kind.PROTOCOL, e.kind());
         // Its entries are dense in JSON values, so the value cap stops it before the byte cap.
-        assertTrue(e.getMessage().startsWith("sandbox h: reply to Metrics.Export from " + s.socketPath()
+        assertTrue(e.getMessage().startsWith("sandbox h: reply to Metrics.Export from " + s.recorded().socketPath()
                 + " has more than 65536 JSON values, the limit, in its first "), e.getMessage());
     }
 
@@ -171,15 +171,15 @@ class ControlClientTest {
     void nullSnapshotIsAnError() throws IOException {
         SimulatedSandbox s = sandbox(SandboxOptions.of("n", "addr").withReplyScript(ReplyScript.sequence(List.of(
                 new ScriptedReply.Result(new JsonObject(Map.of("snapshot", JsonNull.INSTANCE)))))));
-        ControlException e = assertThrows(ControlException.class, () -> client.exportMetrics("n", s.socketPath(), "", in(5000)));
+        ControlException e = assertThrows(ControlException.class, () -> client.exportMetrics("n", s.recorded().socketPath(), "", in(5000)));
         assertEquals(ControlException.Kind.PROTOCOL, e.kind());
-        assertEquals("sandbox n: bad reply to Metrics.Export from " + s.socketPath() + ": result.snapshot is null", e.getMessage());
+        assertEquals("sandbox n: bad reply to Metrics.Export from " + s.recorded().socketPath() + ": result.snapshot is null", e.getMessage());
     }
 
     @Test
     void sandboxErrorCarriesItsMessage() throws IOException {
         SimulatedSandbox s = sandbox("sb1", "none");
-        ControlException e = assertThrows(ControlException.class, () -> client.exportMetrics("sb1", s.socketPath(), "(", in(5000)));
+        ControlException e = assertThrows(ControlException.class, () -> client.exportMetrics("sb1", s.recorded().socketPath(), "(", in(5000)));
         assertEquals(ControlException.Kind.REMOTE, e.kind());
         assertEquals("sandbox sb1: Metrics.Export failed: cannot compile regexp \"(\": error parsing regexp: missing closing ): `(`",
                 e.getMessage());
@@ -189,9 +189,9 @@ class ControlClientTest {
     @Test
     void deadSandboxRefusesTheConnection() throws IOException {
         SimulatedSandbox s = sandbox("d", "dead");
-        ControlException e = assertThrows(ControlException.class, () -> client.exportMetrics("d", s.socketPath(), "", in(5000)));
+        ControlException e = assertThrows(ControlException.class, () -> client.exportMetrics("d", s.recorded().socketPath(), "", in(5000)));
         assertEquals(ControlException.Kind.CONNECT, e.kind());
-        assertEquals("sandbox d: connecting to " + s.socketPath() + ": Connection refused", e.getMessage());
+        assertEquals("sandbox d: connecting to " + s.recorded().socketPath() + ": Connection refused", e.getMessage());
     }
 
     @Test
@@ -233,8 +233,8 @@ class ControlClientTest {
     @Test
     void regressingCounterIsPassedOnForTheVerifierToJudge() throws IOException {
         SimulatedSandbox s = sandbox("r", "regress");
-        NumberValue first = client.exportMetrics("r", s.socketPath(), "^fs_opens$", in(5000)).data().get(0).number();
-        NumberValue second = client.exportMetrics("r", s.socketPath(), "^fs_opens$", in(5000)).data().get(0).number();
+        NumberValue first = client.exportMetrics("r", s.recorded().socketPath(), "^fs_opens$", in(5000)).data().get(0).number();
+        NumberValue second = client.exportMetrics("r", s.recorded().socketPath(), "^fs_opens$", in(5000)).data().get(0).number();
         assertTrue(((NumberValue.IntValue) first).value() > ((NumberValue.IntValue) second).value(), first + " " + second);
     }
 
@@ -242,10 +242,10 @@ class ControlClientTest {
     void smallReplyCapIsEnforcedWithItsNumber() throws IOException {
         SimulatedSandbox s = sandbox("sb1", "none");
         ControlException e = assertThrows(ControlException.class,
-                () -> new ControlClient(100, 64).exportMetrics("sb1", s.socketPath(), "", in(5000)));
+                () -> new ControlClient(100, 64).exportMetrics("sb1", s.recorded().socketPath(), "", in(5000)));
         assertTrue(e.getMessage().contains("value is larger than the limit of 100 bytes"), e.getMessage());
         ControlException deep = assertThrows(ControlException.class,
-                () -> new ControlClient(1 << 20, 3).exportMetrics("sb1", s.socketPath(), "", in(5000)));
+                () -> new ControlClient(1 << 20, 3).exportMetrics("sb1", s.recorded().socketPath(), "", in(5000)));
         assertTrue(deep.getMessage().contains("nesting is deeper than the limit of 3 levels"), deep.getMessage());
     }
 
@@ -253,7 +253,7 @@ class ControlClientTest {
     void longSocketPathGoesThroughAShortLinkThatIsRemovedAfterwards() throws IOException {
         SimulatedSandbox s = sandbox("sb1", "none");
         Path deep = Files.createDirectories(root.resolve("d".repeat(60)).resolve("e".repeat(40)));
-        Path longPath = Files.createSymbolicLink(deep.resolve("runsc-sb1.sock"), s.socketPath());
+        Path longPath = Files.createSymbolicLink(deep.resolve("runsc-sb1.sock"), s.recorded().socketPath());
         assertTrue(longPath.toString().length() >= 107, longPath.toString());
         assertEquals(8, client.exportMetrics("sb1", longPath, "", in(5000)).data().size());
 
@@ -284,7 +284,7 @@ class ControlClientTest {
         try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             List<java.util.concurrent.Future<Snapshot>> calls = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
-                calls.add(pool.submit(() -> client.exportMetrics("sb1", s.socketPath(), "", in(10_000))));
+                calls.add(pool.submit(() -> client.exportMetrics("sb1", s.recorded().socketPath(), "", in(10_000))));
             }
             for (var f : calls) {
                 assertTrue(f.get().data().size() >= 8);

@@ -74,7 +74,7 @@ class ReplyMemoryTest {
     private Path serve(byte[] reply) throws IOException {
         sandbox = SimulatedSandbox.start(root, SandboxOptions.of("big", "addr")
                 .withReplyScript(ReplyScript.sequence(List.of(new ScriptedReply.Raw(reply)))));
-        return sandbox.socketPath();
+        return sandbox.recorded().socketPath();
     }
 
     @Test

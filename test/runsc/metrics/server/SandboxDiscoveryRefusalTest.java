@@ -98,7 +98,7 @@ class SandboxDiscoveryRefusalTest {
     @Test
     void aStateFileLinkedToAnotherSandboxsIsNotServedTwice() throws IOException {
         try (Simulation sim = Simulation.start(root, List.of(SandboxOptions.of("sim-2", OURS)))) {
-            Path real = sim.sandbox("sim-2").orElseThrow().stateFile();
+            Path real = sim.sandbox("sim-2").orElseThrow().recorded().stateFile();
             Path impostor = Files.createSymbolicLink(root.resolve("ev_sandbox:ev.state"), real);
             Files.createFile(root.resolve("ev_sandbox:ev.lock"));
             SandboxDiscovery d = discovery();

@@ -52,7 +52,7 @@ class SandboxDiscoveryTest {
 
             // Rewrite the state file in place with our address, same size, and put the mtime back:
             // the stat is unchanged, so the file must not be read again.
-            Path state = sim.sandbox("theirs").orElseThrow().stateFile();
+            Path state = sim.sandbox("theirs").orElseThrow().recorded().stateFile();
             FileTime mtime = Files.getLastModifiedTime(state);
             String text = Files.readString(state, StandardCharsets.UTF_8);
             assertTrue(text.contains("\"metricServerAddress\":\"" + OTHER + "\""), "address written compactly");
@@ -98,7 +98,7 @@ class SandboxDiscoveryTest {
     void retriesALockedStateFileOnTheNextRefreshAndServesItOnceUnlocked() throws IOException {
         try (Simulation sim = Simulation.start(root, List.of(SandboxOptions.of("sb", OURS)))) {
             SandboxDiscovery d = discovery();
-            try (ExclusiveFlock _ = ExclusiveFlock.tryAcquire(sim.sandbox("sb").orElseThrow().lockFile()).orElseThrow()) {
+            try (ExclusiveFlock _ = ExclusiveFlock.tryAcquire(sim.sandbox("sb").orElseThrow().recorded().lockFile()).orElseThrow()) {
                 assertEquals(List.of(), ids(d.refresh()));
                 assertEquals(List.of(), ids(d.refresh()));
                 assertEquals(0, d.numSandboxesTotal());
@@ -130,7 +130,7 @@ class SandboxDiscoveryTest {
     @Test
     void doesNotServeASandboxWithAnInvalidRegistrationButCountsIt() throws IOException {
         try (Simulation sim = Simulation.start(root, List.of(SandboxOptions.of("bad", OURS), SandboxOptions.of("good", OURS)))) {
-            Path state = sim.sandbox("bad").orElseThrow().stateFile();
+            Path state = sim.sandbox("bad").orElseThrow().recorded().stateFile();
             String text = Files.readString(state, StandardCharsets.UTF_8);
             assertTrue(text.contains("\"prometheus_name\":\"fs_reads\""));
             Files.writeString(state, text.replace("\"prometheus_name\":\"fs_reads\"", "\"prometheus_name\":\"fs_opens\""),
@@ -186,7 +186,7 @@ class SandboxDiscoveryTest {
             assertEquals(List.of("iteration", "namespace_name", "pod_name", "sandbox"), List.copyOf(s.identityLabels().keySet()));
             assertEquals("web", s.identityLabels().get("pod_name"));
             assertEquals("prod", s.identityLabels().get("namespace_name"));
-            assertEquals(runsc.metrics.runtime.SandboxLabels.iteration("p", sb.createdAt()), s.identityLabels().get("iteration"));
+            assertEquals(runsc.metrics.runtime.SandboxLabels.iteration("p", sb.recorded().createdAt()), s.identityLabels().get("iteration"));
         }
     }
 

@@ -78,10 +78,10 @@ class SandboxDiscoveryVerdictTest {
      * names a PID that does not exist here, while its control socket still answers.
      */
     private static void hidePid(SimulatedSandbox sandbox) throws Exception {
-        String text = Files.readString(sandbox.stateFile(), StandardCharsets.UTF_8);
-        String pid = "\"pid\":" + sandbox.pid();
+        String text = Files.readString(sandbox.recorded().stateFile(), StandardCharsets.UTF_8);
+        String pid = "\"pid\":" + sandbox.recorded().pid();
         assertTrue(text.contains(pid), "the state file records the pid as " + pid);
-        Files.writeString(sandbox.stateFile(), text.replace(pid, "\"pid\":" + exitedPid()), StandardCharsets.UTF_8);
+        Files.writeString(sandbox.recorded().stateFile(), text.replace(pid, "\"pid\":" + exitedPid()), StandardCharsets.UTF_8);
     }
 
     @Test
@@ -107,7 +107,7 @@ class SandboxDiscoveryVerdictTest {
                     notices::toString);
 
             // Its socket goes away: now nothing shows that it runs, and it is dropped.
-            Files.delete(hidden.socketPath());
+            Files.delete(hidden.recorded().socketPath());
             assertEquals(List.of(), ids(d.refresh()));
             assertEquals(1, logged("sandbox hidden is no longer running; no longer serving it"), log::toString);
             assertEquals(SeenStateFile.Status.PROCESS_GONE, bySandbox(d).get("hidden").status());
@@ -136,7 +136,7 @@ class SandboxDiscoveryVerdictTest {
             Files.createDirectory(root.resolve("dir_sandbox:dir.state"));
             Files.createFile(root.resolve("dir_sandbox:dir.lock"));
             SandboxDiscovery d = discovery(root);
-            try (ExclusiveFlock _ = ExclusiveFlock.tryAcquire(sim.sandbox("locked").orElseThrow().lockFile()).orElseThrow()) {
+            try (ExclusiveFlock _ = ExclusiveFlock.tryAcquire(sim.sandbox("locked").orElseThrow().recorded().lockFile()).orElseThrow()) {
                 for (int i = 0; i < 3; i++) {
                     assertEquals(List.of("mine"), ids(d.refresh()));
                 }

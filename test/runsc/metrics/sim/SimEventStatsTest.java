@@ -70,7 +70,7 @@ class SimEventStatsTest {
     @Test
     void answersWithTheShapeOfTheRealReply() throws Exception {
         EventCaptures.Capture real = EventCaptures.named("single");
-        try (RawClient raw = new RawClient(sandbox.socketPath())) {
+        try (RawClient raw = new RawClient(sandbox.recorded().socketPath())) {
             RawClient.Received got = raw.call("{\"method\":\"containerManager.Event\",\"arg\":\"sb1\"}", REPLY_WAIT);
             assertFalse(got.eof(), "the sandbox keeps the connection open, as a real one does");
             assertEquals(Json.write(skeleton(Json.parse(real.reply()), real.containerId())),
@@ -80,7 +80,7 @@ class SimEventStatsTest {
 
     @Test
     void statsThroughTheClientAreThoseOfARunningContainer() throws IOException {
-        ContainerStats s = client.containerStats("sb1", sandbox.socketPath(), "sb1", in(5000));
+        ContainerStats s = client.containerStats("sb1", sandbox.recorded().socketPath(), "sb1", in(5000));
         assertEquals("sb1", s.containerId());
         assertEquals(List.of("sb1"), List.copyOf(s.cpuByContainerNanos().keySet()));
         assertTrue(s.sandboxCpuNanos() >= SimEventStats.START_CPU_NANOS, "cpu " + s.sandboxCpuNanos());
@@ -92,9 +92,9 @@ class SimEventStatsTest {
 
     @Test
     void withLimitsTheReplyFillsInWhatGvisor20240729LeavesAtZero() throws IOException {
-        assertEquals(new ContainerStats.Pids(1, 0), client.containerStats("sb1", sandbox.socketPath(), "sb1", in(5000)).pids());
+        assertEquals(new ContainerStats.Pids(1, 0), client.containerStats("sb1", sandbox.recorded().socketPath(), "sb1", in(5000)).pids());
         try (SimulatedSandbox limited = SimulatedSandbox.start(root, SandboxOptions.of("sb2", "addr").withStatsLimits())) {
-            ContainerStats s = client.containerStats("sb2", limited.socketPath(), "sb2", in(5000));
+            ContainerStats s = client.containerStats("sb2", limited.recorded().socketPath(), "sb2", in(5000));
             assertEquals(new ContainerStats.Memory(s.memory().usageBytes(), SimEventStats.LIMIT_BYTES, 18 << 20,
                     SimEventStats.FAILCNT, SimEventStats.CACHE_BYTES), s.memory());
             assertEquals(new ContainerStats.Pids(1, SimEventStats.PIDS_LIMIT), s.pids());
@@ -139,10 +139,10 @@ class SimEventStatsTest {
     @Test
     void anotherContainerIsNotFoundAndAWrongArgumentIsGosError() throws IOException {
         ControlException e = assertThrows(ControlException.class,
-                () -> client.containerStats("sb1", sandbox.socketPath(), "nope", in(5000)));
+                () -> client.containerStats("sb1", sandbox.recorded().socketPath(), "nope", in(5000)));
         assertEquals(ControlException.Kind.REMOTE, e.kind());
         assertEquals("container \"nope\" not found", e.remoteMessage().orElseThrow());
-        try (RawClient raw = new RawClient(sandbox.socketPath())) {
+        try (RawClient raw = new RawClient(sandbox.recorded().socketPath())) {
             assertEquals("{\"success\":false,\"err\":\"json: cannot unmarshal number into Go value of type string\","
                     + "\"result\":null}", raw.call("{\"method\":\"containerManager.Event\",\"arg\":5}", REPLY_WAIT).text());
         }

@@ -69,9 +69,9 @@ class SimulatedSandboxTest {
     @Test
     void aDefaultSandboxHasNoHistogramAsRealGvisorHasNone() throws Exception {
         SimulatedSandbox s = start(SandboxOptions.of("plain", "a"));
-        String state = Files.readString(s.stateFile());
+        String state = Files.readString(s.recorded().stateFile());
         assertFalse(state.contains("read_latency"), state);
-        try (RawClient client = new RawClient(s.socketPath())) {
+        try (RawClient client = new RawClient(s.recorded().socketPath())) {
             for (int i = 0; i < 3; i++) {
                 String reply = client.call("{\"method\":\"Metrics.Export\",\"arg\":{\"only_metrics\":\"\"}}", REPLY_WAIT)
                         .text();
@@ -84,27 +84,27 @@ class SimulatedSandboxTest {
     @Test
     void writesStateAndLockFilesWithRunscNamesAndModes() throws IOException {
         SimulatedSandbox s = sb1();
-        assertEquals(root.resolve("sb1_sandbox:sb1.state"), s.stateFile());
-        assertEquals(root.resolve("sb1_sandbox:sb1.lock"), s.lockFile());
-        assertEquals(root.resolve("runsc-sb1.sock"), s.socketPath());
-        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(s.stateFile())));
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(s.lockFile())));
-        assertEquals(0, Files.size(s.lockFile()));
-        assertTrue(Files.exists(s.socketPath()));
+        assertEquals(root.resolve("sb1_sandbox:sb1.state"), s.recorded().stateFile());
+        assertEquals(root.resolve("sb1_sandbox:sb1.lock"), s.recorded().lockFile());
+        assertEquals(root.resolve("runsc-sb1.sock"), s.recorded().socketPath());
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(s.recorded().stateFile())));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(s.recorded().lockFile())));
+        assertEquals(0, Files.size(s.recorded().lockFile()));
+        assertTrue(Files.exists(s.recorded().socketPath()));
     }
 
     @Test
     void stateFileHasTheKeysAndNestingOfARealOne() throws IOException {
         SimulatedSandbox s = sb1();
         JsonValue real = Json.parse(Files.readAllBytes(ProjectFiles.sample("real-state-sb1.json")));
-        JsonValue ours = Json.parse(Files.readAllBytes(s.stateFile()));
+        JsonValue ours = Json.parse(Files.readAllBytes(s.recorded().stateFile()));
         assertEquals(keyPaths(real, ""), keyPaths(ours, ""));
     }
 
     @Test
     void stateFileRecordsThisProcessTheSocketAndTheAddress() throws IOException {
         SimulatedSandbox s = sb1();
-        JsonObject state = (JsonObject) Json.parse(Files.readAllBytes(s.stateFile()));
+        JsonObject state = (JsonObject) Json.parse(Files.readAllBytes(s.recorded().stateFile()));
         JsonObject sandbox = (JsonObject) state.get("sandbox");
         assertEquals(new JsonString("sb1"), state.get("id"));
         assertEquals(new JsonString("running"), state.get("status"));
@@ -112,11 +112,11 @@ class SimulatedSandboxTest {
         assertEquals(new JsonString("web-0"), sandbox.get("podName"));
         assertEquals(new JsonString("prod"), sandbox.get("namespace"));
         assertEquals(new JsonString("/run/demo/metrics.sock"), sandbox.get("metricServerAddress"));
-        assertEquals(new JsonString(s.socketPath().toString()), sandbox.get("controlSocketPath"));
+        assertEquals(new JsonString(s.recorded().socketPath().toString()), sandbox.get("controlSocketPath"));
         String createdAt = ((JsonString) state.get("createdAt")).value();
         assertTrue(createdAt.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d*[1-9])?Z"), createdAt);
-        assertEquals(s.createdAt(), Instant.parse(createdAt));
-        assertNotEquals(0, s.createdAt().getNano() % 1000, "createdAt carries nanoseconds");
+        assertEquals(s.recorded().createdAt(), Instant.parse(createdAt));
+        assertNotEquals(0, s.recorded().createdAt().getNano() % 1000, "createdAt carries nanoseconds");
         JsonObject annotations = (JsonObject) ((JsonObject) state.get("spec")).get("annotations");
         assertEquals(new JsonString("web-0"), annotations.get("io.kubernetes.cri.sandbox-name"));
         assertEquals(new JsonString("prod"), annotations.get("io.kubernetes.cri.sandbox-namespace"));
@@ -125,7 +125,7 @@ class SimulatedSandboxTest {
     @Test
     void stateFileWithoutPodHasNoAnnotations() throws IOException {
         SimulatedSandbox s = start(SandboxOptions.of("lone", "addr"));
-        JsonObject state = (JsonObject) Json.parse(Files.readAllBytes(s.stateFile()));
+        JsonObject state = (JsonObject) Json.parse(Files.readAllBytes(s.recorded().stateFile()));
         assertEquals(null, ((JsonObject) state.get("spec")).get("annotations"));
         assertEquals(new JsonString(""), ((JsonObject) state.get("sandbox")).get("podName"));
     }
@@ -242,7 +242,7 @@ class SimulatedSandboxTest {
     @Test
     void fillerSeriesAddOneCounterEach() throws Exception {
         SimulatedSandbox s = start(SandboxOptions.of("f", "a").withFillerSeries(40));
-        try (RawClient client = new RawClient(s.socketPath())) {
+        try (RawClient client = new RawClient(s.recorded().socketPath())) {
             List<String> names = names(client.call("{\"method\":\"Metrics.Export\",\"arg\":{\"only_metrics\":\"^sim_filler_\"}}",
                     REPLY_WAIT));
             assertEquals(40, names.size());
@@ -254,9 +254,9 @@ class SimulatedSandboxTest {
     @Test
     void registeredMetricsReplyEqualsTheStateFileRegistration() throws Exception {
         SimulatedSandbox s = sb1();
-        JsonObject state = (JsonObject) Json.parse(Files.readAllBytes(s.stateFile()));
+        JsonObject state = (JsonObject) Json.parse(Files.readAllBytes(s.recorded().stateFile()));
         String registration = Json.write(((JsonObject) state.get("sandbox")).get("registeredMetrics"));
-        try (RawClient client = new RawClient(s.socketPath())) {
+        try (RawClient client = new RawClient(s.recorded().socketPath())) {
             String reply = client.call("{\"method\":\"Metrics.GetRegisteredMetrics\",\"arg\":null}", REPLY_WAIT).text();
             assertEquals("{\"success\":true,\"err\":\"\",\"result\":{\"RegisteredMetrics\":" + registration + "}}", reply);
         }
@@ -273,7 +273,7 @@ class SimulatedSandboxTest {
                 new ScriptedReply.Raw("{\"x\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
         SimulatedSandbox s = start(SandboxOptions.of("scripted", "a").withReplyScript(script));
         String export = "{\"method\":\"Metrics.Export\",\"arg\":{\"only_metrics\":\"\"}}";
-        try (RawClient client = new RawClient(s.socketPath())) {
+        try (RawClient client = new RawClient(s.recorded().socketPath())) {
             assertEquals("{\"success\":true,\"err\":\"\",\"result\":{\"snapshot\":null}}", client.call(export, REPLY_WAIT).text());
             assertEquals("{\"success\":false,\"err\":\"boom\",\"result\":null}", client.call(export, REPLY_WAIT).text());
             assertEquals("{\"x\":1}", client.call(export, REPLY_WAIT).text());
@@ -286,21 +286,21 @@ class SimulatedSandboxTest {
     void closeRemovesStateLockAndSocket() throws IOException {
         SimulatedSandbox s = SimulatedSandbox.start(root, SandboxOptions.of("gone", "a"));
         s.close();
-        assertFalse(Files.exists(s.stateFile()));
-        assertFalse(Files.exists(s.lockFile()));
-        assertFalse(Files.exists(s.socketPath()));
+        assertFalse(Files.exists(s.recorded().stateFile()));
+        assertFalse(Files.exists(s.recorded().lockFile()));
+        assertFalse(Files.exists(s.recorded().socketPath()));
     }
 
     @Test
     void deadSandboxNamesAnExitedPidAndRefusesConnections() throws IOException {
         SimulatedSandbox s = start(SandboxOptions.of("dead", "a").withFault(Fault.parse("dead")));
-        assertNotEquals(ProcessHandle.current().pid(), s.pid());
-        assertFalse(ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false));
-        JsonObject state = (JsonObject) Json.parse(Files.readAllBytes(s.stateFile()));
+        assertNotEquals(ProcessHandle.current().pid(), s.recorded().pid());
+        assertFalse(ProcessHandle.of(s.recorded().pid()).map(ProcessHandle::isAlive).orElse(false));
+        JsonObject state = (JsonObject) Json.parse(Files.readAllBytes(s.recorded().stateFile()));
         assertEquals(new JsonString("running"), state.get("status"));
-        assertTrue(Files.exists(s.socketPath()), "the socket file is left behind");
+        assertTrue(Files.exists(s.recorded().socketPath()), "the socket file is left behind");
         try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            SocketException e = assertThrows(SocketException.class, () -> c.connect(UnixDomainSocketAddress.of(s.socketPath())));
+            SocketException e = assertThrows(SocketException.class, () -> c.connect(UnixDomainSocketAddress.of(s.recorded().socketPath())));
             assertEquals("Connection refused", e.getMessage());
         }
     }
