@@ -34,6 +34,10 @@ import runsc.metrics.server.config.ServerConfig;
  * Any method is accepted, as with Go's mux. A path that is not clean gets a 301 to its clean form.
  * Concurrent {@code /metrics} requests with the same filters share one scrape ({@link ScrapeCoalescer});
  * each client has a share of the concurrent requests, and its filtered ones take turns ({@link ClientShares}).
+ * Each refused {@code /metrics} request (400 for a filter, 503 for the client's share or turn) is charged
+ * to its client's {@link RefusalBudget}; a client that spent it gets 429 with {@code Retry-After} on every
+ * route but the healthcheck, and the transports ask {@link #refuseConnectionFor} before reading a new
+ * connection of it.
  * A request that takes gzip gets a large enough {@code 200} body compressed ({@link GzipEncoding}).
  * With {@link ServerConfig#openMetrics} on, {@code /metrics} answers in OpenMetrics when the request's
  * {@code Accept} prefers it ({@link FormatNegotiation}), and its {@code 200} responses carry
