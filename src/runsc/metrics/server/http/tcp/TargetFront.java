@@ -51,6 +51,10 @@ import runsc.metrics.server.http.tls.TlsContext;
  * (never the accept thread) under the head deadline counted from the accept, and the relay to the
  * JDK's server is plain HTTP on loopback, so the rewriting above works the same on both. A
  * handshake that fails or runs out of time closes that connection and nothing else.
+ *
+ * <p>A client whose refused requests spent its budget ({@link RefusalBudget}) is answered on the
+ * accept thread, before a slot of the cap is taken or a byte read: a 429 over plain HTTP, a close
+ * under TLS. The JDK's server never sees such a connection.
  */
 final class TargetFront implements Closeable {
     /** The largest head held for rewriting: above the JDK's own 384 KiB header limit. */
