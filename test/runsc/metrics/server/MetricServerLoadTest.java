@@ -33,6 +33,8 @@ class MetricServerLoadTest {
     /** All the requests come from one client, which may have half the slots. */
     private static final String CLIENT_BUSY = "too many concurrent /metrics requests from this client (limit "
             + ServerConfig.DEFAULT_MAX_CONCURRENT_SCRAPES / 2 + " of " + ServerConfig.DEFAULT_MAX_CONCURRENT_SCRAPES + ")\n";
+    /** The answer once those requests have spent the client's budget of refused requests. */
+    private static final String REFUSED = "too many refused /metrics requests from this client";
 
     private final List<String> log = new CopyOnWriteArrayList<>();
     @TempDir
@@ -64,6 +66,12 @@ class MetricServerLoadTest {
                     ServerTestSupport.assertParses(r.body());
                     assertEquals(10, ServerTestSupport.lines(r.body(), "runsc_meta_sandbox_metadata").size(),
                             () -> "every sandbox answered: " + log.stream().filter(l -> l.startsWith("Could not")).toList());
+                } else if (r.status() == 429) {
+                    // Each 503 for this client's share is charged to its budget of refused
+                    // requests: past it, the client's later connections are refused at accept.
+                    busy++;
+                    assertEquals("1", r.headers().get("retry-after"));
+                    assertTrue(r.body().startsWith(REFUSED), r.body());
                 } else {
                     busy++;
                     assertEquals(503, r.status());

@@ -25,6 +25,7 @@ public final class HttpStatus {
             case 411 -> "Length Required";
             case 413 -> "Request Entity Too Large";
             case 414 -> "Request URI Too Long";
+            case 429 -> "Too Many Requests";
             case 431 -> "Request Header Fields Too Large";
             case 500 -> "Internal Server Error";
             case 501 -> "Not Implemented";

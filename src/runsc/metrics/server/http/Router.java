@@ -34,6 +34,10 @@ import runsc.metrics.server.config.ServerConfig;
  * Any method is accepted, as with Go's mux. A path that is not clean gets a 301 to its clean form.
  * Concurrent {@code /metrics} requests with the same filters share one scrape ({@link ScrapeCoalescer});
  * each client has a share of the concurrent requests, and its filtered ones take turns ({@link ClientShares}).
+ * Each refused {@code /metrics} request (400 for a filter, 503 for the client's share or turn) is charged
+ * to its client's {@link RefusalBudget}; a client that spent it gets 429 with {@code Retry-After} on every
+ * route but the healthcheck, and the transports ask {@link #refuseConnectionFor} before reading a new
+ * connection of it.
  * A request that takes gzip gets a large enough {@code 200} body compressed ({@link GzipEncoding}).
  * With {@link ServerConfig#openMetrics} on, {@code /metrics} answers in OpenMetrics when the request's
  * {@code Accept} prefers it ({@link FormatNegotiation}), and its {@code 200} responses carry
@@ -66,6 +70,7 @@ public final class Router implements RequestHandler {
     static final int INITIAL_BUFFER_BYTES = 16 * 1024;
 
     private static final String METRICS_PREFIX = "/metrics?";
+    private static final String HEALTHCHECK_PATH = "/runsc-metrics/healthcheck";
 
     private final ServerConfig config;
     private final long pid = ProcessHandle.current().pid();
@@ -77,6 +82,7 @@ public final class Router implements RequestHandler {
     private final AtomicInteger lastMetricsSize = new AtomicInteger(INITIAL_BUFFER_BYTES);
     private final ScrapeCoalescer coalescer;
     private final ClientShares shares;
+    private final RefusalBudget refusals;
     private final String rootBytes;
 
     /**
@@ -102,6 +108,23 @@ public final class Router implements RequestHandler {
      */
     public Router(ServerConfig config, MetricsSource source, SandboxListing listing, BooleanSupplier shuttingDown,
                   Consumer<String> log) {
+        this(config, source, listing, shuttingDown, log, new RefusalBudget());
+    }
+
+    /**
+     * Creates the router with a sandbox listing and a budget of refused requests per client.
+     *
+     * @param config the root directory as given, the scrape deadline and the cap on concurrent scrapes
+     * @param source produces the {@code /metrics} body
+     * @param listing lists the sandboxes for {@code /runsc-metrics/sandboxes}
+     * @param shuttingDown true once shutdown has begun (healthcheck and pid then answer 503)
+     * @param log receives one line per request and per failure (no stack traces in bodies)
+     * @param refusals charged by each refused {@code /metrics} request; a client whose budget is
+     *     spent gets 429 here and at the transports' accept
+     */
+    public Router(ServerConfig config, MetricsSource source, SandboxListing listing, BooleanSupplier shuttingDown,
+                  Consumer<String> log, RefusalBudget refusals) {
+        this.refusals = refusals;
         this.config = config;
         this.source = source;
         this.listing = listing;
@@ -145,9 +168,15 @@ public final class Router implements RequestHandler {
             return redirect(method, clean, request.rawQuery());
         }
         log.accept("Request: " + printable(method) + " " + printable(GoUrl.decodeUtf8(path)));
+        // The healthcheck stays open on a connection already accepted: a probe must not fail for a
+        // client that shares its address and keeps sending bad filters.
+        long refusedFor = path.equals(HEALTHCHECK_PATH) ? 0 : refusals.retryAfterSeconds(request.client());
+        if (refusedFor > 0) {
+            return RefusalBudget.tooManyRequests(refusedFor);
+        }
         return switch (path) {
             case "/metrics" -> metrics(request, request.rawQuery(), received);
-            case "/runsc-metrics/healthcheck" -> healthcheck(request);
+            case HEALTHCHECK_PATH -> healthcheck(request);
             case "/runsc-metrics/pid" -> pid();
             case "/runsc-metrics/sandboxes" -> HttpResponse.of(200, "application/json",
                     SandboxListingJson.write(config.rootText(), listing.sandboxes()));
@@ -167,19 +196,19 @@ public final class Router implements RequestHandler {
             tooLong = tooLong("capability", query.get(CAPABILITY_FILTER_PARAM));
         }
         if (tooLong != null) {
-            return tooLong;
+            return refused(request, tooLong, 1);
         }
         try {
             metricsFilter = filter(query.get(METRICS_FILTER_PARAM));
         } catch (Re2SyntaxException e) {
             log.accept("Request: /metrics: " + METRICS_FILTER_PARAM + ": " + e.getMessage());
-            return HttpResponse.error(400, "provided metric filter is not a valid regular expression");
+            return refused(request, HttpResponse.error(400, "provided metric filter is not a valid regular expression"), 1);
         }
         try {
             capabilityFilter = filter(query.get(CAPABILITY_FILTER_PARAM));
         } catch (Re2SyntaxException e) {
             log.accept("Request: /metrics: " + CAPABILITY_FILTER_PARAM + ": " + e.getMessage());
-            return HttpResponse.error(400, "provided capability filter is not a valid regular expression");
+            return refused(request, HttpResponse.error(400, "provided capability filter is not a valid regular expression"), 1);
         }
         if (!metricsSlots.tryAcquire()) {
             return HttpResponse.error(503, "too many concurrent /metrics requests (limit "
@@ -191,8 +220,8 @@ public final class Router implements RequestHandler {
             if (client == null) {
                 log.accept("Request: /metrics: " + clientName(request) + " has " + shares.perClient()
                         + " requests in progress already");
-                return HttpResponse.error(503, "too many concurrent /metrics requests from this client (limit "
-                        + shares.perClient() + " of " + config.maxConcurrentScrapes() + ")");
+                return refused(request, HttpResponse.error(503, "too many concurrent /metrics requests from this client (limit "
+                        + shares.perClient() + " of " + config.maxConcurrentScrapes() + ")"), 1);
             }
             return scrapeInTurn(request, client, metricsFilter, capabilityFilter, received);
         } finally {
@@ -212,20 +241,36 @@ public final class Router implements RequestHandler {
                                       Optional<Re2Pattern> capabilityFilter, long received) {
         boolean filtered = metricsFilter.isPresent() || capabilityFilter.isPresent();
         if (filtered && !client.awaitTurn(received + config.scrapeDeadline().toNanos())) {
-            return HttpResponse.error(503, "context deadline exceeded: this client's earlier /metrics requests "
-                    + "were still running at the scrape deadline");
+            return refused(request, HttpResponse.error(503, "context deadline exceeded: this client's earlier /metrics "
+                    + "requests were still running at the scrape deadline"), 1);
         }
         try {
             ExpositionFormat format = FormatNegotiation.choose(request.headers().all("Accept"), config.openMetrics());
             var key = new ScrapeCoalescer.Key(metricsFilter.map(Re2Pattern::source).orElse(""),
                     capabilityFilter.map(Re2Pattern::source).orElse(""), format);
             MetricsQuery metricsQuery = new MetricsQuery(metricsFilter, capabilityFilter, received, format);
-            return coalescer.scrape(key, received, () -> scrapeOnce(metricsQuery));
+            HttpResponse response = coalescer.scrape(key, received, () -> scrapeOnce(metricsQuery));
+            // A scrape answers 400 only for a filter that used up the request's regex budget.
+            return response.status() == 400 ? refused(request, response, RefusalBudget.REGEX_BUDGET_COST) : response;
         } finally {
             if (filtered) {
                 client.endTurn();
             }
         }
+    }
+
+    @Override
+    public long refuseConnectionFor(String client) {
+        return refusals.retryAfterSeconds(client);
+    }
+
+    /** Charges a refusal to the request's client, saying so in the log when it empties the client's budget. */
+    private HttpResponse refused(HttpRequest request, HttpResponse refusal, int cost) {
+        if (refusals.charge(request.client(), cost)) {
+            log.accept("Request: /metrics: " + clientName(request) + " has used up its budget of refused requests: "
+                    + "its requests and connections get 429 for " + refusals.retryAfterSeconds(request.client()) + " s");
+        }
+        return refusal;
     }
 
     /** For tests: the clients' shares. */

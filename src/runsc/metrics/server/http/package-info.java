@@ -9,6 +9,9 @@
  * {@link runsc.metrics.server.http.RequestHandler#handle} and write the
  * {@link runsc.metrics.server.http.HttpResponse}. This package imports neither
  * {@code com.sun.net.httpserver} nor {@code java.nio.channels}. Scraping is behind
- * {@link runsc.metrics.server.http.MetricsSource}.
+ * {@link runsc.metrics.server.http.MetricsSource}. A client whose requests keep being refused
+ * spends its {@link runsc.metrics.server.http.RefusalBudget}, and the transports then refuse its new
+ * connections before reading them
+ * ({@link runsc.metrics.server.http.RequestHandler#refuseConnectionFor}).
  */
 package runsc.metrics.server.http;

@@ -23,8 +23,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 import javax.net.ssl.SSLSocket;
 import runsc.metrics.server.config.TransportLimits;
+import runsc.metrics.server.http.RefusalBudget;
 import runsc.metrics.server.http.tls.TlsContext;
 
 /**
@@ -49,6 +51,10 @@ import runsc.metrics.server.http.tls.TlsContext;
  * (never the accept thread) under the head deadline counted from the accept, and the relay to the
  * JDK's server is plain HTTP on loopback, so the rewriting above works the same on both. A
  * handshake that fails or runs out of time closes that connection and nothing else.
+ *
+ * <p>A client whose refused requests spent its budget ({@link RefusalBudget}) is answered on the
+ * accept thread, before a slot of the cap is taken or a byte read: a 429 over plain HTTP, a close
+ * under TLS. The JDK's server never sees such a connection.
  */
 final class TargetFront implements Closeable {
     /** The largest head held for rewriting: above the JDK's own 384 KiB header limit. */
@@ -67,10 +73,12 @@ final class TargetFront implements Closeable {
     private final Semaphore slots;
     private final Consumer<String> log;
     private final Optional<TlsContext> tls;
+    private final ToLongFunction<String> refuseFor;
 
     private TargetFront(ServerSocket listener, InetSocketAddress backend, TransportLimits limits, Optional<TlsContext> tls,
-                        Consumer<String> log) {
+                        ToLongFunction<String> refuseFor, Consumer<String> log) {
         this.listener = listener;
+        this.refuseFor = refuseFor;
         // A platform thread: closing a socket that a virtual thread waits on is completed only once
         // that thread runs again, and a closed server must refuse connections at once.
         this.acceptor = Thread.ofPlatform().daemon().name("runsc-metrics-tcp-accept").unstarted(this::acceptLoop);
@@ -92,12 +100,14 @@ final class TargetFront implements Closeable {
      * @param limits the head and idle deadlines, which the front applies while it holds a head, and
      *     the connection cap, which it applies in the order of its accepts
      * @param tls TLS to end on the public connections, or empty for plain HTTP
+     * @param refuseFor for a client's IP address as text, 0 to serve its new connection, else the
+     *     seconds it is refused for ({@link runsc.metrics.server.http.RequestHandler#refuseConnectionFor})
      * @param log receives one line per notable event
      * @return the running front
      * @throws IOException if binding fails
      */
     static TargetFront start(InetSocketAddress address, InetSocketAddress backend, TransportLimits limits,
-                             Optional<TlsContext> tls, Consumer<String> log)
+                             Optional<TlsContext> tls, ToLongFunction<String> refuseFor, Consumer<String> log)
             throws IOException {
         ServerSocket listener = new ServerSocket();
         try {
@@ -107,7 +117,7 @@ final class TargetFront implements Closeable {
             listener.close();
             throw e;
         }
-        TargetFront front = new TargetFront(listener, backend, limits, tls, log);
+        TargetFront front = new TargetFront(listener, backend, limits, tls, refuseFor, log);
         front.acceptor.start();
         return front;
     }
@@ -138,6 +148,11 @@ final class TargetFront implements Closeable {
             try {
                 Socket client = listener.accept();
                 long accepted = System.nanoTime();
+                long refusedFor = refuseFor.applyAsLong(client.getInetAddress().getHostAddress());
+                if (refusedFor > 0) {
+                    refuseAtAccept(client, refusedFor);
+                    continue;
+                }
                 if (!slots.tryAcquire()) {
                     client.close(); // as the JDK's server does over its cap: no answer
                     continue;
@@ -154,6 +169,27 @@ final class TargetFront implements Closeable {
                     log.accept("tcp: accept failed: " + e.getMessage());
                 }
             }
+        }
+    }
+
+    /**
+     * Answers a client whose refused requests used up its budget, on the accept thread and without
+     * reading from it: the 429 is a few hundred bytes, which a new connection's empty send buffer
+     * takes without blocking. Under TLS there is no handshake to answer in, and plain text on a TLS
+     * connection would be garbage to the client, so the connection is only closed. A client that has
+     * already sent its request may see a reset instead of the answer (its unread bytes make the
+     * close a reset); what matters is that its request costs nothing.
+     */
+    private void refuseAtAccept(Socket client, long refusedFor) {
+        try (client) {
+            if (tls.isEmpty()) {
+                OutputStream out = client.getOutputStream();
+                out.write(RefusalBudget.acceptRefusal(refusedFor));
+                out.flush();
+                client.shutdownOutput();
+            }
+        } catch (IOException e) {
+            // The client is gone already: nothing to answer.
         }
     }
 

@@ -53,7 +53,7 @@ public final class TcpHttpServer implements Closeable {
         this.log = log;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         try {
-            front = TargetFront.start(address, server.getAddress(), limits, tls, log);
+            front = TargetFront.start(address, server.getAddress(), limits, tls, handler::refuseConnectionFor, log);
         } catch (IOException e) {
             server.stop(0);
             throw new IOException("cannot listen on TCP address \"" + address.getHostString() + ":"

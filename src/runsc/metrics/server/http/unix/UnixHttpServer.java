@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 import runsc.metrics.server.config.SocketAccess;
 import runsc.metrics.server.config.TransportLimits;
+import runsc.metrics.server.http.RefusalBudget;
 import runsc.metrics.server.http.RequestHandler;
 
 /**
@@ -85,6 +86,16 @@ public final class UnixHttpServer implements Closeable {
             @Override
             public void forbid(OutputStream out, String reason) throws IOException {
                 new Http11Writer(out).writeError(403, reason);
+            }
+
+            @Override
+            public long refuseFor(String client) {
+                return handler.refuseConnectionFor(client);
+            }
+
+            @Override
+            public byte[] refusal(long refusedFor) {
+                return RefusalBudget.acceptRefusal(refusedFor);
             }
         };
     }

@@ -100,6 +100,27 @@ final class UnixSocketServer implements Closeable {
          * @throws IOException if the peer is gone
          */
         void forbid(OutputStream out, String reason) throws IOException;
+
+        /**
+         * Whether a new connection from a client is refused as it is accepted, before any of its
+         * bytes are read.
+         *
+         * @param client the client's name ({@code user NAME}; empty if unknown)
+         * @return 0 to serve it; else the seconds it is refused for
+         */
+        default long refuseFor(String client) {
+            return 0;
+        }
+
+        /**
+         * The whole answer to a connection refused at accept.
+         *
+         * @param refusedFor the seconds the client is refused for
+         * @return the bytes to write before closing it
+         */
+        default byte[] refusal(long refusedFor) {
+            return new byte[0];
+        }
     }
 
     private final Path path;
@@ -344,6 +365,11 @@ final class UnixSocketServer implements Closeable {
                 refuse(c, "runsc-metrics-uds-forbid", () -> c.forbid(who + " is not allowed to use this socket"));
                 continue;
             }
+            long refusedFor = handler.refuseFor(clientName(user));
+            if (refusedFor > 0) {
+                refuseAtAccept(channel, refusedFor);
+                continue;
+            }
             ConnectionCap.Admission admission = cap.admit(user);
             if (admission != ConnectionCap.Admission.ADMITTED) {
                 String reason = cap.reason(admission, user);
@@ -356,6 +382,29 @@ final class UnixSocketServer implements Closeable {
                 c.close();
             }
             c.thread.start();
+        }
+    }
+
+    /** How connections and requests of a peer user are named: {@code user NAME}, or empty if the kernel does not say. */
+    static String clientName(UserPrincipal user) {
+        return user == null ? "" : "user " + user.getName();
+    }
+
+    /**
+     * Answers a client whose refused requests used up its budget, on the accept thread, without
+     * reading from it and without a slot of the cap: the answer is a few hundred bytes, which a new
+     * connection's empty send buffer takes without blocking. Bytes the client has already sent
+     * stay unread; over a Unix socket it still reads the answer before it sees the close.
+     */
+    private void refuseAtAccept(SocketChannel channel, long refusedFor) {
+        try (channel) {
+            ByteBuffer answer = ByteBuffer.wrap(handler.refusal(refusedFor));
+            while (answer.hasRemaining()) {
+                channel.write(answer);
+            }
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            // The client is gone already: nothing to answer.
         }
     }
 
@@ -556,7 +605,7 @@ final class UnixSocketServer implements Closeable {
 
         @Override
         public String client() {
-            return user == null ? "" : "user " + user.getName();
+            return clientName(user);
         }
 
         @Override
