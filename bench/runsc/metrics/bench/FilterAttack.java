@@ -111,10 +111,10 @@ public final class FilterAttack {
                     alone50.add(Stats.percentileMillis(alone, 50));
                     System.out.printf("round %d: plain /metrics alone: p50 %s p99 %s (n=%d)%n", round,
                             Stats.ms(Stats.percentileMillis(alone, 50)), Stats.ms(Stats.percentileMillis(alone, 99)), alone.length);
-                    Beside honest = beside(server.pid(), address, ATTACKER_ADDRESS, 1, i -> "");
+                    Beside honest = beside(server.pid(), sim.pid(), address, ATTACKER_ADDRESS, 1, i -> "");
                     honest50.add(Stats.percentileMillis(honest.plain(), 50));
                     report(round, "1 honest client (plain /metrics in a loop)", ATTACKER_ADDRESS, honest, alone);
-                    Beside attack = beside(server.pid(), address, ATTACKER_ADDRESS, ATTACKERS, i -> filterQuery(patterns, i));
+                    Beside attack = beside(server.pid(), sim.pid(), address, ATTACKER_ADDRESS, ATTACKERS, i -> filterQuery(patterns, i));
                     attacked50.add(Stats.percentileMillis(attack.plain(), 50));
                     report(round, ATTACKERS + " attackers", ATTACKER_ADDRESS, attack, alone);
                 }
@@ -125,7 +125,7 @@ public final class FilterAttack {
                         + "(%s; %s of the honest client's)%n", Stats.ms(alone), Stats.ms(honest), Stats.ratio(honest, alone),
                         ATTACKERS, Stats.ms(attacked), Stats.ratio(attacked, alone), Stats.ratio(attacked, honest));
                 long[] ownAlone = plain(client, address, PLAIN);
-                Beside own = beside(server.pid(), address, "127.0.0.1", ATTACKERS, i -> filterQuery(patterns, i));
+                Beside own = beside(server.pid(), sim.pid(), address, "127.0.0.1", ATTACKERS, i -> filterQuery(patterns, i));
                 report(0, ATTACKERS + " attackers", "127.0.0.1", own, ownAlone);
             }
         } finally {
@@ -168,9 +168,11 @@ public final class FilterAttack {
 
     /**
      * The plain scrapes' latencies beside other clients (of those answered 200), how many answers of
-     * each status the plain scrapes and the other clients got, and the server's CPU meanwhile.
+     * each status the plain scrapes and the other clients got, and the CPU meanwhile of the server, of
+     * the simulator and of this driver (whose client threads share the machine with the server).
      */
-    private record Beside(long[] plain, Map<Integer, Integer> plainStatuses, Map<Integer, Integer> statuses, double cpuMillis) {}
+    private record Beside(long[] plain, Map<Integer, Integer> plainStatuses, Map<Integer, Integer> statuses, double cpuMillis,
+                          double simulatorCpuMillis, double driverCpuMillis) {}
 
     /** The query of the {@code i}th request of an attacker: the corpus in turn, each filter in turn. */
     private static String filterQuery(List<String> patterns, int i) {
@@ -180,10 +182,11 @@ public final class FilterAttack {
 
     private static void report(int round, String what, String from, Beside b, long[] alone) {
         System.out.printf("%splain /metrics from 127.0.0.1 beside %s from %s: p50 %s p99 %s (of the %s); "
-                        + "p50 ratio %s; their answers %s; server CPU %.0f ms%n", round > 0 ? "round " + round + ": " : "",
+                        + "p50 ratio %s; their answers %s; server CPU %.0f ms, simulator %.0f ms, driver %.0f ms%n",
+                round > 0 ? "round " + round + ": " : "",
                 what, from, Stats.ms(Stats.percentileMillis(b.plain(), 50)), Stats.ms(Stats.percentileMillis(b.plain(), 99)),
                 tally(b.plainStatuses()), Stats.ratio(Stats.percentileMillis(b.plain(), 50), Stats.percentileMillis(alone, 50)),
-                tally(b.statuses()), b.cpuMillis());
+                tally(b.statuses()), b.cpuMillis(), b.simulatorCpuMillis(), b.driverCpuMillis());
     }
 
     private static double median(List<Double> values) {
@@ -196,12 +199,15 @@ public final class FilterAttack {
      * Plain scrapes from 127.0.0.1 while {@code clients} threads connecting from {@code from} send
      * {@code queryOf(i)} in a loop, starting a second before the first plain scrape.
      */
-    private static Beside beside(long serverPid, String address, String from, int clients, IntFunction<String> queryOf)
-            throws Exception {
+    private static Beside beside(long serverPid, long simulatorPid, String address, String from, int clients,
+                                 IntFunction<String> queryOf) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         List<Long> samples = Collections.synchronizedList(new ArrayList<>());
         Map<Integer, Integer> statuses = new java.util.concurrent.ConcurrentSkipListMap<>();
+        long driverPid = ProcessHandle.current().pid();
         long cpu0 = cpuTicks(serverPid);
+        long sim0 = cpuTicks(simulatorPid);
+        long driver0 = cpuTicks(driverPid);
         try (ExecutorService pool = Executors.newFixedThreadPool(clients + 1)) {
             List<Future<?>> others = new ArrayList<>();
             for (int a = 0; a < clients; a++) {
@@ -236,7 +242,9 @@ public final class FilterAttack {
                 samples.add(0L);
             }
             double cpu = (cpuTicks(serverPid) - cpu0) * 1000.0 / CLOCK_TICKS_PER_SECOND;
-            return new Beside(Stats.toArray(samples), plainStatuses, statuses, cpu);
+            double sim = (cpuTicks(simulatorPid) - sim0) * 1000.0 / CLOCK_TICKS_PER_SECOND;
+            double driver = (cpuTicks(driverPid) - driver0) * 1000.0 / CLOCK_TICKS_PER_SECOND;
+            return new Beside(Stats.toArray(samples), plainStatuses, statuses, cpu, sim, driver);
         }
     }
 
