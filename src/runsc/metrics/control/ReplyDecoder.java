@@ -8,13 +8,13 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import runsc.metrics.exposition.Bucket;
 import runsc.metrics.exposition.Data;
 import runsc.metrics.exposition.Histogram;
+import runsc.metrics.exposition.LabelMap;
 import runsc.metrics.exposition.Metric;
 import runsc.metrics.exposition.NumberValue;
 import runsc.metrics.exposition.Snapshot;
@@ -224,16 +224,19 @@ final class ReplyDecoder {
             return Map.of();
         }
         JsonObject o = object(v, ".labels");
-        Map<String, String> out = new LinkedHashMap<>();
+        // Member names are distinct (the parser keeps the last of repeated ones), so the pairs go
+        // into the label map the data point keeps, without a map in between.
+        String[] pairs = new String[o.members().size() * 2];
+        int i = 0;
         for (var e : o.members().entrySet()) {
-            String value = switch (e.getValue()) {
+            pairs[i++] = e.getKey();
+            pairs[i++] = switch (e.getValue()) {
                 case JsonString(String text) -> text;
                 case JsonNull n -> ""; // Go leaves the zero value
                 case JsonValue other -> throw wrongType(".labels." + e.getKey(), other, "string");
             };
-            out.put(e.getKey(), value);
         }
-        return out;
+        return LabelMap.ofPairs(pairs);
     }
 
     /** The number of an integer field, or null when it is absent or null (Go leaves the field 0). */
