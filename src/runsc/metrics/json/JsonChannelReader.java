@@ -22,8 +22,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class JsonChannelReader {
     private static final int READ_CHUNK = 16 << 10;
-    /** A typical sandbox reply is a few kilobytes; larger ones take a few more reads. */
-    private static final int BLOCKING_READ_CHUNK = 8 << 10;
 
     private JsonChannelReader() {}
 
@@ -57,20 +55,27 @@ public final class JsonChannelReader {
      */
     public static JsonValue readBlocking(ReadableByteChannel channel, JsonFramer framer, ProgressCheck check)
             throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(BLOCKING_READ_CHUNK);
-        while (true) {
-            buffer.clear();
-            int n = channel.read(buffer);
-            if (n < 0) {
-                framer.endOfInput();
+        // A chunk of at least 8 KiB from the shared pool: a typical sandbox reply is a few kilobytes,
+        // larger ones take a few more reads, and a scrape reads one reply per sandbox.
+        byte[] chunk = ScratchBuffers.take();
+        try {
+            ByteBuffer buffer = ByteBuffer.wrap(chunk);
+            while (true) {
+                buffer.clear();
+                int n = channel.read(buffer);
+                if (n < 0) {
+                    framer.endOfInput();
+                    check.afterRead(framer);
+                    return atEndOfStream(framer);
+                }
+                framer.feed(chunk, 0, n);
                 check.afterRead(framer);
-                return atEndOfStream(framer);
+                if (framer.complete()) {
+                    return framer.take();
+                }
             }
-            framer.feed(buffer.array(), 0, n);
-            check.afterRead(framer);
-            if (framer.complete()) {
-                return framer.take();
-            }
+        } finally {
+            ScratchBuffers.give(chunk);
         }
     }
 
