@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,7 +94,7 @@ final class ReplyDecoder {
         if (w != null && !(w instanceof JsonNull)) {
             String text = string(w, "result.snapshot.when");
             try {
-                OffsetDateTime t = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+                OffsetDateTime t = WhenText.parse(text);
                 when = t.toInstant();
                 zone = t.getOffset().getTotalSeconds() == 0 ? ZoneOffset.UTC : t.getOffset();
             } catch (DateTimeParseException e) {
