@@ -146,6 +146,9 @@ final class Members extends AbstractMap<String, JsonValue> {
     /**
      * Collects members in document order. A repeated name keeps its first position and takes the
      * last value, as a {@code LinkedHashMap} would (Go's decoder, too, keeps the last value).
+     * Reusable: {@link #build()} copies the members out at their exact size and empties the
+     * builder, so that a parser keeps one builder per nesting level rather than making one per
+     * object.
      */
     static final class Builder {
         private String[] keys = new String[4];
@@ -182,9 +185,16 @@ final class Members extends AbstractMap<String, JsonValue> {
             return Members.find(keys, size, index, key);
         }
 
-        /** {@return the members; the builder must not be used afterwards} */
+        /** {@return the members, copied out; the builder is empty afterwards, ready for the next object} */
         Members build() {
-            return size == 0 ? EMPTY : new Members(keys, values, size, index);
+            if (size == 0) {
+                return EMPTY;
+            }
+            Members m = new Members(Arrays.copyOf(keys, size), Arrays.copyOf(values, size), size, index);
+            Arrays.fill(values, 0, size, null); // do not keep the values alive until the slots are reused
+            size = 0;
+            index = null;
+            return m;
         }
     }
 }
