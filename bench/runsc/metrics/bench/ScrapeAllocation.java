@@ -171,6 +171,8 @@ public final class ScrapeAllocation {
         List<LoadedSandbox> sandboxes = new ArrayList<>();
         List<Verifier> verifiers = new ArrayList<>();
         List<Path> sockets = new ArrayList<>();
+        // Made once per sandbox, as the server does when it loads one.
+        List<PrefixAndLabels> naming = new ArrayList<>();
         for (var e : RuntimeRoot.bySandbox(root.listContainers()).entrySet()) {
             if (!(loader.loadSandbox(e.getKey(), e.getValue()) instanceof SandboxOutcome.Loaded(LoadedSandbox s))) {
                 throw new IOException("cannot load sandbox " + e.getKey());
@@ -178,6 +180,7 @@ public final class ScrapeAllocation {
             sandboxes.add(s);
             verifiers.add(Verifier.create(MetricRegistration.fromJson(s.sandbox().registeredMetrics()), Clock.systemUTC()));
             sockets.add(ControlSocket.resolve(s.sandbox(), rootDir));
+            naming.add(new PrefixAndLabels("runsc_", s.identityLabels()));
         }
         if (sandboxes.size() != n) {
             throw new IOException("found " + sandboxes.size() + " of " + n + " sandboxes");
@@ -199,7 +202,7 @@ public final class ScrapeAllocation {
                 long a1 = THREADS.getCurrentThreadAllocatedBytes();
                 Snapshot snapshot = client.exportMetrics(id, sockets.get(i), "", deadline);
                 long a2 = THREADS.getCurrentThreadAllocatedBytes();
-                PrefixAndLabels labels = new PrefixAndLabels("runsc_", sandboxes.get(i).identityLabels());
+                PrefixAndLabels labels = naming.get(i);
                 ExpositionWriter.check(snapshot, labels);
                 verifiers.get(i).verify(snapshot);
                 long a3 = THREADS.getCurrentThreadAllocatedBytes();

@@ -38,6 +38,11 @@ public final class ControlClient {
 
     private final JsonLimits limits;
     private final ReplyMemory memory;
+    // The last Metrics.Export request: a server sends the same one to every sandbox at every scrape.
+    private volatile ExportRequest lastExport;
+
+    /** A {@code Metrics.Export} request's bytes, for one filter. */
+    private record ExportRequest(String filter, byte[] bytes) { }
 
     /** A client with the default limits, sharing this JVM's {@link ReplyMemory#shared() reply memory}. */
     public ControlClient() {
@@ -89,8 +94,7 @@ public final class ControlClient {
             throws ControlException {
         // The reply stays charged to the reply memory until its snapshot is decoded.
         try (ReplyMemory.Reservation reservation = memory.reserve(sandboxId)) {
-            JsonValue result = call(sandboxId, socket, EXPORT,
-                    new JsonObject(Map.of("only_metrics", new JsonString(Objects.requireNonNull(filter, "filter")))),
+            JsonValue result = call(sandboxId, socket, EXPORT, exportRequest(Objects.requireNonNull(filter, "filter")),
                     reservation, deadlineNanos);
             return decode(sandboxId, socket, EXPORT, () -> ReplyDecoder.exportResult(result));
         }
@@ -157,13 +161,23 @@ public final class ControlClient {
     public JsonValue call(String sandboxId, Path socket, String method, JsonValue arg, long deadlineNanos)
             throws ControlException {
         try (ReplyMemory.Reservation reservation = memory.reserve(sandboxId)) {
-            return call(sandboxId, socket, method, arg, reservation, deadlineNanos);
+            return call(sandboxId, socket, method, request(method, arg), reservation, deadlineNanos);
         }
     }
 
-    private JsonValue call(String sandboxId, Path socket, String method, JsonValue arg,
+    /** {@return the bytes of a {@code Metrics.Export} request with this filter} made once for a run of equal filters */
+    private byte[] exportRequest(String filter) {
+        ExportRequest last = lastExport;
+        if (last == null || !last.filter().equals(filter)) {
+            last = new ExportRequest(filter, request(EXPORT, new JsonObject(Map.of("only_metrics", new JsonString(filter)))));
+            lastExport = last;
+        }
+        return last.bytes();
+    }
+
+    private JsonValue call(String sandboxId, Path socket, String method, byte[] request,
                            ReplyMemory.Reservation reservation, long deadlineNanos) throws ControlException {
-        JsonValue reply = UrpcTransport.exchange(sandboxId, socket, method, request(method, arg), limits,
+        JsonValue reply = UrpcTransport.exchange(sandboxId, socket, method, request, limits,
                 reservation, deadlineNanos);
         ReplyDecoder.Envelope envelope = decode(sandboxId, socket, method, () -> ReplyDecoder.envelope(reply));
         if (!envelope.success()) {
