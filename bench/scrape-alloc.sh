@@ -4,10 +4,10 @@
 # sandboxes (ScrapeAllocation), with the split by stage: receive, decode, verify, write and the rest.
 # The metric server runs in the driver's JVM with the launcher's collector and a heap that fits 1000
 # sandboxes (what a scrape allocates does not depend on the heap); the simulator runs in a JVM of its own.
-# Environment: SIZES (comma list), WARMUP (untimed scrapes, 30), SCRAPES (measured scrapes, 20).
+# Environment: SIZES (comma list), WARMUP (unmeasured scrapes first, 60: fewer leave the JIT part-way and the figures higher), SCRAPES (measured scrapes, 20).
 . bench/common.sh
 sizes=${SIZES:-10,100,1000}
-warmup=${WARMUP:-30}
+warmup=${WARMUP:-60}
 scrapes=${SCRAPES:-20}
 opts="-XX:+UseSerialGC -Xmx128m --enable-native-access=ALL-UNNAMED"
 {

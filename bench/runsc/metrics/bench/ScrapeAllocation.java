@@ -59,14 +59,14 @@ import runsc.metrics.server.config.ServerConfig;
  * every snapshot into a null stream, so that the body's buffer is not counted). What the whole
  * scrape allocates beyond these stages is the fan-out, the server's own metrics, the body buffer
  * and the HTTP exchange. Each figure is the median over the measured scrapes, after warm-up ones.
- * System properties: {@code bench.sizes} (comma list), {@code bench.warmup} (30),
+ * System properties: {@code bench.sizes} (comma list), {@code bench.warmup} (60),
  * {@code bench.scrapes} (20), {@code bench.stages} (true; false leaves the stages out, for a profile
  * of the server alone), {@code bench.classes} (the class path of the simulator's JVM).
  */
 public final class ScrapeAllocation {
     private ScrapeAllocation() {}
 
-    private static final int WARMUP = Integer.getInteger("bench.warmup", 30);
+    private static final int WARMUP = Integer.getInteger("bench.warmup", 60);
     private static final int SCRAPES = Integer.getInteger("bench.scrapes", 20);
     private static final boolean STAGES = Boolean.parseBoolean(System.getProperty("bench.stages", "true"));
     private static final String CLASSES = System.getProperty("bench.classes", "build/classes");
@@ -84,7 +84,7 @@ public final class ScrapeAllocation {
         System.out.println("# simulate --namespace=bench in its own JVM; metric-server in this one ("
                 + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB heap cap); " + WARMUP + " warm-up scrapes, "
                 + SCRAPES + " measured; medians; KiB = 1024 bytes");
-        System.out.println("sandboxes  body_bytes  scrape_KiB  per_sandbox_KiB  receive  decode  verify  write  rest"
+        System.out.println("sandboxes  body_bytes  scrape_KiB  per_sandbox_KiB  (min-max)  receive  decode  verify  write  rest"
                 + "   (stages in KiB per sandbox)");
         for (String size : System.getProperty("bench.sizes", "10,100,1000").split(",")) {
             size(Integer.parseInt(size.strip()));
@@ -119,8 +119,9 @@ public final class ScrapeAllocation {
                 for (long[] s : stages) {
                     accounted += median(s);
                 }
-                System.out.printf("%9d  %10d  %10.1f  %15.1f  %7.1f  %6.1f  %6.1f  %5.1f  %4.1f%n", n, first.bodyBytes(),
-                        scrape / 1024.0, scrape / 1024.0 / n, kibPer(stages[0], n), kibPer(stages[1], n),
+                System.out.printf("%9d  %10d  %10.1f  %15.1f  %4.1f-%4.1f  %7.1f  %6.1f  %6.1f  %5.1f  %4.1f%n", n,
+                        first.bodyBytes(), scrape / 1024.0, scrape / 1024.0 / n, Arrays.stream(whole).min().orElse(0) / 1024.0 / n,
+                        Arrays.stream(whole).max().orElse(0) / 1024.0 / n, kibPer(stages[0], n), kibPer(stages[1], n),
                         kibPer(stages[2], n), kibPer(stages[3], n), (scrape - accounted) / 1024.0 / n);
             }
         } finally {
