@@ -66,6 +66,29 @@ class MembersTest {
     }
 
     @Test
+    void aRepeatedNameSetLaterThanACaseVariantWinsAsInGo() throws JsonException {
+        JsonLimits keepLast = JsonLimits.DEFAULT.withDuplicateKeys(JsonLimits.DuplicateKeys.KEEP_LAST);
+        // Go decodes member by member into the one field all three names match: the last one sets it.
+        JsonObject o = (JsonObject) Json.parse("{\"a\":4,\"A\":6,\"a\":5}".getBytes(java.nio.charset.StandardCharsets.UTF_8), keepLast);
+        assertEquals(new JsonNumber("5"), o.memberIgnoringCase("a"));
+        assertEquals(List.of("a", "A"), new ArrayList<>(o.members().keySet()), "a repeated name keeps its first place");
+        JsonObject again = (JsonObject) Json.parse(
+                "{\"A\":6,\"x\":0,\"a\":5,\"A\":7,\"y\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8), keepLast);
+        assertEquals(new JsonNumber("7"), again.memberIgnoringCase("a"));
+        assertEquals(new JsonNumber("0"), again.memberIgnoringCase("X"));
+        assertNull(again.memberIgnoringCase("z"));
+        StringBuilder wide = new StringBuilder("{\"v\":1,\"V\":2");
+        for (int i = 0; i < Members.INDEX_FROM + 2; i++) {
+            wide.append(",\"f").append(i).append("\":").append(i);
+        }
+        JsonObject indexed = (JsonObject) Json.parse(wide.append(",\"v\":3}").toString()
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), keepLast);
+        assertEquals(new JsonNumber("3"), indexed.memberIgnoringCase("V"));
+        assertEquals(new JsonNumber("3"), indexed.get("v"));
+        assertEquals(new JsonNumber("2"), indexed.get("V"));
+    }
+
+    @Test
     void isImmutableThroughEveryView() throws JsonException {
         Map<String, JsonValue> m = parse("{\"a\":1}").members();
         assertThrows(UnsupportedOperationException.class, () -> m.put("b", JsonNull.INSTANCE));
