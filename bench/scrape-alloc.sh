@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # Issue 12: heap bytes a scrape allocates, per scrape and per sandbox, at 10, 100 and 1000 simulated
-# sandboxes (ScrapeAllocation), with the split by stage: receive, decode, verify, write and the rest.
+# sandboxes (ScrapeAllocation), with the split by stage: export (receive and decode), verify, write and the rest.
 # The metric server runs in the driver's JVM with the launcher's collector and a heap that fits 1000
 # sandboxes (what a scrape allocates does not depend on the heap); the simulator runs in a JVM of its own.
 # Environment: SIZES (comma list), WARMUP (unmeasured scrapes first, 60: fewer leave the JIT part-way and the figures higher), SCRAPES (measured scrapes, 20).

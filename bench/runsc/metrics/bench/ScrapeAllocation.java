@@ -15,7 +15,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,8 +26,6 @@ import runsc.metrics.exposition.PrefixAndLabels;
 import runsc.metrics.exposition.Snapshot;
 import runsc.metrics.exposition.Verifier;
 import runsc.metrics.exposition.WriteOptions;
-import runsc.metrics.json.JsonObject;
-import runsc.metrics.json.JsonString;
 import runsc.metrics.runtime.ControlSocket;
 import runsc.metrics.runtime.LoadedSandbox;
 import runsc.metrics.runtime.RuntimeRoot;
@@ -52,10 +49,10 @@ import runsc.metrics.server.config.ServerConfig;
  * available, which is why the total is used).
  *
  * <p>Stages, measured apart on this driver's platform thread with
- * {@code getCurrentThreadAllocatedBytes}, each over every sandbox in turn: receive (connect, send
- * {@code Metrics.Export}, read and parse the reply into its JSON tree: {@link ControlClient#call}),
- * decode (the whole {@link ControlClient#exportMetrics} less receive, measured in the same round),
- * verify (the writer's check and the sandbox's {@link Verifier}), and write (the exposition of
+ * {@code getCurrentThreadAllocatedBytes}, each over every sandbox in turn: export (connect, send
+ * {@code Metrics.Export}, read the reply and decode it into its snapshot:
+ * {@link ControlClient#exportMetrics}, as the server calls it), verify (the writer's check and the
+ * sandbox's {@link Verifier}), and write (the exposition of
  * every snapshot into a null stream, so that the body's buffer is not counted). What the whole
  * scrape allocates beyond these stages is the fan-out, the server's own metrics, the body buffer
  * and the HTTP exchange. Each figure is the median over the measured scrapes, after warm-up ones.
@@ -84,7 +81,7 @@ public final class ScrapeAllocation {
         System.out.println("# simulate --namespace=bench in its own JVM; metric-server in this one ("
                 + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB heap cap); " + WARMUP + " warm-up scrapes, "
                 + SCRAPES + " measured; medians; KiB = 1024 bytes");
-        System.out.println("sandboxes  body_bytes  scrape_KiB  per_sandbox_KiB  (min-max)  receive  decode  verify  write  rest"
+        System.out.println("sandboxes  body_bytes  scrape_KiB  per_sandbox_KiB  (min-max)  export  verify  write  rest"
                 + "   (stages in KiB per sandbox)");
         for (String size : System.getProperty("bench.sizes", "10,100,1000").split(",")) {
             size(Integer.parseInt(size.strip()));
@@ -113,16 +110,16 @@ public final class ScrapeAllocation {
                 for (int i = 0; i < SCRAPES; i++) {
                     whole[i] = scrape(socket, n).allocated();
                 }
-                long[][] stages = STAGES ? stages(root, n) : new long[4][1];
+                long[][] stages = STAGES ? stages(root, n) : new long[3][1];
                 long scrape = median(whole);
                 long accounted = 0;
                 for (long[] s : stages) {
                     accounted += median(s);
                 }
-                System.out.printf("%9d  %10d  %10.1f  %15.1f  %4.1f-%4.1f  %7.1f  %6.1f  %6.1f  %5.1f  %4.1f%n", n,
+                System.out.printf("%9d  %10d  %10.1f  %15.1f  %4.1f-%4.1f  %6.1f  %6.1f  %5.1f  %4.1f%n", n,
                         first.bodyBytes(), scrape / 1024.0, scrape / 1024.0 / n, Arrays.stream(whole).min().orElse(0) / 1024.0 / n,
                         Arrays.stream(whole).max().orElse(0) / 1024.0 / n, kibPer(stages[0], n), kibPer(stages[1], n),
-                        kibPer(stages[2], n), kibPer(stages[3], n), (scrape - accounted) / 1024.0 / n);
+                        kibPer(stages[2], n), (scrape - accounted) / 1024.0 / n);
             }
         } finally {
             ControlRoundTrip.deleteTree(dir);
@@ -187,11 +184,9 @@ public final class ScrapeAllocation {
             throw new IOException("found " + sandboxes.size() + " of " + n + " sandboxes");
         }
         ControlClient client = new ControlClient();
-        JsonObject arg = new JsonObject(Map.of("only_metrics", new JsonString("")));
         ExpositionWriter writer = new ExpositionWriter();
-        long[][] out = new long[4][SCRAPES];
+        long[][] out = new long[3][SCRAPES];
         for (int r = -WARMUP / 3; r < SCRAPES; r++) {
-            long receive = 0;
             long export = 0;
             long verify = 0;
             List<LabeledSnapshot> snapshots = new ArrayList<>(n);
@@ -199,27 +194,23 @@ public final class ScrapeAllocation {
                 String id = sandboxes.get(i).sandbox().id();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 long a0 = THREADS.getCurrentThreadAllocatedBytes();
-                client.call(id, sockets.get(i), "Metrics.Export", arg, deadline);
-                long a1 = THREADS.getCurrentThreadAllocatedBytes();
                 Snapshot snapshot = client.exportMetrics(id, sockets.get(i), "", deadline);
-                long a2 = THREADS.getCurrentThreadAllocatedBytes();
+                long a1 = THREADS.getCurrentThreadAllocatedBytes();
                 PrefixAndLabels labels = naming.get(i);
                 ExpositionWriter.check(snapshot, labels);
                 verifiers.get(i).verify(snapshot);
-                long a3 = THREADS.getCurrentThreadAllocatedBytes();
-                receive += a1 - a0;
-                export += a2 - a1;
-                verify += a3 - a2;
+                long a2 = THREADS.getCurrentThreadAllocatedBytes();
+                export += a1 - a0;
+                verify += a2 - a1;
                 snapshots.add(new LabeledSnapshot(snapshot, labels));
             }
             long w0 = THREADS.getCurrentThreadAllocatedBytes();
             writer.write(OutputStream.nullOutputStream(), new WriteOptions("header", true), snapshots);
             long w1 = THREADS.getCurrentThreadAllocatedBytes();
             if (r >= 0) {
-                out[0][r] = receive;
-                out[1][r] = Math.max(0, export - receive);
-                out[2][r] = verify;
-                out[3][r] = w1 - w0;
+                out[0][r] = export;
+                out[1][r] = verify;
+                out[2][r] = w1 - w0;
             }
         }
         return out;

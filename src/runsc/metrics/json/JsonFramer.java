@@ -189,6 +189,40 @@ public final class JsonFramer {
         }
     }
 
+    /**
+     * Offers the complete value's bytes to a decoder of one expected shape, which reads them without
+     * building a tree; when it declines (returns null), the value stays buffered for {@link #take()}.
+     *
+     * @param <T>     what the decoder makes
+     * @param decoder reads the bytes of the value (leading whitespace included); must not keep them
+     * @return what the decoder made, the framer then reset for the next value; or null
+     * @throws IllegalStateException if no complete value is buffered
+     */
+    public <T> T takeIf(BytesDecoder<T> decoder) {
+        if (state != State.DONE) {
+            throw new IllegalStateException("no complete value: " + size + " bytes buffered");
+        }
+        T t = decoder.decode(buf, 0, size);
+        if (t != null) {
+            reset();
+        }
+        return t;
+    }
+
+    /** Reads a complete value's bytes into something, or declines. */
+    @FunctionalInterface
+    public interface BytesDecoder<T> {
+        /**
+         * Reads {@code bytes[offset, offset + length)}.
+         *
+         * @param bytes  the framer's buffer
+         * @param offset where the value's bytes start
+         * @param length how many there are
+         * @return the result, or null to leave the value to {@link JsonFramer#take()}
+         */
+        T decode(byte[] bytes, int offset, int length);
+    }
+
     /** Forgets any partial value. */
     public void reset() {
         size = 0;
