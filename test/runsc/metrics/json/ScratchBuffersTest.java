@@ -161,4 +161,22 @@ class ScratchBuffersTest {
         }
         assertEquals(List.of(), failures);
     }
+
+    @Test
+    void aBlockingReadHandsTheCompleteValueToItsTaker() throws IOException {
+        Pipe pipe = Pipe.open();
+        pipe.sink().write(ByteBuffer.wrap(utf8("{\"k\":\"v\"}")));
+        JsonFramer.BytesDecoder<String> length = (bytes, offset, n) -> "taken " + n;
+        JsonChannelReader.Taker<String> taker = framer -> framer.takeIf(length);
+        assertEquals("taken 9", JsonChannelReader.readBlocking(pipe.source(), new JsonFramer(JsonLimits.DEFAULT),
+                framer -> { }, taker));
+        pipe.sink().write(ByteBuffer.wrap(utf8(" 12")));
+        pipe.sink().close();
+        JsonFramer scalar = new JsonFramer(JsonLimits.DEFAULT);
+        JsonChannelReader.Taker<JsonValue> parse = JsonFramer::take;
+        assertEquals(new JsonNumber("12"), JsonChannelReader.readBlocking(pipe.source(), scalar, framer -> { }, parse),
+                "a top-level number completes at the end of the stream and goes to the taker too");
+        assertEquals(2, ScratchBuffers.kept());
+        pipe.source().close();
+    }
 }
