@@ -63,21 +63,23 @@ public final class GoText {
     /**
      * Returns a finite value rounded to millionths as Go's {@code %f} rounds it (half to even from
      * the exact binary value), as a count of millionths, when double arithmetic gets that right
-     * without {@link BigDecimal}; else {@link #NOT_SAFE}. The product {@code value * 1e6} is off the
-     * exact one by at most an eighth when its magnitude is below 2^50 (half an ulp of at most a
-     * quarter), so when its fraction is not within a quarter of a half, the exact product rounds
-     * to the same integer, and never by a tie.
+     * without {@link BigDecimal}; else {@link #NOT_SAFE}. Below 2^52 in magnitude, the product
+     * {@code value * 1e6} is off the exact one by at most half its ulp (a quarter at most), so when
+     * its fraction is farther than that from a half, no half lies between the two: the exact product
+     * rounds to the same integer, and never by a tie. Epoch seconds with a fraction (creation
+     * times) are about 2^50.6 millionths, where the ulp is a quarter.
      *
      * @param value the value
      * @return the millionths, without the sign of a negative value that rounds to zero, or {@link #NOT_SAFE}
      */
     public static long roundedMicros(double value) {
         double t = value * 1e6;
-        if (!(Math.abs(t) < 0x1p50)) {
+        if (!(Math.abs(t) < 0x1p52)) {
             return NOT_SAFE; // too large, or NaN
         }
         double fraction = t - Math.floor(t);
-        if (fraction > 0.25 && fraction < 0.75) {
+        // The slack covers the rounding of the subtraction for a negative t below one.
+        if (Math.abs(fraction - 0.5) <= Math.ulp(t) / 2 + 0x1p-40) {
             return NOT_SAFE;
         }
         return (long) Math.rint(t);

@@ -50,6 +50,7 @@ class GoTextTest {
             values.add(1.7e9 + random.nextInt(1 << 20) / 1024.0 + random.nextDouble() / 1e3); // epoch seconds
         }
         values.addAll(List.of(4e-7, -4e-7, 5e-7, -5e-7, 6e-7, 0.0000015, 0.0000025, 1125899906.8426245, 0x1p50 / 1e6 + 0.5,
+                0x1p52 / 1e6 - 0.0000005, 0x1p51 / 1e6 + 0.00000025, 0x1p51 / 1e6 + 0.0000005, 0x1p51 / 1e6 + 0.00000075, -0.3e-6, -0.5e-6,
                 -0x1p50 / 1e6 - 0.25, 0x1p-1074, -0x1p-1074));
         return values;
     }
@@ -66,7 +67,8 @@ class GoTextTest {
         }
         assertTrue(fast > 20_000, "many values take the fast path: " + fast);
         assertEquals(GoText.NOT_SAFE, GoText.roundedMicros(0.0000025), "a tie goes to BigDecimal");
-        assertEquals(GoText.NOT_SAFE, GoText.roundedMicros(1e10), "past 2^50 millionths");
+        assertEquals(GoText.NOT_SAFE, GoText.roundedMicros(1e10), "past 2^52 millionths");
+        assertTrue(GoText.roundedMicros(1733423605.123456789) != GoText.NOT_SAFE, "epoch seconds take the fast path");
         assertEquals(GoText.NOT_SAFE, GoText.roundedMicros(Double.NaN));
     }
 
