@@ -33,6 +33,10 @@ import runsc.metrics.json.JsonValue;
  * element, both or neither of {@code val}/{@code histogram}, and any {@code external_labels} are
  * errors. Every error names the JSON path of the offending value.
  *
+ * <p>A successful {@code Metrics.Export} reply of the usual shape is normally read by
+ * {@link ExportReplyReader} without a tree, with the same result; every reply that reader declines
+ * comes here, so that this class alone decides errors and their words.
+ *
  * <p>One deliberate leniency: a {@code float} token too large for a double reads as ±Inf. Go refuses
  * it, but Go also cannot send an infinite bound at all, so this is the only way a histogram's
  * overflow bucket can travel; the simulator sends it as {@code 1e+999}.
