@@ -4,7 +4,7 @@
 # The real-sandbox ones skip themselves (with a message) without root or runsc, side-by-side without
 # GO_METRIC_SERVER.
 set -eu
-for b in writer export-wall control-rtt sim-scale scrape gzip side-by-side filter-attack churn-soak stats-cost; do
+for b in writer export-wall control-rtt sim-scale scrape scrape-alloc gzip side-by-side filter-attack churn-soak stats-cost; do
     echo "== bench: $b"
     sh "bench/$b.sh"
 done

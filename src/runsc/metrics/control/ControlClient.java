@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Objects;
 import runsc.metrics.exposition.Snapshot;
 import runsc.metrics.json.Json;
+import runsc.metrics.json.JsonException;
+import runsc.metrics.json.JsonFramer;
 import runsc.metrics.json.JsonLimits;
 import runsc.metrics.json.JsonNull;
 import runsc.metrics.json.JsonObject;
@@ -38,6 +40,11 @@ public final class ControlClient {
 
     private final JsonLimits limits;
     private final ReplyMemory memory;
+    // The last Metrics.Export request: a server sends the same one to every sandbox at every scrape.
+    private volatile ExportRequest lastExport;
+
+    /** A {@code Metrics.Export} request's bytes, for one filter. */
+    private record ExportRequest(String filter, byte[] bytes) { }
 
     /** A client with the default limits, sharing this JVM's {@link ReplyMemory#shared() reply memory}. */
     public ControlClient() {
@@ -89,11 +96,31 @@ public final class ControlClient {
             throws ControlException {
         // The reply stays charged to the reply memory until its snapshot is decoded.
         try (ReplyMemory.Reservation reservation = memory.reserve(sandboxId)) {
-            JsonValue result = call(sandboxId, socket, EXPORT,
-                    new JsonObject(Map.of("only_metrics", new JsonString(Objects.requireNonNull(filter, "filter")))),
-                    reservation, deadlineNanos);
-            return decode(sandboxId, socket, EXPORT, () -> ReplyDecoder.exportResult(result));
+            ExportReply reply = UrpcTransport.exchange(sandboxId, socket, EXPORT,
+                    exportRequest(Objects.requireNonNull(filter, "filter")), limits, reservation, deadlineNanos,
+                    ControlClient::takeExport);
+            return switch (reply) {
+                case ExportReply.Read(Snapshot snapshot) -> snapshot;
+                case ExportReply.Tree(JsonValue tree) -> {
+                    JsonValue result = result(sandboxId, socket, EXPORT, tree);
+                    yield decode(sandboxId, socket, EXPORT, () -> ReplyDecoder.exportResult(result));
+                }
+            };
         }
+    }
+
+    /** A {@code Metrics.Export} reply: read straight into its snapshot, or parsed for {@link ReplyDecoder}. */
+    private sealed interface ExportReply {
+        /** A successful reply of the usual shape, read without a tree ({@link ExportReplyReader}). */
+        record Read(Snapshot snapshot) implements ExportReply { }
+
+        /** Any other reply, parsed: the tree decoder accepts or words the error as it always has. */
+        record Tree(JsonValue reply) implements ExportReply { }
+    }
+
+    private static ExportReply takeExport(JsonFramer framer) throws JsonException {
+        Snapshot snapshot = framer.takeIf(ExportReplyReader::read);
+        return snapshot != null ? new ExportReply.Read(snapshot) : new ExportReply.Tree(framer.take());
     }
 
     /**
@@ -157,14 +184,29 @@ public final class ControlClient {
     public JsonValue call(String sandboxId, Path socket, String method, JsonValue arg, long deadlineNanos)
             throws ControlException {
         try (ReplyMemory.Reservation reservation = memory.reserve(sandboxId)) {
-            return call(sandboxId, socket, method, arg, reservation, deadlineNanos);
+            return call(sandboxId, socket, method, request(method, arg), reservation, deadlineNanos);
         }
     }
 
-    private JsonValue call(String sandboxId, Path socket, String method, JsonValue arg,
+    /** {@return the bytes of a {@code Metrics.Export} request with this filter} made once for a run of equal filters */
+    private byte[] exportRequest(String filter) {
+        ExportRequest last = lastExport;
+        if (last == null || !last.filter().equals(filter)) {
+            last = new ExportRequest(filter, request(EXPORT, new JsonObject(Map.of("only_metrics", new JsonString(filter)))));
+            lastExport = last;
+        }
+        return last.bytes();
+    }
+
+    private JsonValue call(String sandboxId, Path socket, String method, byte[] request,
                            ReplyMemory.Reservation reservation, long deadlineNanos) throws ControlException {
-        JsonValue reply = UrpcTransport.exchange(sandboxId, socket, method, request(method, arg), limits,
+        JsonValue reply = UrpcTransport.exchange(sandboxId, socket, method, request, limits,
                 reservation, deadlineNanos);
+        return result(sandboxId, socket, method, reply);
+    }
+
+    /** {@return the result of a successful reply} else the sandbox's error, as a {@link ControlException.Kind#REMOTE} */
+    private static JsonValue result(String sandboxId, Path socket, String method, JsonValue reply) throws ControlException {
         ReplyDecoder.Envelope envelope = decode(sandboxId, socket, method, () -> ReplyDecoder.envelope(reply));
         if (!envelope.success()) {
             throw new ControlException(sandboxId, ControlException.Kind.REMOTE,

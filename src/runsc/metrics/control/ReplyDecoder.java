@@ -5,16 +5,15 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import runsc.metrics.exposition.Bucket;
 import runsc.metrics.exposition.Data;
 import runsc.metrics.exposition.Histogram;
+import runsc.metrics.exposition.LabelMap;
 import runsc.metrics.exposition.Metric;
 import runsc.metrics.exposition.NumberValue;
 import runsc.metrics.exposition.Snapshot;
@@ -33,6 +32,10 @@ import runsc.metrics.json.JsonValue;
  * would crash or pass on something unsafe: a missing or {@code null} snapshot, metric or data
  * element, both or neither of {@code val}/{@code histogram}, and any {@code external_labels} are
  * errors. Every error names the JSON path of the offending value.
+ *
+ * <p>A successful {@code Metrics.Export} reply of the usual shape is normally read by
+ * {@link ExportReplyReader} without a tree, with the same result; every reply that reader declines
+ * comes here, so that this class alone decides errors and their words.
  *
  * <p>One deliberate leniency: a {@code float} token too large for a double reads as ±Inf. Go refuses
  * it, but Go also cannot send an infinite bound at all, so this is the only way a histogram's
@@ -95,7 +98,7 @@ final class ReplyDecoder {
         if (w != null && !(w instanceof JsonNull)) {
             String text = string(w, "result.snapshot.when");
             try {
-                OffsetDateTime t = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+                OffsetDateTime t = WhenText.parse(text);
                 when = t.toInstant();
                 zone = t.getOffset().getTotalSeconds() == 0 ? ZoneOffset.UTC : t.getOffset();
             } catch (DateTimeParseException e) {
@@ -224,16 +227,19 @@ final class ReplyDecoder {
             return Map.of();
         }
         JsonObject o = object(v, ".labels");
-        Map<String, String> out = new LinkedHashMap<>();
+        // Member names are distinct (the parser keeps the last of repeated ones), so the pairs go
+        // into the label map the data point keeps, without a map in between.
+        String[] pairs = new String[o.members().size() * 2];
+        int i = 0;
         for (var e : o.members().entrySet()) {
-            String value = switch (e.getValue()) {
+            pairs[i++] = e.getKey();
+            pairs[i++] = switch (e.getValue()) {
                 case JsonString(String text) -> text;
                 case JsonNull n -> ""; // Go leaves the zero value
                 case JsonValue other -> throw wrongType(".labels." + e.getKey(), other, "string");
             };
-            out.put(e.getKey(), value);
         }
-        return out;
+        return LabelMap.ofPairs(pairs);
     }
 
     /** The number of an integer field, or null when it is absent or null (Go leaves the field 0). */

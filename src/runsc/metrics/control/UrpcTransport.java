@@ -47,6 +47,13 @@ final class UrpcTransport {
 
     static JsonValue exchange(String sandboxId, Path socket, String method, byte[] request, JsonLimits limits,
                               ReplyMemory.Reservation memory, long deadlineNanos) throws ControlException {
+        return exchange(sandboxId, socket, method, request, limits, memory, deadlineNanos, JsonFramer::take);
+    }
+
+    /** As above, with the reply taken from the framer by {@code taker} (a reader of one shape, or the parse). */
+    static <T> T exchange(String sandboxId, Path socket, String method, byte[] request, JsonLimits limits,
+                          ReplyMemory.Reservation memory, long deadlineNanos, JsonChannelReader.Taker<T> taker)
+            throws ControlException {
         long budgetMillis = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
         SocketLink link;
         try {
@@ -63,7 +70,7 @@ final class UrpcTransport {
             try {
                 // Charged before the bytes are parsed: the parse is what needs the memory.
                 return JsonChannelReader.readBlocking(channel, framer,
-                        f -> memory.cover(what, f.buffered(), f.values()));
+                        f -> memory.cover(what, f.buffered(), f.values()), taker);
             } catch (ControlException e) {
                 throw e;
             } catch (JsonException e) {

@@ -23,8 +23,8 @@ public record Data(Metric metric, Map<String, String> labels, Map<String, String
     /** Checks that exactly one value is present and copies the label maps. */
     public Data {
         Objects.requireNonNull(metric, "metric");
-        labels = Labels.orderedCopy(labels, "label");
-        externalLabels = Labels.orderedCopy(externalLabels, "external label");
+        labels = LabelMap.copyOf(labels, "label");
+        externalLabels = LabelMap.copyOf(externalLabels, "external label");
         if ((number == null) == (histogram == null)) {
             throw new IllegalArgumentException("metric " + metric.name()
                     + ": exactly one of number and histogram must be given");

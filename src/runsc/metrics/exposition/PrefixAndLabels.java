@@ -15,6 +15,6 @@ public record PrefixAndLabels(String exporterPrefix, Map<String, String> extraLa
     /** Checks for nulls and copies the labels. */
     public PrefixAndLabels {
         Objects.requireNonNull(exporterPrefix, "exporterPrefix");
-        extraLabels = Labels.orderedCopy(extraLabels, "extra label");
+        extraLabels = LabelMap.copyOf(extraLabels, "extra label");
     }
 }

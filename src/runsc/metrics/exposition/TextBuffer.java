@@ -9,7 +9,8 @@ import runsc.metrics.gotext.GoText;
  * The writer's output: one reusable buffer of {@link ExpositionWriter#BUFFER_SIZE} bytes in front
  * of the caller's stream, written to it when full and at the end. Strings and numbers are encoded
  * by {@link TextEncoding} straight into the buffer, so a line costs no allocation (except
- * {@link java.math.BigDecimal} for a float that is not integral). Errors of the stream are thrown at
+ * {@link java.math.BigDecimal} for a float whose rounding to six decimals double arithmetic cannot
+ * settle, {@link GoText#roundedMicros}). Errors of the stream are thrown at
  * once.
  */
 final class TextBuffer {
@@ -81,9 +82,29 @@ final class TextBuffer {
         if (Math.rint(v) == v && Math.abs(v) < 0x1p53) {
             writeLong((long) v);
             writeBytes(ZEROS);
-        } else {
-            writeAscii(GoText.formatFloat(v));
+            return;
         }
+        long micros = Double.isFinite(v) ? GoText.roundedMicros(v) : GoText.NOT_SAFE;
+        if (micros == GoText.NOT_SAFE) {
+            writeAscii(GoText.formatFloat(v));
+            return;
+        }
+        // Go keeps the sign of a negative value that rounds to zero: -0.000000.
+        if (v < 0) {
+            writeByte('-');
+        }
+        long whole = Math.abs(micros);
+        writeLong(whole / 1_000_000);
+        if (buf.length - pos < 7) {
+            flushBuffer();
+        }
+        buf[pos++] = '.';
+        long fraction = whole % 1_000_000;
+        for (int i = pos + 5; i >= pos; i--) {
+            buf[i] = (byte) ('0' + fraction % 10);
+            fraction /= 10;
+        }
+        pos += 6;
     }
 
     /** Writes {@code v} as an unsigned 64-bit value, as bucket counts are. */

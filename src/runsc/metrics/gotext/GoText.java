@@ -46,9 +46,43 @@ public final class GoText {
             String digits = Long.toString((long) value) + ".000000";
             return (long) value == 0 && Double.doubleToRawLongBits(value) < 0 ? "-" + digits : digits;
         }
+        long micros = roundedMicros(value);
+        if (micros != NOT_SAFE) {
+            long whole = Math.abs(micros);
+            String fraction = Long.toString(1_000_000 + whole % 1_000_000); // "1" and six digits
+            return (value < 0 ? "-" : "") + whole / 1_000_000 + "." + fraction.substring(1);
+        }
         String text = new BigDecimal(value).setScale(6, RoundingMode.HALF_EVEN).toPlainString();
         // BigDecimal has no negative zero; Go keeps the sign of the value.
         return value < 0 && text.charAt(0) != '-' ? "-" + text : text;
+    }
+
+    /** What {@link #roundedMicros} returns when double arithmetic cannot be trusted to round. */
+    public static final long NOT_SAFE = Long.MIN_VALUE;
+
+    /**
+     * Returns a finite value rounded to millionths as Go's {@code %f} rounds it (half to even from
+     * the exact binary value), as a count of millionths, when double arithmetic gets that right
+     * without {@link BigDecimal}; else {@link #NOT_SAFE}. Below 2^52 in magnitude, the product
+     * {@code value * 1e6} is off the exact one by at most half its ulp (a quarter at most), so when
+     * its fraction is farther than that from a half, no half lies between the two: the exact product
+     * rounds to the same integer, and never by a tie. Epoch seconds with a fraction (creation
+     * times) are about 2^50.6 millionths, where the ulp is a quarter.
+     *
+     * @param value the value
+     * @return the millionths, without the sign of a negative value that rounds to zero, or {@link #NOT_SAFE}
+     */
+    public static long roundedMicros(double value) {
+        double t = value * 1e6;
+        if (!(Math.abs(t) < 0x1p52)) {
+            return NOT_SAFE; // too large, or NaN
+        }
+        double fraction = t - Math.floor(t);
+        // The slack covers the rounding of the subtraction for a negative t below one.
+        if (Math.abs(fraction - 0.5) <= Math.ulp(t) / 2 + 0x1p-40) {
+            return NOT_SAFE;
+        }
+        return (long) Math.rint(t);
     }
 
     /**

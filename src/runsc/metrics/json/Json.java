@@ -47,6 +47,24 @@ public final class Json {
     }
 
     /**
+     * Returns the string of printable ASCII bytes, shared with the parser's cache of short strings
+     * (member names, metric names and help texts repeat in every reply), for decoders that read
+     * bytes themselves ({@link JsonFramer#takeIf}).
+     *
+     * @param bytes the bytes
+     * @param from  first byte
+     * @param to    end, exclusive; every byte in between is 0x20 to 0x7e
+     * @return a string equal to the bytes, possibly one returned before
+     */
+    public static String asciiString(byte[] bytes, int from, int to) {
+        int hash = 0;
+        for (int i = from; i < to; i++) {
+            hash = AsciiStrings.hash(hash, bytes[i]);
+        }
+        return AsciiStrings.of(bytes, from, to, hash);
+    }
+
+    /**
      * Parses part of a byte array as a UTF-8 document.
      *
      * @param utf8   the bytes

@@ -22,8 +22,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class JsonChannelReader {
     private static final int READ_CHUNK = 16 << 10;
-    /** A typical sandbox reply is a few kilobytes; larger ones take a few more reads. */
-    private static final int BLOCKING_READ_CHUNK = 8 << 10;
 
     private JsonChannelReader() {}
 
@@ -57,21 +55,62 @@ public final class JsonChannelReader {
      */
     public static JsonValue readBlocking(ReadableByteChannel channel, JsonFramer framer, ProgressCheck check)
             throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(BLOCKING_READ_CHUNK);
-        while (true) {
-            buffer.clear();
-            int n = channel.read(buffer);
-            if (n < 0) {
-                framer.endOfInput();
+        return readBlocking(channel, framer, check, JsonFramer::take);
+    }
+
+    /**
+     * Reads one value from a channel in blocking mode, as {@link #readBlocking(ReadableByteChannel,
+     * JsonFramer, ProgressCheck)} does, and hands the complete value to {@code taker} instead of
+     * parsing it: a caller that expects one shape can read it without a tree
+     * ({@link JsonFramer#takeIf}).
+     *
+     * @param <T>     what the taker makes of the value
+     * @param channel a channel in blocking mode
+     * @param framer  a fresh framer with the size and depth caps
+     * @param check   called after every read that fed bytes, with the framer
+     * @param taker   takes the complete value from the framer
+     * @return what the taker made
+     * @throws JsonException if the bytes are not valid JSON or break a limit
+     * @throws EOFException  if the peer closes before the value is complete
+     * @throws IOException   if reading fails, or as {@code check} throws
+     */
+    public static <T> T readBlocking(ReadableByteChannel channel, JsonFramer framer, ProgressCheck check,
+                                     Taker<T> taker) throws IOException {
+        // A chunk of at least 8 KiB from the shared pool: a typical sandbox reply is a few kilobytes,
+        // larger ones take a few more reads, and a scrape reads one reply per sandbox.
+        byte[] chunk = ScratchBuffers.take();
+        try {
+            ByteBuffer buffer = ByteBuffer.wrap(chunk);
+            while (true) {
+                buffer.clear();
+                int n = channel.read(buffer);
+                if (n < 0) {
+                    framer.endOfInput();
+                    check.afterRead(framer);
+                    return taker.take(completeAtEnd(framer));
+                }
+                framer.feed(chunk, 0, n);
                 check.afterRead(framer);
-                return atEndOfStream(framer);
+                if (framer.complete()) {
+                    return taker.take(framer);
+                }
             }
-            framer.feed(buffer.array(), 0, n);
-            check.afterRead(framer);
-            if (framer.complete()) {
-                return framer.take();
-            }
+        } finally {
+            ScratchBuffers.give(chunk);
         }
+    }
+
+    /** Takes a complete value from its framer: {@link JsonFramer#take()}, or a reader of one shape. */
+    @FunctionalInterface
+    public interface Taker<T> {
+        /**
+         * Takes the value.
+         *
+         * @param framer a framer holding a complete value
+         * @return what is made of it
+         * @throws JsonException if the bytes are not valid JSON
+         */
+        T take(JsonFramer framer) throws JsonException;
     }
 
     /** A look at the bytes framed so far, between reads. */
@@ -134,9 +173,14 @@ public final class JsonChannelReader {
 
     /** The peer closed: a top-level scalar is complete now; anything else is cut short. */
     private static JsonValue atEndOfStream(JsonFramer framer) throws IOException {
+        return completeAtEnd(framer).take();
+    }
+
+    /** {@return the framer, once the peer has closed, if its value is complete} else the end is an error */
+    private static JsonFramer completeAtEnd(JsonFramer framer) throws IOException {
         framer.endOfInput();
         if (framer.complete()) {
-            return framer.take();
+            return framer;
         }
         throw new EOFException(framer.buffered() == 0
                 ? "connection closed before a JSON value arrived"

@@ -20,14 +20,25 @@ import java.util.Objects;
  * buffer more than {@link JsonLimits#maxBytes()}; leading whitespace counts towards that limit, so an
  * endless stream of blanks is cut off too. Positions in errors count from the first byte fed after the
  * previous value. Not thread-safe.
+ *
+ * <p>With a size limit of at least {@link ScratchBuffers#MAX_KEPT} bytes, the buffer comes from
+ * {@link ScratchBuffers} when a value starts and goes back to it when the value has been parsed
+ * ({@link #take()}) or dropped ({@link #reset()}): a framer between values holds no buffer, and the
+ * parsed values never refer to it. A framer left in the middle of a value just leaves its buffer to
+ * the collector.
  */
 public final class JsonFramer {
     private enum State { BEFORE, CONTAINER, STRING, ESCAPE, SCALAR, DONE }
 
     private static final int INITIAL_BUFFER = 1024;
     private static final int KEPT_BUFFER = 64 << 10;
+    /** The buffer of a pooling framer between values: none. */
+    private static final byte[] NONE = new byte[0];
 
     private final JsonLimits limits;
+    // Whether buf comes from ScratchBuffers: only when the size limit is not below the largest one it keeps, so
+    // that the limit is still reached exactly where the buffer is full (see makeRoom).
+    private final boolean pooled;
     private byte[] buf;
     private int size;
     private State state = State.BEFORE;
@@ -46,7 +57,8 @@ public final class JsonFramer {
      */
     public JsonFramer(JsonLimits limits) {
         this.limits = limits;
-        this.buf = new byte[Math.min(INITIAL_BUFFER, limits.maxBytes())];
+        this.pooled = limits.maxBytes() >= ScratchBuffers.MAX_KEPT;
+        this.buf = pooled ? NONE : new byte[Math.min(INITIAL_BUFFER, limits.maxBytes())];
     }
 
     /**
@@ -65,6 +77,9 @@ public final class JsonFramer {
         Objects.checkFromIndexSize(offset, length, bytes.length);
         if (state == State.DONE) {
             throw new IllegalStateException("a complete value is waiting to be taken");
+        }
+        if (buf == NONE && length > 0) {
+            buf = ScratchBuffers.take();
         }
         int i = offset;
         int stop = offset + length;
@@ -174,13 +189,52 @@ public final class JsonFramer {
         }
     }
 
+    /**
+     * Offers the complete value's bytes to a decoder of one expected shape, which reads them without
+     * building a tree; when it declines (returns null), the value stays buffered for {@link #take()}.
+     *
+     * @param <T>     what the decoder makes
+     * @param decoder reads the bytes of the value (leading whitespace included); must not keep them
+     * @return what the decoder made, the framer then reset for the next value; or null
+     * @throws IllegalStateException if no complete value is buffered
+     */
+    public <T> T takeIf(BytesDecoder<T> decoder) {
+        if (state != State.DONE) {
+            throw new IllegalStateException("no complete value: " + size + " bytes buffered");
+        }
+        T t = decoder.decode(buf, 0, size);
+        if (t != null) {
+            reset();
+        }
+        return t;
+    }
+
+    /** Reads a complete value's bytes into something, or declines. */
+    @FunctionalInterface
+    public interface BytesDecoder<T> {
+        /**
+         * Reads {@code bytes[offset, offset + length)}.
+         *
+         * @param bytes  the framer's buffer
+         * @param offset where the value's bytes start
+         * @param length how many there are
+         * @return the result, or null to leave the value to {@link JsonFramer#take()}
+         */
+        T decode(byte[] bytes, int offset, int length);
+    }
+
     /** Forgets any partial value. */
     public void reset() {
         size = 0;
         depth = 0;
         values = 0;
         state = State.BEFORE;
-        if (buf.length > KEPT_BUFFER) {
+        if (pooled) {
+            if (buf != NONE) {
+                ScratchBuffers.give(buf);
+                buf = NONE;
+            }
+        } else if (buf.length > KEPT_BUFFER) {
             buf = new byte[Math.min(INITIAL_BUFFER, limits.maxBytes())]; // do not keep a huge reply's buffer alive
         }
     }

@@ -20,6 +20,11 @@ final class JsonParser {
     // The path of the value being parsed: at each depth either a member name or an element index.
     private String[] pathKeys = new String[16];
     private int[] pathIndices = new int[16];
+    // One member builder and one element list per nesting level, reused by every container at that
+    // level: a reply has thousands of small objects, and each container copies its items out at
+    // their exact size when it closes.
+    private Members.Builder[] builders = new Members.Builder[16];
+    private List<JsonValue>[] lists = newLists(16);
 
     JsonParser(byte[] in, int offset, int length, JsonLimits limits) {
         this.in = in;
@@ -27,6 +32,11 @@ final class JsonParser {
         this.pos = offset;
         this.end = offset + length;
         this.limits = limits;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<JsonValue>[] newLists(int n) {
+        return (List<JsonValue>[]) new List<?>[n];
     }
 
     /** Parses the whole input as one value with nothing but whitespace around it. */
@@ -65,7 +75,10 @@ final class JsonParser {
     private JsonObject parseObject() throws JsonException {
         enter();
         pos++; // '{'
-        Members.Builder members = new Members.Builder();
+        Members.Builder members = builders[depth];
+        if (members == null) {
+            members = builders[depth] = new Members.Builder();
+        }
         skipWhitespace();
         if (pos < end && in[pos] == '}') {
             pos++;
@@ -104,19 +117,24 @@ final class JsonParser {
     private JsonArray parseArray() throws JsonException {
         enter();
         pos++; // '['
-        List<JsonValue> elements = new ArrayList<>();
+        List<JsonValue> elements = lists[depth];
+        if (elements == null) {
+            elements = lists[depth] = new ArrayList<>();
+        }
         skipWhitespace();
         if (pos < end && in[pos] == ']') {
             pos++;
             depth--;
-            return new JsonArray(elements);
+            return new JsonArray(List.of());
         }
         while (true) {
             pathIndices[depth] = elements.size();
             skipWhitespace();
             elements.add(parseValue());
             if (closedAfterValue((byte) ']', "array", "an array element")) {
-                return new JsonArray(elements);
+                JsonArray array = new JsonArray(elements); // copies the elements
+                elements.clear();
+                return array;
             }
         }
     }
@@ -150,6 +168,8 @@ final class JsonParser {
         if (depth >= pathKeys.length) {
             pathKeys = java.util.Arrays.copyOf(pathKeys, pathKeys.length * 2);
             pathIndices = java.util.Arrays.copyOf(pathIndices, pathIndices.length * 2);
+            builders = java.util.Arrays.copyOf(builders, builders.length * 2);
+            lists = java.util.Arrays.copyOf(lists, lists.length * 2);
         }
         pathKeys[depth] = null;
         pathIndices[depth] = -1;

@@ -25,19 +25,26 @@ final class Members extends AbstractMap<String, JsonValue> {
     /** From this many members on, {@link #get} uses a hash index instead of a scan. */
     static final int INDEX_FROM = 9;
 
-    static final Members EMPTY = new Members(new String[0], new JsonValue[0], 0, null);
+    static final Members EMPTY = new Members(new String[0], new JsonValue[0], 0, null, null);
 
     private final String[] keys;
     private final JsonValue[] values;
     private final int size;
     private final Map<String, Integer> index;
+    // When a repeated name replaced a value: for each slot, the place in the document of the member
+    // that set it (see lastIgnoringCase); null when no name was repeated, the slots' own order then.
+    private final int[] setAt;
 
-    /** Takes the arrays over; {@code index} maps every key to its slot, or is null below {@link #INDEX_FROM}. */
-    private Members(String[] keys, JsonValue[] values, int size, Map<String, Integer> index) {
+    /**
+     * Takes the arrays over; {@code index} maps every key to its slot, or is null below
+     * {@link #INDEX_FROM}; {@code setAt} is null or says where in the document each slot's value was set.
+     */
+    private Members(String[] keys, JsonValue[] values, int size, Map<String, Integer> index, int[] setAt) {
         this.keys = keys;
         this.values = values;
         this.size = size;
         this.index = index;
+        this.setAt = setAt;
     }
 
     private static Map<String, Integer> indexOf(String[] keys, int size) {
@@ -63,12 +70,23 @@ final class Members extends AbstractMap<String, JsonValue> {
      * (Go's {@code encoding/json} field matching; see {@link JsonObject#memberIgnoringCase}).
      */
     JsonValue lastIgnoringCase(String name) {
-        for (int i = size - 1; i >= 0; i--) {
-            if (keys[i].equalsIgnoreCase(name)) {
-                return values[i];
+        if (setAt == null) {
+            for (int i = size - 1; i >= 0; i--) {
+                if (keys[i].equalsIgnoreCase(name)) {
+                    return values[i];
+                }
+            }
+            return null;
+        }
+        // A repeated name keeps its first slot but was set later: the latest setting wins, as in
+        // Go, which decodes {"a":1,"A":2,"a":3} member by member into one field and ends with 3.
+        int best = -1;
+        for (int i = 0; i < size; i++) {
+            if (keys[i].equalsIgnoreCase(name) && (best < 0 || setAt[i] > setAt[best])) {
+                best = i;
             }
         }
-        return null;
+        return best < 0 ? null : values[best];
     }
 
     @Override
@@ -146,12 +164,18 @@ final class Members extends AbstractMap<String, JsonValue> {
     /**
      * Collects members in document order. A repeated name keeps its first position and takes the
      * last value, as a {@code LinkedHashMap} would (Go's decoder, too, keeps the last value).
+     * Reusable: {@link #build()} copies the members out at their exact size and empties the
+     * builder, so that a parser keeps one builder per nesting level rather than making one per
+     * object.
      */
     static final class Builder {
         private String[] keys = new String[4];
         private JsonValue[] values = new JsonValue[4];
         private int size;
         private Map<String, Integer> index;
+        // Made at the first repeated name: where in the document each slot was last set.
+        private int[] setAt;
+        private int puts;
 
         /** {@return whether a member of this name was put} */
         boolean contains(String key) {
@@ -160,13 +184,27 @@ final class Members extends AbstractMap<String, JsonValue> {
 
         void put(String key, JsonValue value) {
             int i = find(key);
+            int at = puts++;
             if (i >= 0) {
                 values[i] = value;
+                if (setAt == null) {
+                    setAt = new int[keys.length];
+                    for (int k = 0; k < size; k++) {
+                        setAt[k] = k; // until now every put made a slot, in order
+                    }
+                }
+                setAt[i] = at;
                 return;
             }
             if (size == keys.length) {
                 keys = Arrays.copyOf(keys, size * 2);
                 values = Arrays.copyOf(values, size * 2);
+            }
+            if (setAt != null) {
+                if (size >= setAt.length) {
+                    setAt = Arrays.copyOf(setAt, keys.length);
+                }
+                setAt[size] = at;
             }
             keys[size] = key;
             values[size] = value;
@@ -182,9 +220,19 @@ final class Members extends AbstractMap<String, JsonValue> {
             return Members.find(keys, size, index, key);
         }
 
-        /** {@return the members; the builder must not be used afterwards} */
+        /** {@return the members, copied out; the builder is empty afterwards, ready for the next object} */
         Members build() {
-            return size == 0 ? EMPTY : new Members(keys, values, size, index);
+            if (size == 0) {
+                return EMPTY;
+            }
+            Members m = new Members(Arrays.copyOf(keys, size), Arrays.copyOf(values, size), size, index,
+                    setAt == null ? null : Arrays.copyOf(setAt, size));
+            Arrays.fill(values, 0, size, null); // do not keep the values alive until the slots are reused
+            size = 0;
+            index = null;
+            setAt = null;
+            puts = 0;
+            return m;
         }
     }
 }

@@ -50,13 +50,16 @@ public enum Capability {
     /** 39. */ BPF,
     /** 40. */ CHECKPOINT_RESTORE;
 
+    // Made once: the metric server asks for it for every capability of every sandbox at every scrape.
+    private final String specName = "CAP_" + name();
+
     /**
      * Returns the name as an OCI spec writes it, e.g. {@code CAP_CHOWN}.
      *
      * @return {@code "CAP_" + name()}
      */
     public String specName() {
-        return "CAP_" + name();
+        return specName;
     }
 
     /**

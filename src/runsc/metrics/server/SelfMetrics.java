@@ -4,12 +4,13 @@ package runsc.metrics.server;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.SequencedMap;
 
 import runsc.metrics.exposition.Data;
+import runsc.metrics.exposition.LabelMap;
 import runsc.metrics.exposition.Metric;
 import runsc.metrics.exposition.MetricType;
 import runsc.metrics.exposition.NumberValue;
@@ -48,7 +49,30 @@ final class SelfMetrics {
     private static final NumberValue ZERO = NumberValue.ofInt(0);
     private static final NumberValue ONE = NumberValue.ofInt(1);
 
+    /** The {@code capability} label of each capability, by its number. */
+    private static final List<Map<String, String>> CAPABILITY_LABELS = Arrays.stream(Capability.values())
+            .map(c -> Map.of("capability", c.trimmedName())).toList();
+
     private SelfMetrics() {}
+
+    /**
+     * What a loaded sandbox's own rows hold besides its identity, made once when it is loaded
+     * rather than at every scrape (its state files are not read again): label maps the data
+     * points take without copying them.
+     *
+     * @param metadata       the {@code sandbox_metadata} labels
+     * @param capabilities   the capabilities of all its containers, in number order
+     * @param specMetadata   the {@code spec_metadata} labels
+     * @param creationTime   the value of {@code sandbox_creation_time_seconds}
+     */
+    record SandboxRows(Map<String, String> metadata, List<Capability> capabilities, Map<String, String> specMetadata,
+                       NumberValue creationTime) {
+        static SandboxRows of(LoadedSandbox loaded) {
+            return new SandboxRows(LabelMap.copyOf(loaded.sandbox().metricMetadata(), "metadata"), loaded.capabilities(),
+                    LabelMap.copyOf(loaded.specMetadata().labels(), "spec metadata"),
+                    NumberValue.ofFloat(loaded.creationTimeSeconds()));
+        }
+    }
 
     private static Metric gauge(String name, String help) {
         return new Metric(name, MetricType.GAUGE, help);
@@ -79,7 +103,7 @@ final class SelfMetrics {
         int checkpointed = 0;
         int restored = 0;
         for (SandboxResult r : results) {
-            SequencedMap<String, String> identity = r.sandbox().identityLabels();
+            Map<String, String> identity = r.sandbox().identityLabels();
             LoadedSandbox loaded = r.sandbox().loaded();
             Sandbox sandbox = loaded.sandbox();
             boolean isRestored = sandbox.restored();
@@ -96,14 +120,15 @@ final class SelfMetrics {
             restored += isRestored ? 1 : 0;
             switch (r) {
                 case SandboxResult.Ok ok -> {
-                    add(data, SANDBOX_METADATA, sandbox.metricMetadata(), identity, ONE);
-                    for (Capability c : loaded.capabilities()) {
+                    SandboxRows rows = r.sandbox().selfRows();
+                    add(data, SANDBOX_METADATA, rows.metadata(), identity, ONE);
+                    for (Capability c : rows.capabilities()) {
                         if (capabilityFilter.matches(c.specName()) || capabilityFilter.matches(c.trimmedName())) {
-                            add(data, SANDBOX_CAPABILITIES, Map.of("capability", c.trimmedName()), identity, ONE);
+                            add(data, SANDBOX_CAPABILITIES, CAPABILITY_LABELS.get(c.ordinal()), identity, ONE);
                         }
                     }
-                    add(data, SPEC_METADATA, loaded.specMetadata().labels(), identity, ONE);
-                    add(data, CREATION_TIME, Map.of(), identity, NumberValue.ofFloat(loaded.creationTimeSeconds()));
+                    add(data, SPEC_METADATA, rows.specMetadata(), identity, ONE);
+                    add(data, CREATION_TIME, Map.of(), identity, rows.creationTime());
                 }
                 case SandboxResult.Failed failed -> {
                     if (failed.running()) {

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package runsc.metrics.server;
 
-import java.util.SequencedMap;
+import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 
 import runsc.metrics.control.Savings;
+import runsc.metrics.exposition.LabelMap;
 import runsc.metrics.exposition.Verifier;
 import runsc.metrics.runtime.LoadedSandbox;
 import runsc.metrics.runtime.SandboxLabels;
@@ -18,8 +19,9 @@ import runsc.metrics.server.http.SandboxListing;
  */
 final class ServedSandbox {
     private final String id;
-    private SequencedMap<String, String> identityLabels;
+    private Map<String, String> identityLabels;
     private LoadedSandbox loaded;
+    private SelfMetrics.SandboxRows selfRows;
     private Verifier verifier;
     private Savings savings;
     private volatile SandboxListing.LastScrape lastScrape = SandboxListing.LastScrape.NONE;
@@ -34,20 +36,28 @@ final class ServedSandbox {
 
     ServedSandbox(String id) {
         this.id = id;
-        this.identityLabels = SandboxLabels.initial(id);
+        this.identityLabels = LabelMap.copyOf(SandboxLabels.initial(id), "identity label");
     }
 
     String id() {
         return id;
     }
 
-    /** The labels on every series of this sandbox: just {@code sandbox} until the first load. */
-    synchronized SequencedMap<String, String> identityLabels() {
+    /**
+     * The labels on every series of this sandbox: just {@code sandbox} until the first load. A
+     * {@link LabelMap}, so that the data points and write options of every scrape share it.
+     */
+    synchronized Map<String, String> identityLabels() {
         return identityLabels;
     }
 
     synchronized LoadedSandbox loaded() {
         return loaded;
+    }
+
+    /** The loaded sandbox's labels on the server's own rows, made once per load; null until the first load. */
+    synchronized SelfMetrics.SandboxRows selfRows() {
+        return selfRows;
     }
 
     synchronized Verifier verifier() {
@@ -56,7 +66,8 @@ final class ServedSandbox {
 
     synchronized void loaded(LoadedSandbox sandbox) {
         this.loaded = sandbox;
-        this.identityLabels = sandbox.identityLabels();
+        this.identityLabels = LabelMap.copyOf(sandbox.identityLabels(), "identity label");
+        this.selfRows = SelfMetrics.SandboxRows.of(sandbox);
     }
 
     /**

@@ -114,6 +114,11 @@ class ControlClientTest {
             assertEquals("{\"method\":\"Metrics.Export\",\"arg\":{\"only_metrics\":\"\"}}", text(server.nextRequest()));
             client.exportMetrics("sb1", sock, "a<b", in(5000));
             assertEquals("{\"method\":\"Metrics.Export\",\"arg\":{\"only_metrics\":\"a\\u003cb\"}}", text(server.nextRequest()));
+            // The client keeps the last request's bytes: a change of filter must not reuse them.
+            client.exportMetrics("sb1", sock, "a<b", in(5000));
+            assertEquals("{\"method\":\"Metrics.Export\",\"arg\":{\"only_metrics\":\"a\\u003cb\"}}", text(server.nextRequest()));
+            client.exportMetrics("sb1", sock, "", in(5000));
+            assertEquals("{\"method\":\"Metrics.Export\",\"arg\":{\"only_metrics\":\"\"}}", text(server.nextRequest()));
             server.reply("{\"success\":true,\"err\":\"\",\"result\":{\"CPUTimeSaved\":1500000,\"WallTimeSaved\":7}}"
                     .getBytes(StandardCharsets.UTF_8), true);
             assertEquals(new Savings.Known(1_500_000, 7), client.getSavings("sb1", sock, in(5000)));

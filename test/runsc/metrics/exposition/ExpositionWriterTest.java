@@ -88,6 +88,22 @@ class ExpositionWriterTest {
     }
 
     @Test
+    void printsNonIntegralFloatsAsTheExactRoundingGives() throws IOException {
+        var random = new java.util.Random(7);
+        for (int i = 0; i < 5000; i++) {
+            double v = switch (i % 4) {
+                case 0 -> random.nextDouble() * Math.pow(10, random.nextInt(18) - 8) * (random.nextBoolean() ? 1 : -1);
+                case 1 -> (random.nextLong(1L << 40) + 0.5) / 1e6; // next to a tie of the sixth decimal
+                case 2 -> 1.7e9 + random.nextDouble() * 1e6; // epoch seconds, as sandbox_creation_time_seconds
+                default -> -(random.nextInt(1000) + 0.5) / 1e6 - 1e-9;
+            };
+            String exact = new java.math.BigDecimal(v).setScale(6, java.math.RoundingMode.HALF_EVEN).toPlainString();
+            exact = v < 0 && exact.charAt(0) != '-' ? "-" + exact : exact;
+            assertEquals("g " + exact + " 1672628645678\n", gaugeLine(Map.of(), NumberValue.ofFloat(v)), "value " + v);
+        }
+    }
+
+    @Test
     void printsFloatsWithPercentF() throws IOException {
         assertEquals("g 2.500000 1672628645678\n", gaugeLine(Map.of(), NumberValue.ofFloat(2.5)));
         assertEquals("g -3.000000 1672628645678\n", gaugeLine(Map.of(), NumberValue.ofFloat(-3)));

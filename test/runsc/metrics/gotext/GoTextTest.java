@@ -28,6 +28,50 @@ class GoTextTest {
         assertEquals("-123456789012.345673", GoText.formatFloat(-123456789012.345678));
     }
 
+    /** Go's %f of a finite non-integral value, the slow way: the exact binary value rounded half to even. */
+    static String exactPercentF(double value) {
+        String text = new java.math.BigDecimal(value).setScale(6, java.math.RoundingMode.HALF_EVEN).toPlainString();
+        return value < 0 && text.charAt(0) != '-' ? "-" + text : text;
+    }
+
+    /** Random values of every magnitude the fast path serves and beyond, and values at and next to ties. */
+    static List<Double> awkwardFloats() {
+        var random = new java.util.Random(5);
+        List<Double> values = new ArrayList<>();
+        for (int i = 0; i < 50_000; i++) {
+            double magnitude = Math.pow(10, random.nextInt(22) - 10);
+            double v = random.nextDouble() * magnitude * (random.nextBoolean() ? 1 : -1);
+            values.add(v);
+            long k = random.nextLong(1L << 40);
+            double tie = (k + 0.5) / 1e6; // near a tie of the sixth decimal, on either side after rounding
+            values.add(tie);
+            values.add(Math.nextUp(tie));
+            values.add(-Math.nextDown(tie));
+            values.add(1.7e9 + random.nextInt(1 << 20) / 1024.0 + random.nextDouble() / 1e3); // epoch seconds
+        }
+        values.addAll(List.of(4e-7, -4e-7, 5e-7, -5e-7, 6e-7, 0.0000015, 0.0000025, 1125899906.8426245, 0x1p50 / 1e6 + 0.5,
+                0x1p52 / 1e6 - 0.0000005, 0x1p51 / 1e6 + 0.00000025, 0x1p51 / 1e6 + 0.0000005, 0x1p51 / 1e6 + 0.00000075, -0.3e-6, -0.5e-6,
+                -0x1p50 / 1e6 - 0.25, 0x1p-1074, -0x1p-1074));
+        return values;
+    }
+
+    @Test
+    void theFastRoundingAgreesWithTheExactOne() {
+        int fast = 0;
+        for (double v : awkwardFloats()) {
+            if (Math.rint(v) == v) {
+                continue;
+            }
+            assertEquals(exactPercentF(v), GoText.formatFloat(v), () -> "value " + v);
+            fast += GoText.roundedMicros(v) == GoText.NOT_SAFE ? 0 : 1;
+        }
+        assertTrue(fast > 20_000, "many values take the fast path: " + fast);
+        assertEquals(GoText.NOT_SAFE, GoText.roundedMicros(0.0000025), "a tie goes to BigDecimal");
+        assertEquals(GoText.NOT_SAFE, GoText.roundedMicros(1e10), "past 2^52 millionths");
+        assertTrue(GoText.roundedMicros(1733423605.123456789) != GoText.NOT_SAFE, "epoch seconds take the fast path");
+        assertEquals(GoText.NOT_SAFE, GoText.roundedMicros(Double.NaN));
+    }
+
     @Test
     void roundsHalfToEvenFromTheExactBinaryValue() {
         assertEquals("0.007812", GoText.formatFloat(0.0078125));

@@ -259,4 +259,30 @@ class JsonFramerTest {
     private static int feedAll(JsonFramer framer, byte[] bytes) throws JsonException {
         return framer.feed(bytes, 0, bytes.length);
     }
+
+    @Test
+    void offersTheCompleteValueToADecoderAndKeepsItWhenTheDecoderDeclines() throws JsonException {
+        JsonFramer framer = new JsonFramer(JsonLimits.DEFAULT);
+        List<String> seen = new ArrayList<>();
+        JsonFramer.BytesDecoder<String> declines = (bytes, offset, length) -> {
+            seen.add(new String(bytes, offset, length, StandardCharsets.UTF_8));
+            return null;
+        };
+        JsonFramer.BytesDecoder<String> reads = (bytes, offset, length) -> "read";
+        assertThrows(IllegalStateException.class, () -> framer.takeIf(reads));
+        byte[] reply = utf8("  {\"a\":[1,2]}");
+        framer.feed(reply, 0, reply.length);
+        String declined = framer.takeIf(declines);
+        assertEquals(null, declined);
+        assertEquals(List.of("  {\"a\":[1,2]}"), seen, "the bytes of the value, leading blanks included");
+        assertTrue(framer.complete(), "declined: still there for take()");
+        assertEquals(Json.parse(reply), framer.take());
+        framer.feed(reply, 0, reply.length);
+        assertEquals("read", framer.takeIf(reads));
+        assertFalse(framer.complete());
+        assertEquals(0, framer.buffered());
+        byte[] next = utf8("[3]");
+        framer.feed(next, 0, next.length);
+        assertEquals(Json.parse(next), framer.take(), "ready for the next value");
+    }
 }
