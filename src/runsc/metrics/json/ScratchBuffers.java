@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /**
  * A small shared pool of byte arrays for the buffers of one exchange: the chunk a blocking read
  * fills and the bytes a {@link JsonFramer} collects. A scrape makes one exchange per sandbox, each
- * on a thread of its own, and every exchange used to allocate both afresh, about 10 KiB a sandbox
- * that was garbage as soon as the reply was parsed.
+ * on a thread of its own; allocated afresh, both would be about 10 KiB a sandbox per scrape that is
+ * garbage as soon as the reply is parsed.
  *
  * <p>Bounded: at most {@link #SLOTS} arrays of {@link #SIZE} to {@link #MAX_KEPT} bytes are kept
  * (at most 256 KiB, about 128 KiB with eight queries at a time); an array given back to a full
