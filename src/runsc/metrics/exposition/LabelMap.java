@@ -1,16 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package runsc.metrics.exposition;
 
-import java.util.AbstractMap;
-import java.util.AbstractSet;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.Set;
-import java.util.function.BiConsumer;
+import runsc.metrics.json.ArrayMap;
 
 /**
  * An immutable label map in insertion order, kept as one array of keys and values, which the model
@@ -22,7 +17,7 @@ import java.util.function.BiConsumer;
  * array, so maps of more than {@link #MAX_SCANNED} labels (which only a hostile sandbox sends) are
  * copied into a hashed map instead.
  */
-public final class LabelMap extends AbstractMap<String, String> {
+public final class LabelMap extends ArrayMap<String> {
     /** The most labels kept in an array; more are copied into a hashed map, for lookups. */
     static final int MAX_SCANNED = 16;
 
@@ -115,61 +110,12 @@ public final class LabelMap extends AbstractMap<String, String> {
     }
 
     @Override
-    public boolean containsKey(Object key) {
-        return find(key) >= 0;
+    protected String keyAt(int slot) {
+        return keysAndValues[2 * slot];
     }
 
     @Override
-    public String get(Object key) {
-        int i = find(key);
-        return i < 0 ? null : keysAndValues[i + 1];
-    }
-
-    private int find(Object key) {
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            if (keysAndValues[i].equals(key)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    @Override
-    public void forEach(BiConsumer<? super String, ? super String> action) {
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            action.accept(keysAndValues[i], keysAndValues[i + 1]);
-        }
-    }
-
-    @Override
-    public Set<Entry<String, String>> entrySet() {
-        return new AbstractSet<>() {
-            @Override
-            public int size() {
-                return keysAndValues.length / 2;
-            }
-
-            @Override
-            public Iterator<Entry<String, String>> iterator() {
-                return new Iterator<>() {
-                    private int next;
-
-                    @Override
-                    public boolean hasNext() {
-                        return next < keysAndValues.length;
-                    }
-
-                    @Override
-                    public Entry<String, String> next() {
-                        if (next >= keysAndValues.length) {
-                            throw new NoSuchElementException();
-                        }
-                        int i = next;
-                        next += 2;
-                        return Map.entry(keysAndValues[i], keysAndValues[i + 1]);
-                    }
-                };
-            }
-        };
+    protected String valueAt(int slot) {
+        return keysAndValues[2 * slot + 1];
     }
 }

@@ -101,7 +101,7 @@ public final class JsonFramer {
                     case BEFORE -> {
                         if (b == '{' || b == '[') {
                             values = 2; // the container, and its first element if any (see values())
-                        } else if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                        } else if (!JsonWhitespace.is(b)) {
                             values = 1;
                         }
                         if (b == '{' || b == '[') {
@@ -111,7 +111,7 @@ public final class JsonFramer {
                             state = State.STRING;
                         } else if (b == '-' || b >= '0' && b <= '9' || b == 't' || b == 'f' || b == 'n') {
                             state = State.SCALAR;
-                        } else if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                        } else if (!JsonWhitespace.is(b)) {
                             state = State.DONE; // not a value: let take() say so now
                         }
                     }

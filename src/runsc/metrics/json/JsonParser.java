@@ -348,13 +348,7 @@ final class JsonParser {
     }
 
     private void skipWhitespace() {
-        while (pos < end) {
-            byte b = in[pos];
-            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
-                return;
-            }
-            pos++;
-        }
+        pos = JsonWhitespace.skip(in, pos, end);
     }
 
     /** Names the character at a position for "but got ..." messages. */

@@ -1,16 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package runsc.metrics.json;
 
-import java.util.AbstractMap;
-import java.util.AbstractSet;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.Set;
-import java.util.function.BiConsumer;
 
 /**
  * The members of a {@link JsonObject}: an immutable map in document order, kept as two arrays.
@@ -21,7 +15,7 @@ import java.util.function.BiConsumer;
  * every iteration; here a member is two array slots, and lookups of small objects scan the keys.
  * Objects with more than {@link #INDEX_FROM} members get a hash index for {@link #get}.
  */
-final class Members extends AbstractMap<String, JsonValue> {
+final class Members extends ArrayMap<JsonValue> {
     /** From this many members on, {@link #get} uses a hash index instead of a scan. */
     static final int INDEX_FROM = 9;
 
@@ -95,17 +89,18 @@ final class Members extends AbstractMap<String, JsonValue> {
     }
 
     @Override
-    public boolean containsKey(Object key) {
-        return find(key) >= 0;
+    protected String keyAt(int slot) {
+        return keys[slot];
     }
 
     @Override
-    public JsonValue get(Object key) {
-        int i = find(key);
-        return i < 0 ? null : values[i];
+    protected JsonValue valueAt(int slot) {
+        return values[slot];
     }
 
-    private int find(Object key) {
+    /** Looks the key up by the index if there is one. */
+    @Override
+    protected int slotOf(Object key) {
         return find(keys, size, index, key);
     }
 
@@ -121,44 +116,6 @@ final class Members extends AbstractMap<String, JsonValue> {
             }
         }
         return -1;
-    }
-
-    @Override
-    public void forEach(BiConsumer<? super String, ? super JsonValue> action) {
-        for (int i = 0; i < size; i++) {
-            action.accept(keys[i], values[i]);
-        }
-    }
-
-    @Override
-    public Set<Entry<String, JsonValue>> entrySet() {
-        return new AbstractSet<>() {
-            @Override
-            public int size() {
-                return size;
-            }
-
-            @Override
-            public Iterator<Entry<String, JsonValue>> iterator() {
-                return new Iterator<>() {
-                    private int next;
-
-                    @Override
-                    public boolean hasNext() {
-                        return next < size;
-                    }
-
-                    @Override
-                    public Entry<String, JsonValue> next() {
-                        if (next >= size) {
-                            throw new NoSuchElementException();
-                        }
-                        int i = next++;
-                        return Map.entry(keys[i], values[i]);
-                    }
-                };
-            }
-        };
     }
 
     /**
