@@ -21,8 +21,8 @@ import runsc.metrics.exposition.Snapshot;
 /**
  * Reads a successful {@code Metrics.Export} reply straight from its bytes into a {@link Snapshot},
  * without the JSON tree that {@link ReplyDecoder} walks: that tree (an object per data point,
- * metric, label map and number) was most of what a reply cost to decode, and all of it garbage
- * once the snapshot was made.
+ * metric, label map and number) is most of what a reply costs to decode that way, and all of it
+ * garbage once the snapshot is made.
  *
  * <p>It reads only what it is sure of and declines everything else (returns null), and the reply
  * then goes the tree's way, which accepts, refuses and words errors as before: so this reader

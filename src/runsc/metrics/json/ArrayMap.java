@@ -12,8 +12,8 @@ import java.util.function.BiConsumer;
 /**
  * An immutable map kept in arrays, in insertion order, that looks its keys up by scanning them:
  * the shape of the small maps that decoding builds by the thousand (a JSON object's members, a data
- * point's labels), where a hashed map's node per entry and wrapper per iterated entry were a good
- * part of what decoding allocated. A subclass says where the key and value of each slot are, and
+ * point's labels), where a hashed map's node per entry and wrapper per iterated entry would be a
+ * good part of what decoding allocates. A subclass says where the key and value of each slot are, and
  * may find keys faster ({@link #slotOf}).
  *
  * @param <V> the type of the values
