@@ -28,21 +28,13 @@ final class FlagSet {
 
     /** A defined flag and, after parsing, its value. */
     static final class Flag<T> {
-        private final String name;
-        private final String usage;
-        private final Kind kind;
-        private final T defaultValue;
-        private final Parser<T> parser;
+        private final Definition<T> definition;
         private T value;
         private boolean set;
 
-        private Flag(String name, String usage, Kind kind, T defaultValue, Parser<T> parser) {
-            this.name = name;
-            this.usage = usage;
-            this.kind = kind;
-            this.defaultValue = defaultValue;
-            this.parser = parser;
-            this.value = defaultValue;
+        private Flag(Definition<T> definition) {
+            this.definition = definition;
+            this.value = definition.defaultValue();
         }
 
         /** The parsed value, or the default. */
@@ -56,9 +48,15 @@ final class FlagSet {
         }
 
         String name() {
-            return name;
+            return definition.name();
         }
     }
+
+    /**
+     * What a flag is before any parsing, which the usage text prints: fixed when it is defined, apart
+     * from the value a parse sets.
+     */
+    private record Definition<T>(String name, String usage, Kind kind, T defaultValue, Parser<T> parser) { }
 
     private enum Kind { BOOL, STRING, INT, LIST }
 
@@ -68,20 +66,20 @@ final class FlagSet {
     }
 
     Flag<String> string(String flagName, String defaultValue, String usage) {
-        return define(new Flag<>(flagName, usage, Kind.STRING, defaultValue, (s, p) -> s));
+        return define(new Definition<>(flagName, usage, Kind.STRING, defaultValue, (s, p) -> s));
     }
 
     Flag<Boolean> bool(String flagName, String usage) {
-        return define(new Flag<>(flagName, usage, Kind.BOOL, false, (s, p) -> parseBool(s)));
+        return define(new Definition<>(flagName, usage, Kind.BOOL, false, (s, p) -> parseBool(s)));
     }
 
     Flag<Integer> integer(String flagName, int defaultValue, String usage) {
-        return define(new Flag<>(flagName, usage, Kind.INT, defaultValue, (s, p) -> parseInt(s)));
+        return define(new Definition<>(flagName, usage, Kind.INT, defaultValue, (s, p) -> parseInt(s)));
     }
 
     /** A flag that may be repeated; each occurrence adds one value. */
     Flag<List<String>> list(String flagName, String usage) {
-        return define(new Flag<List<String>>(flagName, usage, Kind.LIST, List.of(), (s, p) -> {
+        return define(new Definition<List<String>>(flagName, usage, Kind.LIST, List.of(), (s, p) -> {
             @SuppressWarnings("unchecked")
             List<String> before = (List<String>) p;
             List<String> all = new ArrayList<>(before);
@@ -90,9 +88,10 @@ final class FlagSet {
         }));
     }
 
-    private <T> Flag<T> define(Flag<T> flag) {
-        if (flags.putIfAbsent(flag.name, flag) != null) {
-            throw new IllegalStateException(name + " flag redefined: " + flag.name);
+    private <T> Flag<T> define(Definition<T> definition) {
+        Flag<T> flag = new Flag<>(definition);
+        if (flags.putIfAbsent(definition.name(), flag) != null) {
+            throw new IllegalStateException(name + " flag redefined: " + definition.name());
         }
         return flag;
     }
@@ -142,7 +141,7 @@ final class FlagSet {
                 }
                 throw new UsageException("flag provided but not defined: -" + flagName);
             }
-            if (flag.kind == Kind.BOOL) {
+            if (flag.definition.kind() == Kind.BOOL) {
                 if (value == null) {
                     value = "true";
                 }
@@ -169,7 +168,7 @@ final class FlagSet {
     }
 
     private static <T> void assign(Flag<T> flag, String text) {
-        flag.value = flag.parser.parse(text, flag.value);
+        flag.value = flag.definition.parser().parse(text, flag.value);
         flag.set = true;
     }
 
@@ -180,8 +179,9 @@ final class FlagSet {
      */
     void printDefaults(StringBuilder out) {
         for (Flag<?> flag : flags.values()) {
-            out.append("  -").append(flag.name);
-            String type = switch (flag.kind) {
+            Definition<?> d = flag.definition;
+            out.append("  -").append(d.name());
+            String type = switch (d.kind()) {
                 case BOOL -> "";
                 case STRING -> "string";
                 case INT -> "int";
@@ -190,17 +190,17 @@ final class FlagSet {
             if (!type.isEmpty()) {
                 out.append(' ').append(type);
             }
-            out.append(flag.name.length() == 1 && type.isEmpty() ? "\t" : "\n    \t");
-            out.append(flag.usage.replace("\n", "\n    \t"));
-            switch (flag.kind) {
+            out.append(d.name().length() == 1 && type.isEmpty() ? "\t" : "\n    \t");
+            out.append(d.usage().replace("\n", "\n    \t"));
+            switch (d.kind()) {
                 case STRING -> {
-                    if (!((String) flag.defaultValue).isEmpty()) {
-                        out.append(" (default ").append(GoQuote.quote((String) flag.defaultValue)).append(')');
+                    if (!((String) d.defaultValue()).isEmpty()) {
+                        out.append(" (default ").append(GoQuote.quote((String) d.defaultValue())).append(')');
                     }
                 }
                 case INT -> {
-                    if ((Integer) flag.defaultValue != 0) {
-                        out.append(" (default ").append(flag.defaultValue).append(')');
+                    if ((Integer) d.defaultValue() != 0) {
+                        out.append(" (default ").append(d.defaultValue()).append(')');
                     }
                 }
                 case BOOL, LIST -> { }
