@@ -149,7 +149,7 @@ final class ExportReplyReader {
                     } else {
                         OffsetDateTime t = WhenText.parse(s.string());
                         when = t.toInstant();
-                        zone = t.getOffset().getTotalSeconds() == 0 ? ZoneOffset.UTC : t.getOffset();
+                        zone = WhenText.zoneOf(t);
                     }
                 }
                 case "data" -> data = slice(ExportReplyReader::point);

@@ -100,7 +100,7 @@ final class ReplyDecoder {
             try {
                 OffsetDateTime t = WhenText.parse(text);
                 when = t.toInstant();
-                zone = t.getOffset().getTotalSeconds() == 0 ? ZoneOffset.UTC : t.getOffset();
+                zone = WhenText.zoneOf(t);
             } catch (DateTimeParseException e) {
                 throw new BadReply("result.snapshot.when: '" + text + "' is not an RFC 3339 time");
             }

@@ -3,6 +3,7 @@ package runsc.metrics.control;
 
 import java.time.DateTimeException;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
@@ -26,6 +27,16 @@ final class WhenText {
     static OffsetDateTime parse(String text) {
         OffsetDateTime t = common(text);
         return t != null ? t : OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+    }
+
+    /**
+     * {@return the zone a snapshot's time is printed in} {@code UTC} for a zero offset, as Go
+     * prints a time it parsed with {@code Z}; the offset itself otherwise.
+     *
+     * @param t a parsed time
+     */
+    static ZoneId zoneOf(OffsetDateTime t) {
+        return t.getOffset().getTotalSeconds() == 0 ? ZoneOffset.UTC : t.getOffset();
     }
 
     /** The time, when the text has the shape Go writes and valid fields; null for the formatter to decide. */

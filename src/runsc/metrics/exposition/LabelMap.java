@@ -13,7 +13,7 @@ import runsc.metrics.json.ArrayMap;
  *
  * <p>A scrape builds thousands of data points, most with zero to three labels, and the same few
  * identity label maps go on the server's own rows of every sandbox; a copy into a
- * {@code LinkedHashMap} per point was a good part of what a scrape allocated. Lookups scan the
+ * {@code LinkedHashMap} per point would be a good part of what a scrape allocates. Lookups scan the
  * array, so maps of more than {@link #MAX_SCANNED} labels (which only a hostile sandbox sends) are
  * copied into a hashed map instead.
  */
